@@ -1,0 +1,66 @@
+package io.umbra.he.ckks;
+
+import io.umbra.he.ring.Modulus;
+import io.umbra.he.ring.Ntt;
+import io.umbra.he.ring.NttTables;
+
+/**
+ * Exact division by the last prime of a level, with rounding, on NTT-form RNS polynomials: the
+ * step behind rescaling, behind public-key encryption (which encrypts one level up and divides the
+ * noise away) and at the end of key switching (dividing by the special prime). Same arithmetic as
+ * SEAL's {@code divide_and_round_q_last_ntt_inplace}, so results agree word for word.
+ */
+final class RnsTool {
+    private RnsTool() {
+    }
+
+    /**
+     * dst (k−1 primes) = round(src / q_last) for one polynomial src with the k primes of {@code level}.
+     * src is left unchanged. dst may be src only if dstOff == srcOff (the first k−1 blocks are overwritten).
+     */
+    static void divideRoundLast(long[] src, int srcOff, ContextData level, long[] dst, int dstOff) {
+        int n = level.n();
+        int k = level.primeCount();
+        Modulus[] moduli = level.moduli();
+        NttTables[] ntt = level.ntt();
+        Modulus lastMod = moduli[k - 1];
+        long last = lastMod.value();
+        long half = last >>> 1;
+        long[] tail = new long[n];
+        System.arraycopy(src, srcOff + (k - 1) * n, tail, 0, n);
+        Ntt.inverse(tail, 0, ntt[k - 1]);
+        for (int c = 0; c < n; c++) {
+            long s = tail[c] + half;
+            tail[c] = s >= last ? s - last : s;
+        }
+        long[] temp = new long[n];
+        for (int i = 0; i < k - 1; i++) {
+            Modulus qi = moduli[i];
+            long q = qi.value();
+            if (q < last) {
+                for (int c = 0; c < n; c++) {
+                    temp[c] = qi.reduce(tail[c]);
+                }
+            } else {
+                System.arraycopy(tail, 0, temp, 0, n);
+            }
+            // Undo the +half (mod q_i) so the rounding offset cancels; result stays below 2q_i.
+            long negHalf = q - qi.reduce(half);
+            for (int c = 0; c < n; c++) {
+                temp[c] += negHalf;
+            }
+            Ntt.forward(temp, 0, ntt[i]);
+            long inv = level.invLastModQi[i];
+            long invS = level.invLastModQiShoup[i];
+            int s0 = srcOff + i * n;
+            int d0 = dstOff + i * n;
+            for (int c = 0; c < n; c++) {
+                long diff = src[s0 + c] - temp[c];
+                if (diff < 0) {
+                    diff += q;
+                }
+                dst[d0 + c] = qi.mulShoup(diff, inv, invS);
+            }
+        }
+    }
+}
