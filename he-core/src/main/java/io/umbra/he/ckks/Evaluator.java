@@ -260,6 +260,21 @@ public final class Evaluator {
         return out;
     }
 
+    /**
+     * The linear fraud model as the scoring pool runs it: {@link #weightedSum} with the weights encoded
+     * at the level's last prime, then one rescale by that prime, so the score comes out one level
+     * down at exactly the input scale.
+     */
+    public Ciphertext linearScore(Ciphertext[] inputs, double[] weights, double bias) {
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException("a linear score needs at least one ciphertext");
+        }
+        ContextData level = context.require(inputs[0].parmsId());
+        requireNext(level);
+        double weightScale = level.primes()[level.primeCount() - 1];
+        return rescaleToNext(weightedSum(inputs, weights, bias, weightScale));
+    }
+
     // ---- key switching ----
 
     /**
