@@ -101,7 +101,7 @@ public final class Evaluator {
     public Ciphertext multiplyConstant(Ciphertext a, double value, double constantScale) {
         ContextData level = context.require(a.parmsId());
         double scale = checkedScale(a.scale() * constantScale, level);
-        long[] w = Scalars.residues(value, constantScale, level.moduli());
+        long[] w = Scalars.residues(value, constantScale, level);
         Ciphertext out = Ciphertext.zeros(level, a.size(), scale);
         backend.multiplyScalar(a.data(), 0, w, out.data(), 0, a.size(), level.moduli(), context.n());
         return out;
@@ -243,13 +243,13 @@ public final class Evaluator {
             }
             requireSameScale(inputs[0].scale(), c.scale());
             data[i] = c.data();
-            w[i] = Scalars.residues(weights[i], weightScale, level.moduli());
+            w[i] = Scalars.residues(weights[i], weightScale, level);
         }
         double scale = checkedScale(inputs[0].scale() * weightScale, level);
         int n = context.n();
         long[] biasPoly = null;
         if (bias != 0.0) {
-            long[] b = Scalars.residues(bias, scale, level.moduli());
+            long[] b = Scalars.residues(bias, scale, level);
             biasPoly = new long[level.primeCount() * n];
             for (int j = 0; j < b.length; j++) {
                 java.util.Arrays.fill(biasPoly, j * n, (j + 1) * n, b[j]); // a constant is constant in NTT form
@@ -305,6 +305,12 @@ public final class Evaluator {
         long[] accLo0 = new long[n];
         long[] accHi1 = new long[n];
         long[] accLo1 = new long[n];
+        // reduceWide takes sums of up to 2^(63 − bits) products; k digits fit for SEAL's primes (≤ 60 bits).
+        boolean wideOk = true;
+        for (int I = 0; I <= k; I++) {
+            int bits = keyMod[I == k ? keyK - 1 : I].bitCount();
+            wideOk &= bits <= 62 && k <= (1L << (63 - bits));
+        }
         for (int I = 0; I <= k; I++) {
             int keyIndex = I == k ? keyK - 1 : I;
             Modulus qi = keyMod[keyIndex];
@@ -350,9 +356,16 @@ public final class Evaluator {
                 }
             }
             int dst = I * n;
-            for (int c = 0; c < n; c++) {
-                prod[0][dst + c] = qi.reduce128(accHi0[c], accLo0[c]);
-                prod[1][dst + c] = qi.reduce128(accHi1[c], accLo1[c]);
+            if (wideOk) {
+                for (int c = 0; c < n; c++) {
+                    prod[0][dst + c] = qi.reduceWide(accHi0[c], accLo0[c]);
+                    prod[1][dst + c] = qi.reduceWide(accHi1[c], accLo1[c]);
+                }
+            } else {
+                for (int c = 0; c < n; c++) {
+                    prod[0][dst + c] = qi.reduce128(accHi0[c], accLo0[c]);
+                    prod[1][dst + c] = qi.reduce128(accHi1[c], accLo1[c]);
+                }
             }
         }
         // Divide by P with rounding and add into out.
@@ -361,42 +374,45 @@ public final class Evaluator {
         long half = p >>> 1;
         long[] invP = keyLevel.invLastModQi;
         long[] invPs = keyLevel.invLastModQiShoup;
-        long[] t = new long[n];
+        long[] t = digit; // free again
+        long[] last = accLo0;
         long[] o = out.data();
         for (int c2 = 0; c2 < 2; c2++) {
             long[] pr = prod[c2];
-            long[] last = new long[n];
             System.arraycopy(pr, k * n, last, 0, n);
             Ntt.inverse(last, 0, keyNtt[keyK - 1]);
             for (int c = 0; c < n; c++) {
-                long s = last[c] + half;
-                last[c] = s >= p ? s - p : s;
+                long s = last[c] + half - p;
+                last[c] = s + ((s >> 63) & p);
             }
             for (int J = 0; J < k; J++) {
                 Modulus qj = keyMod[J];
                 long q = qj.value();
+                long fix = q - qj.reduce(half);
                 if (p > q) {
+                    long ratio = qj.ratioHi();
                     for (int c = 0; c < n; c++) {
-                        t[c] = qj.reduce(last[c]);
+                        long l = last[c];
+                        long r = l - Math.unsignedMultiplyHigh(l, ratio) * q - q; // Barrett: l mod q
+                        t[c] = r + ((r >> 63) & q) + fix;
                     }
                 } else {
-                    System.arraycopy(last, 0, t, 0, n);
+                    for (int c = 0; c < n; c++) {
+                        t[c] = last[c] + fix;
+                    }
                 }
-                long fix = q - qj.reduce(half);
-                for (int c = 0; c < n; c++) {
-                    t[c] += fix;
-                }
-                Ntt.forward(t, 0, keyNtt[J]);
+                Ntt.forward(t, 0, keyNtt[J]); // inputs below 2q
                 int base = J * n;
                 int outBase = (c2 * k + J) * n;
+                long inv = invP[J];
+                long invS = invPs[J];
                 for (int c = 0; c < n; c++) {
                     long diff = pr[base + c] - t[c];
-                    if (diff < 0) {
-                        diff += q;
-                    }
-                    long v = qj.mulShoup(diff, invP[J], invPs[J]);
-                    long s = o[outBase + c] + v;
-                    o[outBase + c] = s >= q ? s - q : s;
+                    diff += (diff >> 63) & q;
+                    long v = diff * inv - Math.unsignedMultiplyHigh(diff, invS) * q - q;
+                    v += (v >> 63) & q;
+                    long sum = o[outBase + c] + v - q;
+                    o[outBase + c] = sum + ((sum >> 63) & q);
                 }
             }
         }

@@ -240,7 +240,7 @@ class CkksEncoderTest {
             {4503599627370495.5, 4503599627370496.0}, {-4503599627370495.5, -4503599627370496.0}, {1e300, 1e300},
         };
         for (double[] c : cases) {
-            assertEquals(c[1], CkksEncoder.roundHalfAway(c[0]), "round(" + c[0] + ")");
+            assertEquals(c[1], Scalars.roundHalfAway(c[0]), "round(" + c[0] + ")");
         }
     }
 
@@ -253,7 +253,7 @@ class CkksEncoderTest {
         double[] values = {1e9, -3.3e12, 7.77e20, -1.234567e25, 5e40, -2.5e45};
         for (double v : values) {
             double scaled = v * 0x1p40;
-            BigInteger exact = new BigDecimal(CkksEncoder.roundHalfAway(scaled)).toBigIntegerExact();
+            BigInteger exact = new BigDecimal(Scalars.roundHalfAway(scaled)).toBigIntegerExact();
             long[] residues = encoder.scalarResidues(v, 0x1p40, level);
             for (int j = 0; j < level.primeCount(); j++) {
                 BigInteger q = BigInteger.valueOf(level.primes()[j]);
