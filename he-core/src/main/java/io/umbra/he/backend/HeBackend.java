@@ -34,6 +34,12 @@ public interface HeBackend {
     /** out = a ⊙ b (dyadic product). Operands must be in NTT form. */
     void multiply(long[] a, int aOff, long[] b, int bOff, long[] out, int outOff, int polys, Modulus[] moduli, int n);
 
+    /**
+     * The tensor product of two size-2 ciphertexts (NTT form, k primes each): out, three RNS
+     * polynomials, = (a0⊙b0, a0⊙b1 + a1⊙b0, a1⊙b1). out must not alias a or b.
+     */
+    void tensor(long[] a, int aOff, long[] b, int bOff, long[] out, int outOff, Modulus[] moduli, int n);
+
     /** out += a ⊙ b. */
     void multiplyAccumulate(long[] a, int aOff, long[] b, int bOff, long[] out, int outOff, int polys, Modulus[] moduli, int n);
 

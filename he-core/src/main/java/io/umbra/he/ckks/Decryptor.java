@@ -1,6 +1,7 @@
 package io.umbra.he.ckks;
 
 import io.umbra.he.backend.HeBackend;
+import io.umbra.he.ring.Modulus;
 
 /**
  * Decrypts with the secret key: m = c0 + c1·s + c2·s² + … at the ciphertext's level, in NTT form.
@@ -29,18 +30,33 @@ public final class Decryptor {
         int block = k * n;
         long[] c = ct.data();
         long[] m = new long[block];
-        System.arraycopy(c, 0, m, 0, block);
-        long[] sPower = new long[block];
-        System.arraycopy(secretKey.data().data(), 0, sPower, 0, block);
-        long[] s = sPower.clone();
-        for (int i = 1; i < ct.size(); i++) {
-            if (i > 1) {
-                backend.multiply(sPower, 0, s, 0, sPower, 0, 1, level.moduli(), n);
-            }
-            backend.multiplyAccumulate(c, i * block, sPower, 0, m, 0, 1, level.moduli(), n);
+        long[] sk = secretKey.data().data(); // its first k residues are its residues at this level
+        Modulus[] moduli = level.moduli();
+        // c0 + c1·s in one pass per prime: the common case, and the one the bank's key-service runs per batch.
+        if (ct.size() < 2) {
+            System.arraycopy(c, 0, m, 0, block);
+            return new Plaintext(level.parmsId(), ct.scale(), m);
         }
-        java.util.Arrays.fill(sPower, 0L);
-        java.util.Arrays.fill(s, 0L);
+        for (int j = 0; j < k; j++) {
+            Modulus mod = moduli[j];
+            long q = mod.value();
+            int base = j * n;
+            for (int i = 0; i < n; i++) {
+                long x = c[block + base + i];
+                long y = sk[base + i];
+                long sum = c[base + i] + mod.reduceWide(Math.unsignedMultiplyHigh(x, y), x * y) - q;
+                m[base + i] = sum + ((sum >> 63) & q);
+            }
+        }
+        if (ct.size() > 2) {
+            long[] sPower = new long[block];
+            System.arraycopy(sk, 0, sPower, 0, block);
+            for (int i = 2; i < ct.size(); i++) {
+                backend.multiply(sPower, 0, sk, 0, sPower, 0, 1, moduli, n);
+                backend.multiplyAccumulate(c, i * block, sPower, 0, m, 0, 1, moduli, n);
+            }
+            java.util.Arrays.fill(sPower, 0L);
+        }
         return new Plaintext(level.parmsId(), ct.scale(), m);
     }
 }

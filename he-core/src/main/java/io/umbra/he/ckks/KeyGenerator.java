@@ -1,13 +1,14 @@
 package io.umbra.he.ckks;
 
-import io.umbra.he.random.Blake2xbPrng;
+import io.umbra.he.random.NoiseSource;
 import io.umbra.he.random.Sampler;
 
 /**
  * Creates a ternary secret key (or takes an existing one) and derives from it the public key,
  * relinearization keys and Galois keys, with SEAL's layouts and SEAL's sampling: uniform parts from
  * a public seed expanded with BLAKE2xb, noise from the centered binomial distribution of SEAL 4.1
- * (σ ≈ 3.24, |e| ≤ 21), all randomness from a PRNG seeded by the operating system.
+ * (σ ≈ 3.24, |e| ≤ 21), the secret randomness from the thread's {@link NoiseSource#perThread()
+ * generator} (seeded by the operating system).
  */
 public final class KeyGenerator {
     private final CkksContext context;
@@ -19,7 +20,8 @@ public final class KeyGenerator {
         ContextData key = context.keyLevel();
         int n = context.n();
         long[] s = new long[key.primeCount() * n];
-        Sampler.ternary(Blake2xbPrng.fromOs(), key.primes(), n, s, 0);
+        NoiseSource.perThread().ternary(s, 0, n);
+        Sampler.toRns(s, 0, n, key.primes(), s, 0);
         context.backend().forwardNtt(s, 0, 1, key.ntt());
         this.secretKey = new SecretKey(new Plaintext(key.parmsId(), 1.0, s));
     }

@@ -30,24 +30,26 @@ final class RnsTool {
         System.arraycopy(src, srcOff + (k - 1) * n, tail, 0, n);
         Ntt.inverse(tail, 0, ntt[k - 1]);
         for (int c = 0; c < n; c++) {
-            long s = tail[c] + half;
-            tail[c] = s >= last ? s - last : s;
+            long s = tail[c] + half - last;
+            tail[c] = s + ((s >> 63) & last);
         }
         long[] temp = new long[n];
         for (int i = 0; i < k - 1; i++) {
             Modulus qi = moduli[i];
             long q = qi.value();
+            // Undo the +half (mod q_i) so the rounding offset cancels; temp stays below 2q_i.
+            long negHalf = q - qi.reduce(half);
             if (q < last) {
+                long ratio = qi.ratioHi();
                 for (int c = 0; c < n; c++) {
-                    temp[c] = qi.reduce(tail[c]);
+                    long x = tail[c];
+                    long r = x - Math.unsignedMultiplyHigh(x, ratio) * q - q; // Barrett: x mod q_i
+                    temp[c] = r + ((r >> 63) & q) + negHalf;
                 }
             } else {
-                System.arraycopy(tail, 0, temp, 0, n);
-            }
-            // Undo the +half (mod q_i) so the rounding offset cancels; result stays below 2q_i.
-            long negHalf = q - qi.reduce(half);
-            for (int c = 0; c < n; c++) {
-                temp[c] += negHalf;
+                for (int c = 0; c < n; c++) {
+                    temp[c] = tail[c] + negHalf;
+                }
             }
             Ntt.forward(temp, 0, ntt[i]);
             long inv = level.invLastModQi[i];
@@ -56,10 +58,9 @@ final class RnsTool {
             int d0 = dstOff + i * n;
             for (int c = 0; c < n; c++) {
                 long diff = src[s0 + c] - temp[c];
-                if (diff < 0) {
-                    diff += q;
-                }
-                dst[d0 + c] = qi.mulShoup(diff, inv, invS);
+                diff += (diff >> 63) & q;
+                long r = diff * inv - Math.unsignedMultiplyHigh(diff, invS) * q - q;
+                dst[d0 + c] = r + ((r >> 63) & q);
             }
         }
     }

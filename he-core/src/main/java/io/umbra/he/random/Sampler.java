@@ -12,6 +12,9 @@ import java.util.Objects;
  *   <li>{@link #ternary} is uniform over {−1, 0, 1} (secret keys, encryption's u) with exact
  *       probabilities; it need not consume the stream as SEAL does, since its output never
  *       crosses the wire.</li>
+ *   <li>Both noise samplers also come in a signed form (one value per coefficient) and
+ *       {@link #toRns} writes such values under every prime: that is how {@link NoiseSource}s are
+ *       used. The engine's default noise does not come from here but from {@link KeystreamNoise}.</li>
  *   <li>{@link #centeredBinomial} is SEAL 4.1's default noise {@code sample_poly_cbd} (σ ≈ 3.2),
  *       consuming 6 bytes per coefficient exactly as SEAL does.</li>
  * </ul>
@@ -58,8 +61,14 @@ public final class Sampler {
      * under every prime. Draws 2-bit chunks and rejects the value 3.
      */
     public static void ternary(Blake2xbPrng prng, long[] moduli, int n, long[] dst, int off) {
-        int k = moduli.length;
         checkLayout(moduli, n, dst, off);
+        ternary(prng, dst, off, n);
+        spread(dst, off, n, moduli);
+    }
+
+    /** The same values as signed integers, n of them at dst[off ..), consuming the stream identically. */
+    public static void ternary(Blake2xbPrng prng, long[] dst, int off, int n) {
+        Objects.checkFromIndexSize(off, n, dst.length);
         long bits = 0;
         int chunks = 0;
         for (int i = 0; i < n; i++) {
@@ -73,11 +82,7 @@ public final class Sampler {
                 bits >>>= 2;
                 chunks--;
             } while (t == 3);
-            long v = t - 1;
-            long negative = v >> 63; // all ones when v = -1; keeps the write branch-free in the secret value
-            for (int j = 0; j < k; j++) {
-                dst[off + j * n + i] = v + (negative & moduli[j]);
-            }
+            dst[off + i] = t - 1;
         }
     }
 
@@ -87,16 +92,40 @@ public final class Sampler {
      * so a sum of 21 − 21 fair coins: mean 0, variance 10.5, range [−21, 21].
      */
     public static void centeredBinomial(Blake2xbPrng prng, long[] moduli, int n, long[] dst, int off) {
-        int k = moduli.length;
         checkLayout(moduli, n, dst, off);
+        centeredBinomial(prng, dst, off, n);
+        spread(dst, off, n, moduli);
+    }
+
+    /** The same values as signed integers, n of them at dst[off ..), consuming the stream identically. */
+    public static void centeredBinomial(Blake2xbPrng prng, long[] dst, int off, int n) {
+        Objects.checkFromIndexSize(off, n, dst.length);
         for (int i = 0; i < n; i++) {
             long w = prng.nextUnsigned(6);
-            long v = Long.bitCount(w & CBD_PLUS) - Long.bitCount(w & CBD_MINUS);
-            long negative = v >> 63;
-            for (int j = 0; j < k; j++) {
-                dst[off + j * n + i] = v + (negative & moduli[j]);
+            dst[off + i] = Long.bitCount(w & CBD_PLUS) - Long.bitCount(w & CBD_MINUS);
+        }
+    }
+
+    /**
+     * Writes n small signed values (|v| &lt; every prime) into RNS form: prime j's residues at
+     * dst[dstOff + j·n ..), v or q_j − |v|. src and dst may be the same array with srcOff == dstOff.
+     */
+    public static void toRns(long[] src, int srcOff, int n, long[] moduli, long[] dst, int dstOff) {
+        Objects.checkFromIndexSize(srcOff, n, src.length);
+        Objects.checkFromIndexSize(dstOff, Math.multiplyExact(moduli.length, n), dst.length);
+        // Highest prime first, so an in-place call overwrites the source block last.
+        for (int j = moduli.length - 1; j >= 0; j--) {
+            long q = moduli[j];
+            int base = dstOff + j * n;
+            for (int i = 0; i < n; i++) {
+                long v = src[srcOff + i];
+                dst[base + i] = v + ((v >> 63) & q); // branch-free in the secret value
             }
         }
+    }
+
+    private static void spread(long[] dst, int off, int n, long[] moduli) {
+        toRns(dst, off, n, moduli, dst, off);
     }
 
     /**

@@ -17,6 +17,16 @@ public final class NttTables {
     final long[] invRootPowersShoup;
     final long invN;
     final long invNShoup;
+    /** The inverse transform's last root times 1/n, so its last pass does the scaling for free. */
+    final long invNRoot;
+    final long invNRootShoup;
+    /**
+     * Whether the forward transform may skip the per-butterfly correction: its values grow by 2q a
+     * stage from below 4q, so (4 + 2·logN)·q must stay below 2^63.
+     */
+    final boolean forwardUnreduced;
+    /** Whether the inverse may leave sums unreduced: they double each stage, to 2^(logN+1)·q ≤ 2^63. */
+    final boolean inverseUnreduced;
 
     public NttTables(int logN, Modulus modulus) {
         if (logN < 1 || logN > 17) {
@@ -54,6 +64,10 @@ public final class NttTables {
         }
         invN = modulus.inverse(n);
         invNShoup = modulus.shoup(invN);
+        invNRoot = modulus.mul(invRootPowers[n - 1], invN);
+        invNRootShoup = modulus.shoup(invNRoot);
+        forwardUnreduced = Long.compareUnsigned(q, Long.MAX_VALUE / (4 + 2L * logN)) < 0;
+        inverseUnreduced = Long.numberOfLeadingZeros(q) >= logN + 2;
     }
 
     public int logN() {
