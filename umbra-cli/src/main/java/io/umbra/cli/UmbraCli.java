@@ -3,10 +3,12 @@ package io.umbra.cli;
 import io.umbra.cli.he.HeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
 
 /**
  * Entry point of the {@code umbra} command. Usage errors exit with 2 and print the usage on stderr
- * (picocli's defaults); failures inside a command exit with 1.
+ * (picocli's defaults); failures inside a command exit with 1: one line on stderr when the input was
+ * at fault, a stack trace when the program was.
  */
 @Command(
     name = "umbra",
@@ -28,7 +30,24 @@ public final class UmbraCli {
 
     /** The configured command line; tests run it without exiting the JVM. */
     public static CommandLine newCommandLine() {
-        return new CommandLine(new UmbraCli());
+        return new CommandLine(new UmbraCli()).setExecutionExceptionHandler(UmbraCli::reportFailure);
+    }
+
+    /**
+     * Bad input (our {@link CommandFailure}, and the engine's IllegalArgumentException and
+     * IllegalStateException, which carry its validation messages: insecure parameters, a scale out of
+     * bounds, operands at different levels) is one line naming the command. Anything else is a bug
+     * and keeps its stack trace.
+     */
+    private static int reportFailure(Exception e, CommandLine cmd, ParseResult parsed) {
+        if (e instanceof CommandFailure || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message);
+        } else {
+            e.printStackTrace(cmd.getErr());
+        }
+        cmd.getErr().flush();
+        return cmd.getCommandSpec().exitCodeOnExecutionException();
     }
 
     /** The version stamped into the uber jar's manifest by the build. */

@@ -13,7 +13,17 @@ import picocli.CommandLine.Spec;
     name = "he",
     mixinStandardHelpOptions = true,
     description = "Run Umbra's homomorphic-encryption engine (CKKS, he-core) by hand: parameters, keys,"
-        + " encryption, encrypted linear scoring and decryption.")
+        + " encryption, encrypted linear scoring and decryption. Every file is in Microsoft SEAL 4.1's format.",
+    subcommands = {
+        ParamsCommand.class,
+        KeygenCommand.class,
+        EncryptCommand.class,
+        DecryptCommand.class,
+        EvalLinearCommand.class,
+        InspectCommand.class,
+        DemoCommand.class,
+        BenchCommand.class,
+    })
 public final class HeCommand implements Runnable {
 
     @Spec
