@@ -1,0 +1,498 @@
+package io.umbra.kafka.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import kafka.server.Server;
+import kafka.tools.StorageTool;
+
+/**
+ * A single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM, from
+ * the Maven artifacts alone: no Docker, no ZooKeeper. For tests and {@code ./umbra local}, never for
+ * production (one replica of everything, no security).
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.builder().maxMessageBytes(16 << 20).start()) {
+ *     kafka.createTopics(TopicSpec.of("acme.tx.raw", 3), TopicSpec.of("umbra.keys.public", 1).compacted());
+ *     String bootstrap = kafka.bootstrapServers();   // 127.0.0.1:<free port>
+ * }
+ * }</pre>
+ *
+ * <p>Transactions work as on a real cluster (the transaction-state, offsets and share-coordinator
+ * topics get replication factor 1 and min ISR 1); consumer groups start without the initial
+ * rebalance delay. Topics are not created on first use unless {@link Builder#autoCreateTopics} says so,
+ * as on the production cluster: create them with {@link #createTopics}.
+ *
+ * <p>A broker fatal error ends the JVM (Kafka's own policy, kept: a half-dead broker would only make
+ * tests hang).
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    /** Kafka's default {@code message.max.bytes}: 1 MiB plus record-batch overhead. */
+    public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final String LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final int NODE_ID = 1;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final int BIND_ATTEMPTS = 3;
+
+    private final String host;
+    private final int port;
+    private final Path dataDir;
+    private final boolean ownsDataDir;
+    private final Server server;
+    private final Admin admin;
+    private boolean closed;
+
+    private EmbeddedKafka(String host, int port, Path dataDir, boolean ownsDataDir, Server server, Admin admin) {
+        this.host = host;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
+        this.server = server;
+        this.admin = admin;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A broker with every default: free loopback ports, a temporary data directory, Kafka's message size limit. */
+    public static EmbeddedKafka start() {
+        return builder().start();
+    }
+
+    /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return host + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The data directory: {@code server.properties} and the log directory {@code logs/}. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Creates the topics that do not exist yet (replication factor 1); existing ones are left as they are. */
+    public void createTopics(TopicSpec... topics) {
+        createTopics(List.of(topics));
+    }
+
+    /**
+     * Creates the topics that do not exist yet (replication factor 1); existing ones are left as they are.
+     * Returns once every partition has its leader, so a producer's first send does not bounce.
+     */
+    public void createTopics(Collection<TopicSpec> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        List<NewTopic> newTopics = new ArrayList<>();
+        for (TopicSpec t : topics) {
+            newTopics.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.config()));
+        }
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
+        for (Map.Entry<String, KafkaFuture<Void>> r : results.entrySet()) {
+            try {
+                r.getValue().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("could not create topic " + r.getKey() + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("creating topic " + r.getKey() + " took more than 30 s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating topic " + r.getKey(), e);
+            }
+        }
+        awaitLeaders(results.keySet());
+    }
+
+    private void awaitLeaders(Collection<String> names) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                if (described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+                    // The metadata names the leader a moment before its log is open; asking the leader for
+                    // an offset waits for that (the admin client retries NOT_LEADER_OR_FOLLOWER by itself).
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    described.values().forEach(d -> d.partitions().forEach(
+                            p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+                    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("could not describe topics " + names + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                // fall through to the deadline check
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the leaders of " + names, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the partitions of " + names + " had no leader after 30 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the leaders of " + names, e);
+            }
+        }
+    }
+
+    /** The admin client this launcher uses (do not close it): for checks a test wants to make. */
+    public Admin admin() {
+        return admin;
+    }
+
+    /**
+     * Stops the broker (controlled shutdown, every log closed) and, if it was temporary, deletes its
+     * data directory. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        admin.close(Duration.ofSeconds(5));
+        server.shutdown();
+        server.awaitShutdown();
+        if (ownsDataDir) {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    /** How to start a broker; every setting has a default. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private int controllerPort;
+        private Path dataDir;
+        private int maxMessageBytes = KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
+        private boolean autoCreateTopics;
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The address both listeners bind to and the broker advertises; default {@code 127.0.0.1}. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The client (PLAINTEXT) port; 0, the default, picks a free one. */
+        public Builder port(int port) {
+            this.port = checkPort(port);
+            return this;
+        }
+
+        /** The KRaft controller port; 0, the default, picks a free one. */
+        public Builder controllerPort(int controllerPort) {
+            this.controllerPort = checkPort(controllerPort);
+            return this;
+        }
+
+        /**
+         * Keep the broker's data here, across restarts (formatted on first use); by default a temporary
+         * directory, deleted by {@link #close}.
+         */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        /**
+         * The largest record batch the broker accepts by default ({@code message.max.bytes}); the socket
+         * and fetch limits are raised to match. Topics can still set their own {@code max.message.bytes}.
+         */
+        public Builder maxMessageBytes(int maxMessageBytes) {
+            if (maxMessageBytes < 1024) {
+                throw new IllegalArgumentException("maxMessageBytes must be at least 1024, got " + maxMessageBytes);
+            }
+            this.maxMessageBytes = maxMessageBytes;
+            return this;
+        }
+
+        /** Whether producing to or subscribing to an unknown topic creates it (default: no, as in production). */
+        public Builder autoCreateTopics(boolean autoCreateTopics) {
+            this.autoCreateTopics = autoCreateTopics;
+            return this;
+        }
+
+        /** Any broker property, applied last (it wins over what this builder sets). */
+        public Builder brokerProperty(String key, String value) {
+            overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Formats the data directory if needed, starts the broker and returns once it accepts clients. */
+        public EmbeddedKafka start() {
+            BrokerLogging.quietBroker();
+            boolean ownsDataDir = dataDir == null;
+            Path dir;
+            try {
+                dir = ownsDataDir ? Files.createTempDirectory("umbra-kafka-") : Files.createDirectories(dataDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the broker's data directory", e);
+            }
+            RuntimeException last = null;
+            // Free ports are picked by binding and releasing them; another process may take one in between.
+            int attempts = port == 0 || controllerPort == 0 ? BIND_ATTEMPTS : 1;
+            for (int attempt = 1; attempt <= attempts; attempt++) {
+                int[] free = freePorts(host, 2);
+                int p = port != 0 ? port : free[0];
+                int cp = controllerPort != 0 ? controllerPort : free[1];
+                try {
+                    return startOnce(dir, ownsDataDir, p, cp);
+                } catch (RuntimeException e) {
+                    last = e;
+                    if (!isBindFailure(e) || attempt == attempts) {
+                        break;
+                    }
+                    LOG.warn("port {} or {} was taken before the broker bound it; trying other ports", p, cp);
+                }
+            }
+            if (ownsDataDir) {
+                deleteRecursively(dir);
+            }
+            throw last;
+        }
+
+        private EmbeddedKafka startOnce(Path dir, boolean ownsDataDir, int p, int cp) {
+            Properties props = brokerProperties(dir.resolve("logs"), p, cp);
+            Path propsFile = dir.resolve("server.properties");
+            writeProperties(props, propsFile);
+            // A kept data directory is reused as it is, with its cluster id; a new one is formatted.
+            if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
+                format(propsFile);
+            }
+            Server server = newServer(props);
+            Admin admin = null;
+            try {
+                server.startup();
+                admin = Admin.create(Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, host + ":" + p,
+                        AdminClientConfig.CLIENT_ID_CONFIG, "kafka-local-admin"));
+                // startup() returns once the broker is unfenced; a metadata round trip proves clients get in.
+                admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("Kafka broker ready on {}:{} (data {})", host, p, dir);
+                return new EmbeddedKafka(host, p, dir, ownsDataDir, server, admin);
+            } catch (Exception e) {
+                if (admin != null) {
+                    admin.close(Duration.ZERO);
+                }
+                try {
+                    server.shutdown();
+                    server.awaitShutdown();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw e instanceof RuntimeException re ? re
+                        : new IllegalStateException("the broker did not become ready within " + READY_TIMEOUT.toSeconds() + " s", e);
+            }
+        }
+
+        Properties brokerProperties(Path logDir, int p, int cp) {
+            Properties props = new Properties();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", Integer.toString(NODE_ID));
+            props.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + cp);
+            props.put("listeners", LISTENER + "://" + host + ":" + p + "," + CONTROLLER_LISTENER + "://" + host + ":" + cp);
+            props.put("advertised.listeners", LISTENER + "://" + host + ":" + p);
+            props.put("listener.security.protocol.map", LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            props.put("controller.listener.names", CONTROLLER_LISTENER);
+            props.put("inter.broker.listener.name", LISTENER);
+            props.put("log.dirs", logDir.toString());
+            // One node: every internal topic with one replica, and fewer partitions than a cluster's 50.
+            props.put("offsets.topic.replication.factor", "1");
+            props.put("offsets.topic.num.partitions", "5");
+            props.put("transaction.state.log.replication.factor", "1");
+            props.put("transaction.state.log.min.isr", "1");
+            props.put("transaction.state.log.num.partitions", "5");
+            props.put("share.coordinator.state.topic.replication.factor", "1");
+            props.put("share.coordinator.state.topic.min.isr", "1");
+            props.put("share.coordinator.state.topic.num.partitions", "5");
+            props.put("default.replication.factor", "1");
+            props.put("min.insync.replicas", "1");
+            props.put("num.partitions", "1");
+            props.put("auto.create.topics.enable", Boolean.toString(autoCreateTopics));
+            props.put("group.initial.rebalance.delay.ms", "0");
+            // Large records (encrypted batches are several MB): the broker's limit, and every limit behind it.
+            props.put("message.max.bytes", Integer.toString(maxMessageBytes));
+            props.put("replica.fetch.max.bytes", Integer.toString(Math.max(maxMessageBytes, 1 << 20)));
+            props.put("replica.fetch.response.max.bytes", Integer.toString(Math.max(maxMessageBytes, 10 << 20)));
+            props.put("fetch.max.bytes", Integer.toString(Math.max(maxMessageBytes, 55 << 20)));
+            props.put("socket.request.max.bytes", Integer.toString(Math.max(maxMessageBytes + (1 << 20), 100 << 20)));
+            // A laptop or a 2-core CI box, not a server: fewer threads, a small log-cleaner buffer.
+            props.put("num.network.threads", "2");
+            props.put("num.io.threads", "4");
+            props.put("background.threads", "4");
+            props.put("num.recovery.threads.per.data.dir", "1");
+            props.put("log.cleaner.threads", "1");
+            props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
+            props.putAll(overrides);
+            return props;
+        }
+
+        /**
+         * {@code new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM)}, reflectively:
+         * KafkaConfig's superclass lives in kafka-server, which kafka_2.13 brings at runtime only, and
+         * declaring it here would pin a second Kafka version beside the BOM's.
+         */
+        private static Server newServer(Properties props) {
+            try {
+                Class<?> configClass = Class.forName("kafka.server.KafkaConfig");
+                Object config = configClass.getMethod("fromProps", Properties.class, boolean.class).invoke(null, props, false);
+                return (Server) Class.forName("kafka.server.KafkaRaftServer").getConstructor(configClass, Time.class)
+                        .newInstance(config, Time.SYSTEM);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException re ? re
+                        : new IllegalStateException("the broker configuration was refused: " + e.getCause(), e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("kafka_2.13 on the classpath has no KafkaConfig.fromProps(Properties, boolean)"
+                        + " or KafkaRaftServer(KafkaConfig, Time): not the Kafka 4 this launcher was written for", e);
+            }
+        }
+
+        private static void format(Path propsFile) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int rc;
+            try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+                rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
+                        "-c", propsFile.toString()}, ps);
+            } catch (Exception e) {
+                throw new IllegalStateException("formatting the broker's log directory failed: " + e.getMessage()
+                        + " (" + out.toString(StandardCharsets.UTF_8).trim() + ")", e);
+            }
+            if (rc != 0) {
+                throw new IllegalStateException("formatting the broker's log directory failed (exit " + rc + "): "
+                        + out.toString(StandardCharsets.UTF_8).trim());
+            }
+        }
+
+        private static int checkPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 (free) or 1..65535, got " + port);
+            }
+            return port;
+        }
+    }
+
+    private static int[] freePorts(String host, int count) {
+        // All sockets open at once, so the ports differ from each other.
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, address);
+                s.setReuseAddress(true);
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + host, e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // the port is released either way
+                }
+            }
+        }
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException
+                    || (t.getMessage() != null && t.getMessage().contains("failed to bind"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void writeProperties(Properties props, Path file) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            props.store(out, "written by io.umbra.kafka.local.EmbeddedKafka at every start");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("could not delete the broker's data directory {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.umbra.events.envelope;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The constants of the envelope byte layout (docs/EVENTS.md, "Envelope byte layout"). All integers are
+ * big-endian; lengths are unsigned; times are signed 64-bit microseconds since 1970-01-01T00:00Z.
+ */
+public final class EnvelopeFormat {
+    /** "UMBE" in ASCII: Umbra batch envelope. */
+    public static final int MAGIC = 0x554D4245;
+    /** The layout this release writes and reads. */
+    public static final int VERSION = 1;
+    /** The kind byte of a {@link ScoreRequest}. */
+    public static final int KIND_SCORE_REQUEST = 1;
+    /** The kind byte of a {@link ScoreResult}. */
+    public static final int KIND_SCORE_RESULT = 2;
+    /** Times must lie in [1970-01-01, 10000-01-01). */
+    static final Instant MAX_TIME = Instant.parse("+10000-01-01T00:00:00Z");
+
+    private EnvelopeFormat() {
+    }
+
+    static String kindName(int kind) {
+        return switch (kind) {
+            case KIND_SCORE_REQUEST -> "ScoreRequest";
+            case KIND_SCORE_RESULT -> "ScoreResult";
+            default -> "unknown kind " + kind;
+        };
+    }
+
+    /** {@code t} truncated to microseconds, or an {@link IllegalArgumentException} if outside the range. */
+    static Instant checkTime(String field, Instant t) {
+        if (t == null) {
+            throw new IllegalArgumentException(field + " is missing");
+        }
+        if (t.isBefore(Instant.EPOCH) || !t.isBefore(MAX_TIME)) {
+            throw new IllegalArgumentException(field + " must lie between 1970 and the year 10000");
+        }
+        return t.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static long toMicros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    }
+
+    static Instant fromMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+}

@@ -1,0 +1,101 @@
+package io.umbra.events.features;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The names and order of the features of one schema version. Column {@code i} of an encrypted batch
+ * is feature {@code i} of this list, and a model's weight {@code i} multiplies it, so the list is
+ * append-only across versions and never reordered within one.
+ *
+ * <p>Version 1 ({@link #V1}): the features one transaction determines, all in [-1, 1] or a small
+ * positive range (see docs/EVENTS.md for the table). Per-card behavioural features (velocity, amount
+ * versus the card's history) come in a later version computed by ingest's state stores.
+ */
+public record FeatureSchema(String id, int version, List<Feature> features) {
+    /** The schema id of transaction feature schemas. */
+    public static final String TX = "umbra.tx";
+
+    /** One feature: its name (snake_case, stable) and what it is. */
+    public record Feature(String name, String description) {
+        public Feature {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(description, "description");
+        }
+    }
+
+    public static final FeatureSchema V1 = new FeatureSchema(TX, 1, List.of(
+            new Feature("log_amount", "ln(1 + amount in major units of its own currency)"),
+            new Feature("amount_bucket", "amount in reference-currency units, bucketed at 10, 50, 100, 250, 500, 1000, 5000: bucket index / 7"),
+            new Feature("hour_sin", "sin(2π·h/24), h = local hour of day with minutes as a fraction, at the timestamp's own offset"),
+            new Feature("hour_cos", "cos(2π·h/24)"),
+            new Feature("day_of_week", "(ISO day of week − 1) / 6 at the timestamp's own offset: Monday 0, Sunday 1"),
+            new Feature("channel_pos", "1 if channel is POS, else 0"),
+            new Feature("channel_ecom", "1 if channel is ECOM, else 0"),
+            new Feature("channel_atm", "1 if channel is ATM, else 0"),
+            new Feature("mcc_low", "1 if the MCC is in risk group LOW, else 0"),
+            new Feature("mcc_medium", "1 if the MCC is in risk group MEDIUM, else 0"),
+            new Feature("mcc_high", "1 if the MCC is in risk group HIGH, else 0"),
+            new Feature("mcc_travel", "1 if the MCC is in risk group TRAVEL, else 0"),
+            new Feature("cross_border", "1 if country differs from cardCountry (else from the tenant's home country), else 0"),
+            new Feature("has_device", "1 if deviceId is present, else 0"),
+            new Feature("has_coordinates", "1 if latitude and longitude are present, else 0")));
+
+    /** Every schema this release knows, oldest first. */
+    public static final List<FeatureSchema> KNOWN = List.of(V1);
+
+    /** The schema new vectors are written with. */
+    public static FeatureSchema current() {
+        return V1;
+    }
+
+    public FeatureSchema {
+        Objects.requireNonNull(id, "id");
+        features = List.copyOf(features);
+        if (version < 1 || version > 0xFFFF) {
+            throw new IllegalArgumentException("feature schema version must be in [1, 65535]");
+        }
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("a feature schema needs at least one feature");
+        }
+        if (features.stream().map(Feature::name).distinct().count() != features.size()) {
+            throw new IllegalArgumentException("feature names must be distinct");
+        }
+    }
+
+    /** The known schema {@code id} version {@code version}, or an {@link IllegalArgumentException}. */
+    public static FeatureSchema of(String id, int version) {
+        for (FeatureSchema s : KNOWN) {
+            if (s.id.equals(id) && s.version == version) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown feature schema " + id + " v" + version + "; known: " + KNOWN.stream()
+                .map(s -> s.id + " v" + s.version).toList());
+    }
+
+    /** How many features: the number of ciphertexts in a batch. */
+    public int dimension() {
+        return features.size();
+    }
+
+    /** The names in order. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>(features.size());
+        for (Feature f : features) {
+            names.add(f.name());
+        }
+        return List.copyOf(names);
+    }
+
+    /** The position of {@code name}, or an {@link IllegalArgumentException}. */
+    public int indexOf(String name) {
+        for (int i = 0; i < features.size(); i++) {
+            if (features.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("feature schema " + id + " v" + version + " has no feature " + name);
+    }
+}

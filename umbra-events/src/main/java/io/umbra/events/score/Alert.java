@@ -1,0 +1,86 @@
+package io.umbra.events.score;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.umbra.events.EventJson;
+import io.umbra.events.Identifiers;
+import io.umbra.events.TenantId;
+import io.umbra.events.tx.TransactionValidator;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A suspicious transaction for analysts, on {@code <t>.alerts} (keyed by alert id; each status change
+ * is a new record with the same id, so the topic can be compacted to the latest state).
+ *
+ * @param alertId       random, chosen when the alert is raised
+ * @param tenant        the tenant
+ * @param transactionId the transaction
+ * @param cardId        the card (or account)
+ * @param amountMinor   amount in minor units of {@code currency}
+ * @param currency      ISO 4217
+ * @param merchantId    the merchant
+ * @param score         the fraud probability that triggered it, [0, 1]
+ * @param rule          the id of the alert-service rule that fired, e.g. {@code score-above-0.9}
+ * @param status        OPEN, ACKNOWLEDGED or RESOLVED
+ * @param eventTime     the transaction's time
+ * @param createdAt     when the alert was raised
+ * @param updatedAt     when its status last changed (= createdAt while OPEN)
+ */
+@JsonPropertyOrder({"alertId", "tenant", "transactionId", "cardId", "amountMinor", "currency", "merchantId", "score", "rule",
+        "status", "eventTime", "createdAt", "updatedAt"})
+public record Alert(UUID alertId, TenantId tenant, String transactionId, String cardId, long amountMinor, String currency,
+                    String merchantId, double score, String rule, AlertStatus status, Instant eventTime, Instant createdAt,
+                    Instant updatedAt) {
+    public static final int MAX_JSON_BYTES = 16 * 1024;
+
+    public Alert {
+        Objects.requireNonNull(alertId, "alertId is missing");
+        Objects.requireNonNull(tenant, "tenant is missing");
+        Identifiers.require("transactionId", transactionId);
+        Identifiers.require("cardId", cardId);
+        if (amountMinor < 0) {
+            throw new IllegalArgumentException("amountMinor must not be negative");
+        }
+        if (!TransactionValidator.isKnownCurrency(currency)) {
+            throw new IllegalArgumentException("currency must be an ISO 4217 code");
+        }
+        Identifiers.require("merchantId", merchantId);
+        if (!(score >= 0 && score <= 1)) {
+            throw new IllegalArgumentException("score must be a probability within [0, 1]");
+        }
+        Identifiers.require("rule", rule);
+        Objects.requireNonNull(status, "status is missing");
+        Objects.requireNonNull(eventTime, "eventTime is missing");
+        Objects.requireNonNull(createdAt, "createdAt is missing");
+        Objects.requireNonNull(updatedAt, "updatedAt is missing");
+        if (updatedAt.isBefore(createdAt)) {
+            throw new IllegalArgumentException("updatedAt must not be before createdAt");
+        }
+    }
+
+    /** A new OPEN alert for {@code score}, raised by {@code rule} at {@code at}. */
+    public static Alert open(Score score, String rule, Instant at) {
+        return new Alert(UUID.randomUUID(), score.tenant(), score.transactionId(), score.cardId(), score.amountMinor(),
+                score.currency(), score.merchantId(), score.fraudProbability(), rule, AlertStatus.OPEN, score.eventTime(), at, at);
+    }
+
+    /** This alert in status {@code next} from {@code at}; an {@link IllegalStateException} for a backward move. */
+    public Alert moveTo(AlertStatus next, Instant at) {
+        if (!status.canMoveTo(next)) {
+            throw new IllegalStateException("alert " + alertId + " cannot move from " + status + " to " + next);
+        }
+        return new Alert(alertId, tenant, transactionId, cardId, amountMinor, currency, merchantId, score, rule, next, eventTime,
+                createdAt, at);
+    }
+
+    public byte[] toJson() {
+        return EventJson.write(this);
+    }
+
+    /** The alert in {@code json}, or an {@link io.umbra.events.EventFormatException}. */
+    public static Alert fromJson(byte[] json) {
+        return EventJson.read(json, Alert.class, MAX_JSON_BYTES);
+    }
+}

@@ -1,0 +1,35 @@
+package io.umbra.kafka;
+
+import java.util.Collection;
+
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What an {@link ExactlyOnceProcessor} reports, for metrics (bind the counters to Micrometer in the
+ * service) and logs. Called on the processor's thread: keep it quick. A listener that throws is logged
+ * and otherwise ignored.
+ */
+public interface ProcessorListener {
+    ProcessorListener NONE = new ProcessorListener() {
+    };
+
+    /** A transaction committed: count records in, out and dead-lettered, and time the batch. */
+    default void batchCommitted(BatchStats stats) {
+    }
+
+    /** A transaction was aborted; its {@code records} will be consumed again. */
+    default void batchAborted(int records, Throwable cause) {
+    }
+
+    /** The group gave this instance these partitions. */
+    default void partitionsAssigned(Collection<TopicPartition> partitions) {
+    }
+
+    /** These partitions were taken away (or lost). */
+    default void partitionsRevoked(Collection<TopicPartition> partitions) {
+    }
+
+    /** The processor stopped: {@code failure} is null after {@link ExactlyOnceProcessor#stop()}, else why it gave up. */
+    default void stopped(Throwable failure) {
+    }
+}
