@@ -16,6 +16,8 @@ public final class EnvelopeFormat {
     public static final int KIND_SCORE_REQUEST = 1;
     /** The kind byte of a {@link ScoreResult}. */
     public static final int KIND_SCORE_RESULT = 2;
+    /** The kind byte of a {@link PublicBundle}. */
+    public static final int KIND_PUBLIC_BUNDLE = 3;
     /** Times must lie in [1970-01-01, 10000-01-01). */
     static final Instant MAX_TIME = Instant.parse("+10000-01-01T00:00:00Z");
 
@@ -26,6 +28,7 @@ public final class EnvelopeFormat {
         return switch (kind) {
             case KIND_SCORE_REQUEST -> "ScoreRequest";
             case KIND_SCORE_RESULT -> "ScoreResult";
+            case KIND_PUBLIC_BUNDLE -> "PublicBundle";
             default -> "unknown kind " + kind;
         };
     }

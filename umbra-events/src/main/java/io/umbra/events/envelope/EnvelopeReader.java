@@ -157,9 +157,20 @@ final class EnvelopeReader {
     }
 
     /** Checks nothing follows. */
+    /** Like {@link #lengthPrefixed} but a length of 0 is allowed: an absent field. */
+    byte[] optionalLengthPrefixed(String field, int max) {
+        int at = pos;
+        long n = u32(field + " length");
+        if (n == 0) {
+            return new byte[0];
+        }
+        pos = at;
+        return lengthPrefixed(field, max);
+    }
+
     void end() {
         if (pos != in.length) {
-            throw fail(pos, (in.length - pos) + " trailing bytes after the sealed manifest");
+            throw fail(pos, (in.length - pos) + " trailing bytes after the last field");
         }
     }
 

@@ -90,7 +90,7 @@ class EnvelopeHostileDecodingTest {
         refusedRequest("{\"json\":true}".getBytes(), "not an Umbra envelope");
         refusedRequest(with(full, 4, 2), "format version 2 is not supported");
         refusedRequest(with(full, 4, 0), "format version 0");
-        refusedRequest(with(full, 5, 3), "unknown kind 3");
+        refusedRequest(with(full, 5, 9), "unknown kind 9");
         refusedRequest(RESULT.encode(), "this is a ScoreResult, not a ScoreRequest");
         EnvelopeFormatException e = assertThrows(EnvelopeFormatException.class, () -> ScoreResult.decode(full));
         assertTrue(e.getMessage().contains("this is a ScoreRequest, not a ScoreResult"), e.getMessage());
