@@ -1,0 +1,49 @@
+package io.umbra.keys;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+/**
+ * Everything the key-service reads from configuration, environment first ({@code UMBRA_TENANT} →
+ * {@code umbra.tenant}, {@code UMBRA_HE_RELIN_KEYS} → {@code umbra.he.relin-keys}). Topic names are not
+ * configurable: they come from umbra-events' {@code Topics}.
+ */
+@ConfigMapping(prefix = "umbra")
+public interface KeyServiceConfig {
+    /** The tenant this instance serves ({@code UMBRA_TENANT}); required. */
+    String tenant();
+
+    /** Stable per replica ({@code UMBRA_INSTANCE_ID}, the pod name): the transactional id suffix; the host name when absent. */
+    Optional<String> instanceId();
+
+    /** Where the wrapped keys and the local key-encryption keyset live ({@code UMBRA_KEYS_DIR}); {@code ./umbra-keys/<tenant>} when absent. */
+    Optional<String> keysDir();
+
+    /** The broker(s): {@code KAFKA_BOOTSTRAP_SERVERS}, wired in application.properties. */
+    @WithDefault("localhost:9092")
+    String bootstrapServers();
+
+    He he();
+
+    Decrypt decrypt();
+
+    /** Parameters of key versions this instance creates; existing versions keep the parameters they were made with. */
+    interface He {
+        /** {@code a} (N=8192, {60,40,40,60}, 2^40) or {@code b} (N=4096, {36,36,37}, 2^30). */
+        @WithDefault("b")
+        String params();
+
+        /** Whether new key versions also get relinearization keys (models with ciphertext multiplications need them). */
+        @WithDefault("false")
+        boolean relinKeys();
+    }
+
+    /** The decrypt loop on {@code <t>.score.results}. */
+    interface Decrypt {
+        /** Results per poll, hence per transaction: each can be several MB and takes a decryption. */
+        @WithDefault("4")
+        int maxPollRecords();
+    }
+}

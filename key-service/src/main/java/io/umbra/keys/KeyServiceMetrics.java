@@ -1,0 +1,59 @@
+package io.umbra.keys;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.umbra.kafka.BatchStats;
+import io.umbra.kafka.ProcessorListener;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The key-service's meters. Results in, scores out and dead letters are counted per committed
+ * transaction (an aborted batch is replayed and counted once); decryption time per result.
+ *
+ * <pre>
+ * umbra_key_results_in_total            score results consumed
+ * umbra_key_scores_out_total            plaintext scores produced
+ * umbra_key_dlq_total{reason=...}       results dead-lettered, by reason
+ * umbra_key_decrypt_seconds             decrypt + decode of one score ciphertext
+ * umbra_key_version                     the current key version (what is published)
+ * </pre>
+ */
+public final class KeyServiceMetrics implements ProcessorListener {
+    private final MeterRegistry registry;
+    private final Counter resultsIn;
+    private final Counter scoresOut;
+    private final Timer decrypt;
+    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final AtomicInteger keyVersion = new AtomicInteger();
+
+    public KeyServiceMetrics(MeterRegistry registry, String tenant) {
+        this.registry = registry;
+        this.resultsIn = Counter.builder("umbra.key.results.in").description("score results consumed").tag("tenant", tenant).register(registry);
+        this.scoresOut = Counter.builder("umbra.key.scores.out").description("plaintext scores produced").tag("tenant", tenant).register(registry);
+        this.decrypt = Timer.builder("umbra.key.decrypt").description("decrypt and decode of one score ciphertext").tag("tenant", tenant)
+                .publishPercentiles(0.5, 0.99).register(registry);
+        registry.gauge("umbra.key.version", io.micrometer.core.instrument.Tags.of("tenant", tenant), keyVersion);
+    }
+
+    public void keyVersion(int version) {
+        keyVersion.set(version);
+    }
+
+    public void decryptTook(Duration d) {
+        decrypt.record(d);
+    }
+
+    @Override
+    public void batchCommitted(BatchStats stats) {
+        resultsIn.increment(stats.recordsIn());
+        scoresOut.increment(stats.recordsOut());
+        stats.deadLetteredByReason().forEach((reason, n) -> deadLetters.computeIfAbsent(reason,
+                r -> Counter.builder("umbra.key.dlq").description("results dead-lettered, by reason").tag("reason", r).register(registry))
+                .increment(n));
+    }
+}

@@ -1,0 +1,421 @@
+package io.umbra.keys;
+
+import io.umbra.crypto.KeyEncryptionKey;
+import io.umbra.crypto.ManifestKeys;
+import io.umbra.events.TenantId;
+import io.umbra.he.ckks.Ciphertext;
+import io.umbra.he.ckks.CkksContext;
+import io.umbra.he.ckks.CkksEncoder;
+import io.umbra.he.ckks.EncryptionParameters;
+import io.umbra.he.ckks.Encryptor;
+import io.umbra.he.ckks.KeyGenerator;
+import io.umbra.he.ckks.PublicKey;
+import io.umbra.he.ckks.SecretKey;
+import io.umbra.he.serial.Seal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A tenant's keys on disk and in memory. On first start it creates, in its directory:
+ *
+ * <pre>
+ * kek.keyset                    the local key-encryption key (Tink AES-256-GCM keyset, owner-only)
+ * v1/key-version.properties     public facts: tenant, version, created at, parameter set, scale
+ * v1/parameters.seal            SEAL EncryptionParameters
+ * v1/public-key.seal            SEAL PublicKey
+ * v1/relin-keys.seal            SEAL RelinKeys (only when relinearization keys were asked for)
+ * v1/secret-key.wrapped         SEAL SecretKey, encrypted by the key-encryption key — never stored in the clear
+ * v1/manifest-hpke.wrapped      the HPKE private keyset, encrypted by the key-encryption key
+ * </pre>
+ *
+ * Later starts read the same files: nothing is regenerated or overwritten. A version is written to a
+ * hidden temporary directory and renamed into place in one atomic step, under a lock file, so two
+ * instances starting on an empty directory end up with one key set, and a crash mid-creation leaves
+ * no half version. Everything is owner-only. Several versions can live side by side; the highest
+ * is current (rotation adds the next one).
+ */
+public final class TenantKeyStore {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantKeyStore.class);
+
+    static final String KEK_FILE = "kek.keyset";
+    static final String LOCK_FILE = ".lock";
+    static final String VERSION_FILE = "key-version.properties";
+    static final String PARAMETERS_FILE = "parameters.seal";
+    static final String PUBLIC_KEY_FILE = "public-key.seal";
+    static final String RELIN_KEYS_FILE = "relin-keys.seal";
+    static final String SECRET_KEY_FILE = "secret-key.wrapped";
+    static final String MANIFEST_KEYS_FILE = "manifest-hpke.wrapped";
+
+    private static final Pattern VERSION_DIR = Pattern.compile("v([1-9][0-9]{0,8})");
+    private static final String TEMP_PREFIX = ".creating-";
+    private static final OwnerOnly OWNER_ONLY_FILE = new OwnerOnly(PosixFilePermissions.fromString("rw-------"));
+    private static final OwnerOnly OWNER_ONLY_DIR = new OwnerOnly(PosixFilePermissions.fromString("rwx------"));
+    /** FileChannel locks are per process: threads of one JVM queue here first. */
+    private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    private final TenantId tenant;
+    private final Path dir;
+    private final NavigableMap<Integer, KeyVersion> versions;
+
+    private TenantKeyStore(TenantId tenant, Path dir, NavigableMap<Integer, KeyVersion> versions) {
+        this.tenant = tenant;
+        this.dir = dir;
+        this.versions = Collections.unmodifiableNavigableMap(versions);
+    }
+
+    /**
+     * The tenant's keys in {@code dir}: read if present, else version 1 is created with
+     * {@code newKeys}' parameters. A {@link KeyStoreException} for anything that must stop the service
+     * (a missing key-encryption key beside wrapped keys, files that do not unwrap, another tenant's keys).
+     */
+    public static TenantKeyStore open(Path dir, TenantId tenant, HeParameterSet newKeys, boolean relinKeys, Clock clock) {
+        Path root = dir.toAbsolutePath().normalize();
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(root, p -> new ReentrantLock());
+        jvmLock.lock();
+        try {
+            createOwnerOnlyDirectories(root);
+            try (FileChannel lockFile = FileChannel.open(root.resolve(LOCK_FILE), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    OWNER_ONLY_FILE.attributeOrNone(root));
+                 FileLock ignored = lockFile.lock()) {
+                return openLocked(root, tenant, newKeys, relinKeys, clock);
+            }
+        } catch (IOException e) {
+            throw new KeyStoreException("cannot use the key directory " + root + ": " + e, e);
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private static TenantKeyStore openLocked(Path root, TenantId tenant, HeParameterSet newKeys, boolean relinKeys, Clock clock)
+            throws IOException {
+        removeAbandonedCreations(root);
+        List<Integer> existing = versionNumbers(root);
+        Path kekFile = root.resolve(KEK_FILE);
+        if (!existing.isEmpty() && !Files.exists(kekFile)) {
+            throw new KeyStoreException("the key-encryption keyset " + kekFile + " is missing, but " + existing.size()
+                    + " wrapped key version(s) exist in " + root + ". Restore kek.keyset from its backup: a new one could not"
+                    + " unwrap them, so none is created. Refusing to start.");
+        }
+        KeyEncryptionKey kek;
+        try {
+            kek = KeyEncryptionKey.localKeyset(kekFile);
+        } catch (GeneralSecurityException e) {
+            throw new KeyStoreException("the key-encryption keyset " + kekFile + " is not a usable Tink AEAD keyset", e);
+        }
+        if (existing.isEmpty()) {
+            create(root, tenant, 1, newKeys, relinKeys, kek, clock);
+            existing = versionNumbers(root);
+        }
+        NavigableMap<Integer, KeyVersion> versions = new TreeMap<>();
+        for (int v : existing) {
+            versions.put(v, load(root, tenant, v, kek));
+        }
+        KeyVersion current = versions.lastEntry().getValue();
+        if (current.parameterSet() != newKeys) {
+            LOG.info("tenant {}: current key version {} uses parameter set {}; UMBRA_HE_PARAMS={} applies only to key versions created from now on",
+                    tenant, current.version(), current.parameterSet().label(), newKeys.label());
+        }
+        LOG.info("tenant {}: {} key version(s) loaded from {}, current {}", tenant, versions.size(), root, current);
+        return new TenantKeyStore(tenant, root, versions);
+    }
+
+    public TenantId tenant() {
+        return tenant;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** The highest version: what is published and what new batches are encrypted under. */
+    public KeyVersion current() {
+        return versions.lastEntry().getValue();
+    }
+
+    public Optional<KeyVersion> version(int version) {
+        return Optional.ofNullable(versions.get(version));
+    }
+
+    /** Every version held, oldest first. */
+    public List<KeyVersion> versions() {
+        return List.copyOf(versions.values());
+    }
+
+    /** Overwrites the secret keys in memory (on shutdown). */
+    public void destroy() {
+        versions.values().forEach(KeyVersion::destroy);
+    }
+
+    @Override
+    public String toString() {
+        return "TenantKeyStore[" + tenant + ", " + dir + ", versions " + versions.keySet() + "]";
+    }
+
+    // ---- creation ---------------------------------------------------------------------------------
+
+    private static void create(Path root, TenantId tenant, int version, HeParameterSet set, boolean relinKeys, KeyEncryptionKey kek,
+                               Clock clock) throws IOException {
+        Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        EncryptionParameters params = set.parameters();
+        CkksContext context = CkksContext.create(params);
+        KeyGenerator keygen = new KeyGenerator(context);
+        SecretKey secretKey = keygen.secretKey();
+        byte[] publicKey = Seal.save(keygen.createPublicKey());
+        byte[] relin = relinKeys && context.usingKeySwitching() ? Seal.save(keygen.createRelinKeys(true)) : null;
+        if (relinKeys && relin == null) {
+            LOG.warn("tenant {}: parameter set {} has no key-switching prime, so no relinearization keys", tenant, set.label());
+        }
+        byte[] rawSecret = Seal.save(secretKey);
+        byte[] wrappedSecret;
+        try {
+            wrappedSecret = kek.wrap(rawSecret, secretKeyContext(tenant, version));
+        } finally {
+            Arrays.fill(rawSecret, (byte) 0);
+            secretKey.destroy();
+        }
+        byte[] wrappedManifestKeys = ManifestKeys.generate().wrap(kek, manifestKeysOwner(tenant, version));
+
+        Path temp = root.resolve(TEMP_PREFIX + "v" + version + "-" + HexFormat.of().formatHex(randomBytes(8)));
+        Files.createDirectory(temp, OWNER_ONLY_DIR.attributeOrNone(root));
+        try {
+            writeOwnerOnly(temp.resolve(VERSION_FILE), versionProperties(tenant, version, createdAt, set, relin != null));
+            writeOwnerOnly(temp.resolve(PARAMETERS_FILE), Seal.save(params));
+            writeOwnerOnly(temp.resolve(PUBLIC_KEY_FILE), publicKey);
+            if (relin != null) {
+                writeOwnerOnly(temp.resolve(RELIN_KEYS_FILE), relin);
+            }
+            writeOwnerOnly(temp.resolve(SECRET_KEY_FILE), wrappedSecret);
+            writeOwnerOnly(temp.resolve(MANIFEST_KEYS_FILE), wrappedManifestKeys);
+            // one rename: a version directory is complete or absent, and an existing one is never replaced
+            Files.move(temp, root.resolve("v" + version), StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("tenant {}: created key version {} (parameter set {}, relinearization keys: {}) in {}; secret parts stored only wrapped",
+                    tenant, version, set.label(), relin != null, root);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            LOG.info("tenant {}: key version {} was created by another instance first; using it", tenant, version);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new KeyStoreException("the file system of " + root + " cannot rename atomically; key versions need it", e);
+        } finally {
+            deleteRecursively(temp);
+        }
+    }
+
+    static byte[] secretKeyContext(TenantId tenant, int version) {
+        return (tenant.value() + "/v" + version + "/ckks-secret-key").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static String manifestKeysOwner(TenantId tenant, int version) {
+        return tenant.value() + "/v" + version;
+    }
+
+    private static byte[] versionProperties(TenantId tenant, int version, Instant createdAt, HeParameterSet set, boolean relin) {
+        String text = "# Umbra key version: public facts only; the secret parts are the *.wrapped files\n"
+                + "tenant=" + tenant.value() + "\n"
+                + "key-version=" + version + "\n"
+                + "created-at=" + createdAt + "\n"
+                + "parameter-set=" + set.label() + "\n"
+                + "log2-scale=" + set.log2Scale() + "\n"
+                + "relin-keys=" + relin + "\n";
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- loading ----------------------------------------------------------------------------------
+
+    private static KeyVersion load(Path root, TenantId tenant, int version, KeyEncryptionKey kek) throws IOException {
+        Path vdir = root.resolve("v" + version);
+        String where = "key version " + version + " in " + vdir;
+        Properties facts = new Properties();
+        facts.load(new StringReader(Files.readString(vdir.resolve(VERSION_FILE), StandardCharsets.UTF_8)));
+        if (!tenant.value().equals(facts.getProperty("tenant")) || !Integer.toString(version).equals(facts.getProperty("key-version"))) {
+            throw new KeyStoreException(where + " belongs to tenant " + facts.getProperty("tenant") + " version "
+                    + facts.getProperty("key-version") + ", not " + tenant + " version " + version + ": wrong UMBRA_KEYS_DIR?");
+        }
+        HeParameterSet set;
+        Instant createdAt;
+        try {
+            set = HeParameterSet.named(facts.getProperty("parameter-set"));
+            createdAt = Instant.parse(facts.getProperty("created-at"));
+        } catch (RuntimeException e) {
+            throw new KeyStoreException(where + ": " + VERSION_FILE + " is damaged (" + e.getMessage() + ")", e);
+        }
+        byte[] paramBytes = Files.readAllBytes(vdir.resolve(PARAMETERS_FILE));
+        byte[] publicKeyBytes = Files.readAllBytes(vdir.resolve(PUBLIC_KEY_FILE));
+        Path relinFile = vdir.resolve(RELIN_KEYS_FILE);
+        byte[] relinBytes = Files.exists(relinFile) ? Files.readAllBytes(relinFile) : new byte[0];
+        CkksContext context;
+        PublicKey publicKey;
+        try {
+            EncryptionParameters params = Seal.loadParameters(paramBytes);
+            if (!params.equals(set.parameters())) {
+                throw new KeyStoreException(where + ": " + PARAMETERS_FILE + " does not hold the parameters of set " + set.label());
+            }
+            context = CkksContext.create(params);
+            publicKey = Seal.loadPublicKey(context, publicKeyBytes);
+            if (relinBytes.length > 0) {
+                Seal.loadRelinKeys(context, relinBytes);
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof KeyStoreException k) {
+                throw k;
+            }
+            throw new KeyStoreException(where + ": the public SEAL files do not load (" + e.getMessage() + ")", e);
+        }
+        SecretKey secretKey;
+        ManifestKeys manifestKeys;
+        byte[] rawSecret = null;
+        try {
+            rawSecret = kek.unwrap(Files.readAllBytes(vdir.resolve(SECRET_KEY_FILE)), secretKeyContext(tenant, version));
+            secretKey = Seal.loadSecretKey(context, rawSecret);
+            manifestKeys = ManifestKeys.unwrap(Files.readAllBytes(vdir.resolve(MANIFEST_KEYS_FILE)), kek, manifestKeysOwner(tenant, version));
+        } catch (GeneralSecurityException e) {
+            throw new KeyStoreException(where + ": the wrapped keys do not unwrap with " + kek
+                    + " (another key-encryption key, another tenant's files, or altered files)", e);
+        } catch (RuntimeException e) {
+            throw new KeyStoreException(where + ": the unwrapped secret key does not load against the version's parameters", e);
+        } finally {
+            if (rawSecret != null) {
+                Arrays.fill(rawSecret, (byte) 0);
+            }
+        }
+        KeyVersion loaded = new KeyVersion(tenant, version, createdAt, set, context, paramBytes, publicKeyBytes, relinBytes, secretKey,
+                manifestKeys);
+        requireKeyPair(loaded, publicKey, set, where);
+        return loaded;
+    }
+
+    /** Encrypts a known vector with the public key and decrypts it: the secret and public key files belong together. */
+    private static void requireKeyPair(KeyVersion v, PublicKey publicKey, HeParameterSet set, String where) {
+        CkksContext ctx = v.context();
+        double[] probe = {1.5, -2.25, 3.0};
+        Ciphertext ct = new Encryptor(ctx, publicKey).encrypt(new CkksEncoder(ctx).encode(probe, set.scale()));
+        double[] back = v.decryptSlots(ct);
+        for (int i = 0; i < probe.length; i++) {
+            if (!(Math.abs(back[i] - probe[i]) < 1e-2)) {
+                throw new KeyStoreException(where + ": the secret key does not decrypt what the public key encrypts:"
+                        + " the files of two different key sets are mixed");
+            }
+        }
+    }
+
+    // ---- files ------------------------------------------------------------------------------------
+
+    private static List<Integer> versionNumbers(Path root) throws IOException {
+        List<Integer> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                Matcher m = VERSION_DIR.matcher(p.getFileName().toString());
+                if (m.matches() && Files.isDirectory(p)) {
+                    found.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        Collections.sort(found);
+        return found;
+    }
+
+    private static void removeAbandonedCreations(Path root) throws IOException {
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                if (p.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                    LOG.warn("removing {}: a key version whose creation was interrupted (it was never in use)", p);
+                    deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    private static void createOwnerOnlyDirectories(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            Files.createDirectories(root, OWNER_ONLY_DIR.attributeOrNone(root.getParent() == null ? root : existingAncestor(root)));
+        }
+        try {
+            Files.setPosixFilePermissions(root, OWNER_ONLY_DIR.permissions);
+        } catch (UnsupportedOperationException e) {
+            LOG.warn("the file system of {} has no POSIX permissions: protect the key directory by other means", root);
+        }
+    }
+
+    private static Path existingAncestor(Path p) {
+        Path a = p;
+        while (a != null && !Files.exists(a)) {
+            a = a.getParent();
+        }
+        return a == null ? p : a;
+    }
+
+    private static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OWNER_ONLY_FILE.attributeOrNone(file.getParent()))) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    /** Owner-only permissions, applied at creation where the file system supports POSIX attributes. */
+    private record OwnerOnly(Set<PosixFilePermission> permissions) {
+        FileAttribute<?> attribute() {
+            return PosixFilePermissions.asFileAttribute(permissions);
+        }
+
+        FileAttribute<?>[] attributeOrNone(Path onFileSystemOf) {
+            return onFileSystemOf.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? new FileAttribute<?>[] {attribute()} : new FileAttribute<?>[0];
+        }
+    }
+}
