@@ -1,0 +1,98 @@
+package io.umbra.ingest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.umbra.events.features.FeatureVector;
+import io.umbra.kafka.local.KafkaLocalTestResource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static io.umbra.ingest.KafkaProbe.text;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The HTTP face: POST /transactions, single and batch, and what it refuses. Accepted items must reach tx.features through Kafka. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaLocalTestResource.class, initArgs = @ResourceArg(name = "topics", value = KafkaProbe.TOPICS))
+class TransactionResourceTest {
+
+    @Test
+    void aSingleValidTransactionIsAcceptedAndBecomesAFeatureVector() {
+        String id = Transactions.freshId("http-single");
+        given().contentType(ContentType.JSON).body(Transactions.posDomestic(id))
+                .post("/transactions")
+                .then().statusCode(202)
+                .body("accepted", equalTo(1)).body("rejected", equalTo(0))
+                .body("results[0].status", equalTo("accepted"))
+                .body("results[0].transactionId", equalTo(id));
+
+        Map<String, ConsumerRecord<byte[], byte[]>> out = IngestPipelineTest.features(List.of(id));
+        assertEquals("card-3f9a0c71", text(out.get(id).key()));
+        assertEquals(4250, FeatureVector.fromJson(out.get(id).value()).amountMinor());
+    }
+
+    @Test
+    void aBatchReportsEachItemAndDuplicatesInItBecomeOneVector() {
+        String a = Transactions.freshId("http-a");
+        String b = Transactions.freshId("http-b");
+        String negative = Transactions.posDomestic(Transactions.freshId("http-neg")).replace("4250", "-4250");
+        String body = "[" + String.join(",", Transactions.posDomestic(a), negative, Transactions.atm(b, "card-http"),
+                Transactions.posDomestic(a), "42") + "]";
+
+        given().contentType(ContentType.JSON).body(body)
+                .post("/transactions")
+                .then().statusCode(202)
+                .body("accepted", equalTo(3)).body("rejected", equalTo(2)).body("failed", equalTo(0))
+                .body("results.status", contains("accepted", "rejected", "accepted", "accepted", "rejected"))
+                .body("results[1].reasons", contains("NEGATIVE_AMOUNT"))
+                .body("results[1].detail", containsString("amountMinor"))
+                .body("results[1].transactionId", nullValue())
+                .body("results[4].reasons", contains("MALFORMED_JSON"))
+                .body("results[2].transactionId", equalTo(b));
+
+        IngestPipelineTest.features(List.of(a, b));
+        List<ConsumerRecord<byte[], byte[]>> all = KafkaProbe.readUntil(KafkaProbe.FEATURES, read -> false, Duration.ofSeconds(2));
+        assertEquals(1, IngestPipelineTest.count(all, a), "the same transaction twice in a batch: one vector");
+    }
+
+    @Test
+    void aBatchWithNothingValidIs400WithTheReasons() {
+        String missingCard = Transactions.posDomestic("x-1").replace("\"cardId\":\"card-3f9a0c71\",", "");
+        given().contentType(ContentType.JSON).body("[" + missingCard + ",{\"schemaVersion\":2}]")
+                .post("/transactions")
+                .then().statusCode(400)
+                .body("accepted", equalTo(0)).body("rejected", equalTo(2))
+                .body("results[0].reasons", contains("MISSING_FIELD"))
+                .body("results[1].reasons", contains("UNSUPPORTED_SCHEMA_VERSION"));
+    }
+
+    @Test
+    void aBodyThatIsNotATransactionOrABatchIs400() {
+        given().contentType(ContentType.JSON).body("{\"schemaVersion\": 1,").post("/transactions")
+                .then().statusCode(400).body("error", equalTo("MALFORMED_JSON"));
+        given().contentType(ContentType.JSON).body("\"just a string\"").post("/transactions")
+                .then().statusCode(400).body("error", equalTo("MALFORMED_JSON"));
+        given().contentType(ContentType.JSON).body("[]").post("/transactions")
+                .then().statusCode(400).body("error", equalTo("EMPTY_BATCH"));
+        given().contentType(ContentType.JSON).body(new byte[] {(byte) 0xff, 0x00, 0x13}).post("/transactions")
+                .then().statusCode(400).body("error", equalTo("MALFORMED_JSON"));
+    }
+
+    @Test
+    void tooManyItemsOrTooManyBytesIs413() {
+        given().contentType(ContentType.JSON).body("[" + "1,".repeat(1000) + "1]").post("/transactions")
+                .then().statusCode(413).body("error", equalTo("TOO_MANY_TRANSACTIONS"));
+        given().contentType(ContentType.JSON).body("[\"" + "x".repeat(1 << 20) + "\"]").post("/transactions")
+                .then().statusCode(413);
+    }
+}
