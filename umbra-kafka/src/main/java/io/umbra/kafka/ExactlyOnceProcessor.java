@@ -87,6 +87,10 @@ import org.slf4j.LoggerFactory;
  *       So it does on authorization and other fatal errors.</li>
  * </ul>
  *
+ * <p>Batch mode ({@link Builder#batchHandler}): the whole poll goes to a {@link BatchHandler} at once,
+ * still one poll = one transaction; {@link Builder#batchLinger} makes the consumer's fetch wait for a
+ * full batch or the linger, so a batch never spans transactions.
+ *
  * Runs on a thread of its own ({@link #start()}); {@link #stop()} and {@link #close()} let the current
  * transaction finish. Memory per batch is bounded by {@code max.poll.records} and the fetch sizes.
  */
@@ -316,13 +320,20 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         try {
             producer.beginTransaction();
             open = true;
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                process(record, failures, counts);
+            if (config.batchHandler != null) {
+                processWhole(records, failures, counts);
                 if (crashRequested) {
-                    return false; // run() crashes with this transaction open
+                    return false;
                 }
-                if (failures.any()) {
-                    break; // the transaction cannot commit any more: abort now rather than after the whole batch
+            } else {
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    process(record, failures, counts);
+                    if (crashRequested) {
+                        return false; // run() crashes with this transaction open
+                    }
+                    if (failures.any()) {
+                        break; // the transaction cannot commit any more: abort now rather than after the whole batch
+                    }
                 }
             }
             if (!failures.any()) {
@@ -343,7 +354,11 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             strikes.remove(Coordinates.of(record));
         }
-        config.handler.batchCommitted();
+        if (config.batchHandler != null) {
+            config.batchHandler.batchCommitted();
+        } else {
+            config.handler.batchCommitted();
+        }
         BatchStats stats = new BatchStats(records.count(), counts.out, counts.deadLettered(), counts.deadLettered,
                 Duration.ofNanos(System.nanoTime() - startNanos));
         if (stats.latency().toMillis() > transactionTimeoutMs / 2) {
@@ -384,6 +399,90 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
                 }
             }
             case Outcome.Reject reject -> deadLetter(record, reject.reason(), reject.message(), false, failures, counts);
+        }
+    }
+
+    /**
+     * Batch mode: the whole poll to the {@link BatchHandler} at once, minus the inputs dead-lettered up
+     * front (refused on an earlier attempt, or too large). A handler exception cannot be pinned on one
+     * record, so the handler gets each record alone and only those that throw again are dead-lettered.
+     */
+    private void processWhole(ConsumerRecords<byte[], byte[]> records, SendFailures failures, BatchCounts counts) {
+        List<ConsumerRecord<byte[], byte[]>> handed = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Strike strike = strikes.get(Coordinates.of(record));
+            long size = sizeOf(record);
+            if (strike != null) {
+                deadLetter(record, strike.reason, strike.detail, strike.omitPayload, failures, counts);
+            } else if (size > config.maxRecordBytes) {
+                deadLetter(record, DeadLetters.RECORD_TOO_LARGE, "the record is " + size + " bytes (key, value and headers);"
+                        + " this service takes at most " + config.maxRecordBytes, false, failures, counts);
+            } else {
+                handed.add(record);
+            }
+        }
+        if (handed.isEmpty()) {
+            return;
+        }
+        BatchOutcome outcome;
+        try {
+            outcome = checked(config.batchHandler.handle(List.copyOf(handed)), handed);
+        } catch (Exception e) {
+            LOG.warn("processor {}: the batch handler threw on {} records ({}); handling them one by one to find the culprit",
+                    transactionalId, handed.size(), e.getClass().getSimpleName());
+            for (ConsumerRecord<byte[], byte[]> record : handed) {
+                if (crashRequested) {
+                    return;
+                }
+                BatchOutcome alone;
+                try {
+                    alone = checked(config.batchHandler.handle(List.of(record)), List.of(record));
+                } catch (Exception again) {
+                    deadLetter(record, DeadLetters.HANDLER_EXCEPTION, describe(again), false, failures, counts);
+                    continue;
+                }
+                send(alone, List.of(record), failures, counts);
+            }
+            return;
+        }
+        send(outcome, handed, failures, counts);
+    }
+
+    /** The outcome, if it names only inputs it was given (and each rejected once); else an exception, as from the handler. */
+    private static BatchOutcome checked(BatchOutcome outcome, List<ConsumerRecord<byte[], byte[]>> handed) {
+        Objects.requireNonNull(outcome, "the batch handler returned null instead of a BatchOutcome");
+        Set<ConsumerRecord<byte[], byte[]>> given = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        given.addAll(handed);
+        Set<ConsumerRecord<byte[], byte[]>> rejected = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (BatchOutcome.Rejection r : outcome.rejections()) {
+            if (!given.contains(r.input()) || !rejected.add(r.input())) {
+                throw new IllegalStateException("the batch handler rejected " + Coordinates.of(r.input())
+                        + ", which it was not given or had rejected already");
+            }
+        }
+        for (BatchOutcome.Output o : outcome.outputs()) {
+            for (ConsumerRecord<byte[], byte[]> source : o.sources()) {
+                if (!given.contains(source)) {
+                    throw new IllegalStateException("the batch handler named " + Coordinates.of(source)
+                            + " as the source of an output; it was not given that record");
+                }
+            }
+        }
+        return outcome;
+    }
+
+    private void send(BatchOutcome outcome, List<ConsumerRecord<byte[], byte[]>> handed, SendFailures failures, BatchCounts counts) {
+        for (BatchOutcome.Rejection r : outcome.rejections()) {
+            deadLetter(r.input(), r.reason().reason(), r.reason().message(), false, failures, counts);
+        }
+        for (BatchOutcome.Output out : outcome.outputs()) {
+            List<ConsumerRecord<byte[], byte[]>> sources = out.sources().isEmpty() ? handed : out.sources();
+            List<Coordinates> from = new ArrayList<>(sources.size());
+            for (ConsumerRecord<byte[], byte[]> source : sources) {
+                from.add(Coordinates.of(source));
+            }
+            producer.send(out.record(), failures.callback(from));
+            counts.out++;
         }
     }
 
@@ -442,7 +541,11 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
                 consumer.seek(e.getKey(), e.getValue());
             }
         }
-        config.handler.batchAborted();
+        if (config.batchHandler != null) {
+            config.batchHandler.batchAborted();
+        } else {
+            config.handler.batchAborted();
+        }
         LOG.warn("processor {}: aborted a transaction of {} records and rewound to the last committed offsets: {}",
                 transactionalId, recordCount, String.valueOf(cause));
         tell(l -> l.batchAborted(recordCount, cause));
@@ -606,6 +709,18 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
             };
         }
 
+        /** An output made from several inputs: a lasting refusal strikes each of them. */
+        Callback callback(List<Coordinates> from) {
+            return (metadata, exception) -> {
+                if (exception != null) {
+                    for (Coordinates at : from) {
+                        byRecord.putIfAbsent(at, new SendFailure(exception, null, null));
+                    }
+                    first.compareAndSet(null, exception);
+                }
+            };
+        }
+
         void batch(Throwable e) {
             first.compareAndSet(null, e);
         }
@@ -682,6 +797,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         private Pattern topicPattern;
         private String instanceId;
         private RecordHandler handler;
+        private BatchHandler batchHandler;
         private UnaryOperator<String> deadLetterTopic;
         private String serviceName;
         private int maxPollRecords = 500;
@@ -728,6 +844,35 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
 
         public Builder handler(RecordHandler handler) {
             this.handler = handler;
+            return this;
+        }
+
+        /**
+         * Batch mode instead of {@link #handler}: the whole poll goes to {@code batchHandler} at once, still one
+         * poll = one transaction. Size the poll with {@link #maxPollRecords} and let it fill with
+         * {@link #batchLinger}.
+         */
+        public Builder batchHandler(BatchHandler batchHandler) {
+            this.batchHandler = batchHandler;
+            return this;
+        }
+
+        /**
+         * The linger of batch mode, like a producer's {@code batch.size} / {@code linger.ms}: the broker holds
+         * a fetch until {@code fetchMinBytes} are there or {@code maxWait} has passed (the consumer's
+         * {@code fetch.min.bytes} and {@code fetch.max.wait.ms}), so a poll returns a full batch
+         * ({@code maxPollRecords} × the typical record size) or what came within the linger. Sized this way,
+         * in the consumer rather than by buffering across polls, because a record is committed with the poll
+         * that returned it: a batch never spans transactions, and records beyond it keep their offsets
+         * uncommitted. Raises the poll timeout to at least {@code maxWait} plus a margin.
+         */
+        public Builder batchLinger(int fetchMinBytes, Duration maxWait) {
+            consumerProperties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(fetchMinBytes));
+            consumerProperties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(maxWait.toMillis()));
+            Duration atLeast = maxWait.plusMillis(500);
+            if (pollTimeout.compareTo(atLeast) < 0) {
+                pollTimeout = atLeast;
+            }
             return this;
         }
 
@@ -816,8 +961,8 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
             if ((topics == null || topics.isEmpty()) == (topicPattern == null)) {
                 problems.add("give either topics or a topicPattern");
             }
-            if (handler == null) {
-                problems.add("handler is missing");
+            if ((handler == null) == (batchHandler == null)) {
+                problems.add("give either a handler or a batchHandler");
             }
             if (deadLetterTopic == null) {
                 problems.add("deadLetterTopic mapping is missing");
@@ -848,6 +993,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
             b.topicPattern = topicPattern;
             b.instanceId = instanceId;
             b.handler = handler;
+            b.batchHandler = batchHandler;
             b.deadLetterTopic = deadLetterTopic;
             b.serviceName = serviceName;
             b.maxPollRecords = maxPollRecords;

@@ -1,7 +1,8 @@
 /**
  * The one exactly-once consume-transform-produce loop of Umbra, on the plain Kafka client: every
  * service hands {@link io.umbra.kafka.ExactlyOnceProcessor} a {@link io.umbra.kafka.RecordHandler}
- * (one input record to an {@link io.umbra.kafka.Outcome}), and the processor does the rest:
+ * (one input record to an {@link io.umbra.kafka.Outcome}) or a {@link io.umbra.kafka.BatchHandler} (one
+ * poll to a {@link io.umbra.kafka.BatchOutcome}), and the processor does the rest:
  * transactions, offsets, rewinds, fencing, and the dead-letter topic ({@link io.umbra.kafka.DeadLetters})
  * for whatever cannot be processed. Metrics hooks: {@link io.umbra.kafka.ProcessorListener}.
  *

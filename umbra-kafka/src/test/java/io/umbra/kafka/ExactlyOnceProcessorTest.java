@@ -265,6 +265,124 @@ class ExactlyOnceProcessorTest {
         assertEquals(sorted(ids("ID", 100)), sorted(values(readAll("t6.out", true))));
     }
 
+    @Test
+    void batchModeHandsEachPollOverWholeAsOneTransactionAndEmitsAPartialBatchWhenTheLingerExpires() throws Exception {
+        createTopics("b1", 2);
+        List<String> inputs = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            inputs.add(i % 37 == 5 ? "bad-" + i : "v-" + i);
+        }
+        produce("b1.in", inputs);
+        List<Integer> batchSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+        BatchHandler joinGoodOnes = records -> {
+            batchSizes.add(records.size());
+            BatchOutcome.Builder out = BatchOutcome.builder();
+            List<String> good = new ArrayList<>();
+            List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                String v = new String(r.value(), StandardCharsets.UTF_8);
+                if (v.startsWith("bad-")) {
+                    out.reject(r, "BAD_VALUE", "the value is marked bad");
+                } else {
+                    good.add(v);
+                    sources.add(r);
+                }
+            }
+            if (!good.isEmpty()) {
+                out.emit(new ProducerRecord<>("b1.out", String.join(",", good).getBytes(StandardCharsets.UTF_8)), sources);
+            }
+            return out.build();
+        };
+        RecordingListener listener = new RecordingListener();
+        Duration linger = Duration.ofMillis(700);
+
+        try (ExactlyOnceProcessor p = base("b1", "a").batchHandler(joinGoodOnes)
+                .maxPollRecords(50).batchLinger(50 * 8, linger).listener(listener).build()) {
+            p.start();
+            awaitCommitted("b1", "b1.in");
+            assertTrue(batchSizes.stream().allMatch(n -> n <= 50), "no batch over maxPollRecords: " + batchSizes);
+            assertTrue(batchSizes.stream().filter(n -> n == 50).count() >= 3, "a backlog fills whole batches: " + batchSizes);
+            int before = batchSizes.size();
+
+            produce("b1.in", List.of("late-1", "late-2", "late-3"));
+            awaitCommitted("b1", "b1.in");
+            assertEquals(3, batchSizes.subList(before, batchSizes.size()).stream().mapToInt(Integer::intValue).sum(),
+                    "the three late records were handed over once the linger expired, in a batch far from full: " + batchSizes);
+        }
+
+        List<String> emitted = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> out = readAll("b1.out", true);
+        for (String batch : values(out)) {
+            emitted.addAll(List.of(batch.split(",")));
+        }
+        List<String> expected = new ArrayList<>(inputs.stream().filter(v -> !v.startsWith("bad-")).toList());
+        expected.addAll(List.of("late-1", "late-2", "late-3"));
+        assertEquals(sorted(expected), sorted(emitted), "every good record in exactly one batch");
+        assertEquals(out.size(), listener.out.get());
+        List<ConsumerRecord<byte[], byte[]>> dlq = readAll("b1.dlq", true);
+        assertEquals(inputs.stream().filter(v -> v.startsWith("bad-")).count(), dlq.size());
+        for (ConsumerRecord<byte[], byte[]> r : dlq) {
+            assertEquals("BAD_VALUE", DeadLetters.header(r.headers(), DeadLetters.HEADER_REASON));
+            assertTrue(new String(r.value(), StandardCharsets.UTF_8).startsWith("bad-"));
+        }
+        assertEquals(233, listener.in.get());
+        assertEquals(0, listener.aborted.get());
+    }
+
+    @Test
+    void batchModeReplaysAnAbortedPollDeadLetteringTheSourcesOfARefusedOutputAndIsolatesAThrowingRecord() throws Exception {
+        createTopics("b2", 1);
+        List<String> inputs = new ArrayList<>(ids("v", 10));
+        inputs.add("huge");
+        inputs.addAll(ids("w", 10));
+        inputs.add("boom");
+        inputs.addAll(ids("x", 10));
+        produce("b2.in", inputs);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger handlerAborts = new AtomicInteger();
+        BatchHandler handler = new BatchHandler() {
+            @Override
+            public BatchOutcome handle(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+                calls.incrementAndGet();
+                BatchOutcome.Builder out = BatchOutcome.builder();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    String v = new String(r.value(), StandardCharsets.UTF_8);
+                    if (v.equals("boom")) {
+                        throw new IllegalStateException("cannot pack boom");
+                    }
+                    if (v.equals("huge")) {
+                        Thread.sleep(300); // lets the outputs sent before it reach the broker before the abort
+                    }
+                    byte[] value = v.equals("huge") ? new byte[2 << 20] : v.toUpperCase().getBytes(StandardCharsets.UTF_8);
+                    out.emit(new ProducerRecord<>("b2.out", value), List.of(r));
+                }
+                return out.build();
+            }
+
+            @Override
+            public void batchAborted() {
+                handlerAborts.incrementAndGet();
+            }
+        };
+        RecordingListener listener = new RecordingListener();
+
+        try (ExactlyOnceProcessor p = base("b2", "a").batchHandler(handler)
+                .maxPollRecords(100).listener(listener).build()) {
+            p.start();
+            awaitCommitted("b2", "b2.in");
+        }
+
+        List<String> expected = inputs.stream().filter(v -> !v.equals("huge") && !v.equals("boom")).map(String::toUpperCase).toList();
+        assertEquals(expected, values(readAll("b2.out", true)), "read_committed: each good output once, in order");
+        assertTrue(readAll("b2.out", false).size() > expected.size(), "the aborted attempt had written outputs");
+        assertTrue(listener.aborted.get() >= 1 && handlerAborts.get() >= 1);
+        List<ConsumerRecord<byte[], byte[]>> dlq = readAll("b2.dlq", true);
+        assertEquals(2, dlq.size(), "only the two culprits: " + values(dlq));
+        assertDeadLetter(dlq.get(0), DeadLetters.OUTPUT_REJECTED, "RecordTooLargeException", 10, "huge".getBytes());
+        assertDeadLetter(dlq.get(1), DeadLetters.HANDLER_EXCEPTION, "IllegalStateException: cannot pack boom", 21, "boom".getBytes());
+        assertTrue(calls.get() > 2, "the throwing poll was retried record by record: " + calls.get());
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private ExactlyOnceProcessor instance(String id, Map<String, RecordingListener> listeners) {
@@ -278,6 +396,11 @@ class ExactlyOnceProcessorTest {
     }
 
     private static ExactlyOnceProcessor.Builder processor(String prefix, String instanceId, RecordHandler handler) {
+        return base(prefix, instanceId).handler(handler);
+    }
+
+    /** Everything but the handler: per-record and batch tests share it. */
+    private static ExactlyOnceProcessor.Builder base(String prefix, String instanceId) {
         return ExactlyOnceProcessor.builder()
                 .bootstrapServers(kafka.bootstrapServers())
                 .groupId(prefix + "-group")
@@ -285,7 +408,6 @@ class ExactlyOnceProcessorTest {
                 .instanceId(instanceId)
                 .serviceName("test-service")
                 .deadLetterTopic(t -> t.replace(".in", ".dlq"))
-                .handler(handler)
                 .pollTimeout(Duration.ofMillis(100))
                 // quick rebalances on a test broker
                 .consumerProperty(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500)
