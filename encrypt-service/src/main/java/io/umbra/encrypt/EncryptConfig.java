@@ -1,0 +1,45 @@
+package io.umbra.encrypt;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Everything the encrypt-service reads from its environment ({@code UMBRA_TENANT} → {@code umbra.tenant},
+ * {@code UMBRA_BATCH_MAX_SLOTS} → {@code umbra.batch.max-slots}). Kafka's bootstrap servers and the HTTP
+ * port are Quarkus' own keys; see application.properties.
+ */
+@ConfigMapping(prefix = "umbra")
+public interface EncryptConfig {
+    /** The one tenant this instance serves: its topics, its key, nobody else's. */
+    String tenant();
+
+    /** Stable per replica (the pod name): the transactional id suffix. Default: the host name. */
+    Optional<String> instanceId();
+
+    Batch batch();
+
+    interface Batch {
+        /**
+         * Most transactions per encrypted batch (= {@code max.poll.records}). Default and cap: the slot count
+         * N/2 of the tenant's CKKS parameters (2048 at set (b)).
+         */
+        Optional<Integer> maxSlots();
+
+        /** How long a poll may wait to fill a batch ({@code fetch.max.wait.ms}). */
+        @WithDefault("200")
+        int lingerMs();
+
+        /**
+         * The typical size of one feature-vector record on the topic: {@code fetch.min.bytes} = max slots × this,
+         * so a backlog fills a batch at once. About 600 bytes of JSON plus the record's framing.
+         */
+        @WithDefault("650")
+        int typicalRecordBytes();
+
+        /** Threads that encrypt a batch's feature columns in parallel. */
+        @WithDefault("2")
+        int encryptThreads();
+    }
+}

@@ -1,0 +1,53 @@
+package io.umbra.encrypt;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Readiness: UP once the batch loop runs (a bundle is loaded and the input topic exists). Liveness: DOWN once the loop gave up. */
+public final class EncryptHealth {
+    private EncryptHealth() {
+    }
+
+    @Readiness
+    @ApplicationScoped
+    public static class Ready implements HealthCheck {
+        private final EncryptPipeline pipeline;
+
+        public Ready(EncryptPipeline pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("encrypt-batch-loop")
+                    .withData("tenant", pipeline.tenant().value())
+                    .withData("keyVersion", pipeline.keyVersion());
+            pipeline.waitingFor().ifPresent(w -> b.withData("waitingFor", w));
+            pipeline.failure().ifPresent(f -> b.withData("failure", f.getClass().getSimpleName()));
+            return b.status(pipeline.isRunning()).build();
+        }
+    }
+
+    @Liveness
+    @ApplicationScoped
+    public static class Live implements HealthCheck {
+        private final EncryptPipeline pipeline;
+
+        public Live(EncryptPipeline pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("encrypt-batch-loop");
+            pipeline.failure().ifPresent(f -> b.withData("failure", f.getClass().getSimpleName() + ": " + f.getMessage()));
+            // Fenced or fatally failed: restarting the pod is the way back.
+            return b.status(pipeline.failure().isEmpty()).build();
+        }
+    }
+}

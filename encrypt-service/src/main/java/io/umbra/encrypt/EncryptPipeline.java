@@ -1,0 +1,217 @@
+package io.umbra.encrypt;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.umbra.events.TenantId;
+import io.umbra.events.TopicKind;
+import io.umbra.events.Topics;
+import io.umbra.events.envelope.EnvelopeLimits;
+import io.umbra.events.features.FeatureVector;
+import io.umbra.kafka.ExactlyOnceProcessor;
+
+/**
+ * The Kafka edge of the service. At startup it follows the tenant's public bundle; once one is loaded and
+ * {@code <t>.tx.features} exists it starts the exactly-once batch processor — one poll = one batch = one
+ * transaction — sized from the keys (max slots ≤ N/2). Until then nothing is consumed and readiness is
+ * DOWN, with the reason in the health check and the log. Newer key versions replace the keys in place.
+ */
+@ApplicationScoped
+public class EncryptPipeline {
+    private static final Logger LOG = Logger.getLogger(EncryptPipeline.class);
+    public static final String SERVICE_NAME = "encrypt-service";
+
+    private final EncryptConfig config;
+    private final String bootstrapServers;
+    private final EncryptMetrics metrics;
+    private final TenantId tenant;
+    private final String instanceId;
+    private final AtomicReference<EncryptionKeys> keys = new AtomicReference<>();
+    private final AtomicReference<String> waitingFor = new AtomicReference<>("startup");
+    private volatile ExactlyOnceProcessor processor;
+    private volatile PublicBundleWatcher watcher;
+    private volatile BatchEncryptor encryptor;
+    private volatile Thread starter;
+    private volatile boolean stopping;
+
+    public EncryptPipeline(EncryptConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                           MeterRegistry registry) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.metrics = new EncryptMetrics(registry);
+        this.tenant = TenantId.of(config.tenant());
+        this.instanceId = config.instanceId().filter(s -> !s.isBlank()).orElseGet(EncryptPipeline::hostName);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        LOG.infof("encrypt-service for tenant %s, instance %s, broker %s", tenant, instanceId, bootstrapServers);
+        waitingFor.set("the key-service: no public bundle of tenant " + tenant + " on " + Topics.PUBLIC_KEYS + " yet");
+        LOG.infof("waiting for the key-service to publish tenant %s's public bundle on %s; no batch is encrypted before",
+                tenant, Topics.PUBLIC_KEYS);
+        watcher = new PublicBundleWatcher(tenant, bootstrapServers, SERVICE_NAME + "-keys-" + tenant + "-" + instanceId, this::keysArrived);
+        Thread t = new Thread(watcher, "public-bundle-" + tenant);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        Thread s = starter;
+        if (s != null) {
+            s.interrupt();
+        }
+        ExactlyOnceProcessor p = processor;
+        if (p != null) {
+            p.close(); // lets the transaction in progress finish
+        }
+        PublicBundleWatcher w = watcher;
+        if (w != null) {
+            w.stop();
+        }
+        BatchEncryptor e = encryptor;
+        if (e != null) {
+            e.close();
+        }
+    }
+
+    /** Called on the watcher's thread with each newer key version. */
+    private void keysArrived(EncryptionKeys loaded) {
+        keys.set(loaded);
+        metrics.keyVersion(loaded.keyVersion());
+        synchronized (this) {
+            if (starter == null && !stopping) {
+                starter = new Thread(() -> startWhenTopicExists(loaded), "encrypt-start-" + tenant);
+                starter.setDaemon(true);
+                starter.start();
+            }
+        }
+    }
+
+    private void startWhenTopicExists(EncryptionKeys first) {
+        String features = Topics.name(tenant, TopicKind.TX_FEATURES);
+        waitingFor.set("topic " + features);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, SERVICE_NAME + "-admin-" + tenant + "-" + instanceId))) {
+            boolean told = false;
+            while (!stopping) {
+                try {
+                    if (admin.listTopics().names().get().contains(features)) {
+                        break;
+                    }
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        return;
+                    }
+                }
+                if (!told) {
+                    LOG.warnf("waiting for topic %s (created by the tenant's provisioning); retrying every 2 s", features);
+                    told = true;
+                }
+                Thread.sleep(2000);
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (!stopping) {
+            startProcessor(first);
+        }
+    }
+
+    private synchronized void startProcessor(EncryptionKeys first) {
+        int slots = first.slotCount();
+        int maxSlots = config.batch().maxSlots().orElse(slots);
+        if (maxSlots < 1 || maxSlots > slots) {
+            LOG.warnf("UMBRA_BATCH_MAX_SLOTS=%d is outside 1..%d (N/2 of the tenant's parameters); using %d", maxSlots, slots, slots);
+            maxSlots = slots;
+        }
+        Duration linger = Duration.ofMillis(config.batch().lingerMs());
+        int fetchMinBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) maxSlots * config.batch().typicalRecordBytes());
+        encryptor = new BatchEncryptor(config.batch().encryptThreads(), EnvelopeLimits.DEFAULT, Clock.systemUTC());
+        FeatureBatchHandler handler = new FeatureBatchHandler(tenant, Topics.name(tenant, TopicKind.SCORE_REQUESTS), keys::get,
+                encryptor, maxSlots, metrics);
+        processor = ExactlyOnceProcessor.builder()
+                .bootstrapServers(bootstrapServers)
+                .groupId(tenant + "." + SERVICE_NAME)
+                .topics(List.of(Topics.name(tenant, TopicKind.TX_FEATURES)))
+                .instanceId(instanceId)
+                .serviceName(SERVICE_NAME)
+                .deadLetterTopic(source -> Topics.name(tenant, TopicKind.ENCRYPT_DLQ))
+                .batchHandler(handler)
+                .maxPollRecords(maxSlots)
+                .batchLinger(fetchMinBytes, linger)
+                // Feature vectors are ≤ 16 KiB; anything much larger is dead-lettered unparsed.
+                .maxRecordBytes(FeatureVector.MAX_JSON_BYTES + 4096)
+                // A partition's share of a fetch must be able to reach fetch.min.bytes, or every poll waits the linger.
+                .consumerProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(1 << 20, 2 * fetchMinBytes))
+                // One batch is one record of up to 8 MiB; its ciphertexts are already zstd-compressed.
+                .producerProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES)
+                .producerProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none")
+                .producerProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20)
+                // A full batch encrypts in well under a second when warm, but a cold JVM on a busy node has
+                // taken over 20 s; the coordinator would abort (and fence) a transaction older than this.
+                .producerProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 180_000)
+                .listener(metrics)
+                .build();
+        processor.start();
+        waitingFor.set(null);
+        LOG.infof("encrypting tenant %s's feature vectors: batches of up to %d slots, linger %d ms, key version %d, scale 2^%d",
+                tenant, maxSlots, linger.toMillis(), first.keyVersion(), first.scaleBits());
+    }
+
+    /** Whether batches are being encrypted; else why not ({@link #waitingFor()}). */
+    public boolean isRunning() {
+        ExactlyOnceProcessor p = processor;
+        return p != null && p.isRunning();
+    }
+
+    /** What the service waits for before it can run, if anything. */
+    public Optional<String> waitingFor() {
+        return Optional.ofNullable(waitingFor.get());
+    }
+
+    /** Why the processor stopped by itself (fenced, fatal), if it did. */
+    public Optional<Throwable> failure() {
+        ExactlyOnceProcessor p = processor;
+        return p == null ? Optional.empty() : p.failure();
+    }
+
+    /** The key version batches are encrypted under now, or 0. */
+    public int keyVersion() {
+        EncryptionKeys k = keys.get();
+        return k == null ? 0 : k.keyVersion();
+    }
+
+    public TenantId tenant() {
+        return tenant;
+    }
+
+    private static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        if (h == null || h.isBlank()) {
+            try {
+                h = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                h = "encrypt-1";
+            }
+        }
+        return h.replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+}

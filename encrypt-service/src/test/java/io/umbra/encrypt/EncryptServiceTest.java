@@ -1,0 +1,258 @@
+package io.umbra.encrypt;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.umbra.crypto.ManifestKeys;
+import io.umbra.events.DeadLetter;
+import io.umbra.events.TenantId;
+import io.umbra.events.Topics;
+import io.umbra.events.envelope.PublicBundle;
+import io.umbra.events.envelope.ScoreRequest;
+import io.umbra.events.features.FeatureSchema;
+import io.umbra.events.features.FeatureVector;
+import io.umbra.events.manifest.BatchManifest;
+import io.umbra.events.manifest.ManifestEntry;
+import io.umbra.he.ckks.CkksContext;
+import io.umbra.he.ckks.CkksEncoder;
+import io.umbra.he.ckks.Decryptor;
+import io.umbra.he.ckks.EncryptionParameters;
+import io.umbra.he.ckks.KeyGenerator;
+import io.umbra.he.serial.Seal;
+import io.umbra.kafka.local.KafkaLocalTestResource;
+
+/**
+ * The service as the pipeline sees it, on the real broker with real CKKS and HPKE. The test plays the
+ * key-service (it holds the secret key and the manifest key pair and publishes the public bundle) and
+ * the scoring pool's reader of {@code acme.score.requests}. Configured with batches of 64 slots and a
+ * 300 ms linger (application.properties, test profile).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaLocalTestResource.class, initArgs = @ResourceArg(name = "topics",
+        value = "acme.tx.features:2,acme.encrypt.dlq,acme.score.requests:1:max.message.bytes=8454144,umbra.keys.public:1:compact"))
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EncryptServiceTest {
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final int MAX_SLOTS = 64;
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static CkksContext context;
+    private static KeyGenerator ckksKeys;
+    private static ManifestKeys manifestKeys;
+    private static final Map<String, FeatureVector> sent = new HashMap<>();
+
+    @BeforeAll
+    static void playTheKeyService() {
+        context = CkksContext.create(EncryptionParameters.create(4096, 36, 36, 37)); // set (b)
+        ckksKeys = new KeyGenerator(context);
+        manifestKeys = ManifestKeys.generate();
+    }
+
+    @Test
+    @Order(1)
+    void waitsForTheBundleThenEncryptsEveryTransactionIntoExactlyOneBatchDecryptableByTheKeyService() throws Exception {
+        given().get("/q/health/ready").then().statusCode(503).body(containsString("key-service"));
+
+        List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            FeatureVector v = vector("tx-" + i, "card-" + (i % 10), i);
+            sent.put(v.transactionId(), v);
+            input.add(new ProducerRecord<>("acme.tx.features", v.cardId().getBytes(StandardCharsets.UTF_8), v.toJson()));
+            if (i == 20) {
+                input.add(new ProducerRecord<>("acme.tx.features", "card-x".getBytes(), "{\"schemaId\": \"umbra.tx\",".getBytes()));
+            } else if (i == 70) {
+                String v99 = new String(vector("tx-v99", "card-x", 1).toJson(), StandardCharsets.UTF_8)
+                        .replaceFirst("\"schemaVersion\"\\s*:\\s*1", "\"schemaVersion\":99");
+                input.add(new ProducerRecord<>("acme.tx.features", "card-x".getBytes(), v99.getBytes(StandardCharsets.UTF_8)));
+            } else if (i == 120) {
+                ProducerRecord<byte[], byte[]> foreign = new ProducerRecord<>("acme.tx.features", "card-x".getBytes(),
+                        vector("tx-foreign", "card-x", 2).toJson());
+                foreign.headers().add(FeatureBatchHandler.TENANT_HEADER, "globex".getBytes(StandardCharsets.UTF_8));
+                input.add(foreign);
+            }
+        }
+        produce(input);
+
+        Thread.sleep(2000);
+        assertTrue(readAll("acme.score.requests").isEmpty(), "no batch before the key-service published a bundle");
+        given().get("/q/health/ready").then().statusCode(503);
+
+        // Another tenant's bundle is not ours; then ours.
+        ManifestKeys globexKeys = ManifestKeys.generate();
+        produce(List.of(
+                new ProducerRecord<>(Topics.PUBLIC_KEYS, "globex".getBytes(), bundle(TenantId.of("globex"), 7, globexKeys).encode()),
+                new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme".getBytes(), bundle(ACME, 1, manifestKeys).encode())));
+        await(() -> given().get("/q/health/ready").statusCode() == 200, "readiness UP once the bundle is loaded");
+
+        List<ScoreRequest> batches = awaitBatches(150);
+        List<String> inSlotOrder = new ArrayList<>();
+        CkksEncoder encoder = new CkksEncoder(context);
+        Decryptor decryptor = new Decryptor(context, ckksKeys.secretKey());
+        for (ScoreRequest request : batches) {
+            assertEquals(ACME, request.tenant());
+            assertEquals(1, request.keyVersion(), "encrypted under acme's bundle, not globex's v7");
+            assertEquals(1, request.featureSchemaVersion());
+            assertTrue(request.slotCount() <= MAX_SLOTS, "at most max slots: " + request.slotCount());
+            assertEquals(FeatureSchema.V1.dimension(), request.ciphertextCount());
+            BatchManifest manifest = manifestKeys.opener().open(request.manifest(), ACME, request.batchId(), 1, request.slotCount());
+            for (int f = 0; f < request.ciphertextCount(); f++) {
+                double[] slots = encoder.decode(decryptor.decrypt(Seal.loadCiphertext(context, request.ciphertext(f))));
+                for (int i = 0; i < slots.length; i++) {
+                    double expected = i < manifest.slotCount() ? sent.get(manifest.slots().get(i).transactionId()).feature(f) : 0.0;
+                    assertEquals(expected, slots[i], 1e-5, "feature " + f + ", slot " + i);
+                }
+            }
+            for (ManifestEntry e : manifest.slots()) {
+                FeatureVector v = sent.get(e.transactionId());
+                assertEquals(ManifestEntry.of(v), e);
+                inSlotOrder.add(e.transactionId());
+            }
+        }
+        assertEquals(150, inSlotOrder.size(), "no transaction twice");
+        assertEquals(sent.keySet(), new HashSet<>(inSlotOrder), "every transaction in a batch");
+        assertEquals(MAX_SLOTS, batches.stream().mapToInt(ScoreRequest::slotCount).max().orElse(0), "the backlog fills whole batches");
+        Map<String, Integer> lastOfCard = new HashMap<>();
+        for (String tx : inSlotOrder) {
+            int n = Integer.parseInt(tx.substring(3));
+            Integer before = lastOfCard.put(sent.get(tx).cardId(), n);
+            assertTrue(before == null || before < n, "a card's transactions stay in order: " + tx + " after tx-" + before);
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> dlq = awaitRecords("acme.encrypt.dlq", 3);
+        List<String> reasons = dlq.stream().map(r -> header(r, DeadLetter.HEADER_REASON)).toList();
+        assertEquals(List.of("MALFORMED_JSON", "UNSUPPORTED_SCHEMA_VERSION", "WRONG_TENANT"), reasons);
+        assertEquals("encrypt-service", header(dlq.get(0), DeadLetter.HEADER_SERVICE));
+        assertEquals("{\"schemaId\": \"umbra.tx\",", new String(dlq.get(0).value(), StandardCharsets.UTF_8), "the payload byte for byte");
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("umbra_encrypt_key_version 1.0"), "key version gauge");
+        assertTrue(metrics.contains("umbra_encrypt_dlq_total{reason=\"WRONG_TENANT\"} 1.0"), "DLQ by reason");
+        assertTrue(metrics.contains("umbra_encrypt_transactions_batched_total 150.0"), "transactions batched");
+        assertTrue(metrics.contains("umbra_encrypt_batch_fill_ratio_count"), "fill ratio");
+        assertTrue(metrics.contains("umbra_encrypt_batch_encryption_seconds_count"), "encryption time");
+    }
+
+    @Test
+    @Order(2)
+    void aTrickleFarBelowMaxSlotsIsEmittedWhenTheLingerExpires() throws Exception {
+        int before = readAll("acme.score.requests").size();
+        List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            FeatureVector v = vector("late-" + i, "card-late", 1000 + i);
+            input.add(new ProducerRecord<>("acme.tx.features", v.cardId().getBytes(StandardCharsets.UTF_8), v.toJson()));
+        }
+        produce(input);
+        await(() -> readAll("acme.score.requests").size() > before, "a batch for the trickle");
+        List<ScoreRequest> late = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll("acme.score.requests").subList(before, readAll("acme.score.requests").size())) {
+            late.add(ScoreRequest.decode(r.value()));
+        }
+        ScoreRequest partial = late.get(0);
+        assertEquals(5, partial.slotCount(), "one card's five transactions in one partial batch, not five batches");
+        List<String> ids = manifestKeys.opener().open(partial.manifest(), ACME, partial.batchId(), 1, 5).slots().stream()
+                .map(ManifestEntry::transactionId).toList();
+        assertEquals(List.of("late-0", "late-1", "late-2", "late-3", "late-4"), ids, "slot order is the card's order");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private static FeatureVector vector(String txId, String cardId, int n) {
+        double[] features = new double[FeatureSchema.V1.dimension()];
+        for (int f = 0; f < features.length; f++) {
+            features[f] = ((n * 37 + f * 11) % 199) / 99.0 - 1.0 + (f == 0 ? 3.0 : 0.0);
+        }
+        return new FeatureVector(FeatureSchema.TX, 1, txId, cardId, Instant.parse("2025-11-23T17:42:07.120Z").plusSeconds(n), features,
+                100L * n, "EUR", "m-" + (n % 17));
+    }
+
+    private static PublicBundle bundle(TenantId tenant, int version, ManifestKeys hpke) {
+        return new PublicBundle(tenant, version, Instant.now(), Seal.save(context.params()), Seal.save(ckksKeys.createPublicKey()),
+                new byte[0], hpke.publicKeyset());
+    }
+
+    private static String bootstrap() {
+        return KafkaLocalTestResource.broker().bootstrapServers();
+    }
+
+    private static void produce(List<ProducerRecord<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new ByteArraySerializer(), new ByteArraySerializer())) {
+            records.forEach(p::send);
+            p.flush();
+        }
+    }
+
+    /** What a read_committed reader (the scoring pool) sees on {@code topic} now. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = c.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                assertFalse(System.nanoTime() > deadline, "reading " + topic);
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> awaitRecords(String topic, int n) throws InterruptedException {
+        await(() -> readAll(topic).size() >= n, n + " records on " + topic);
+        return readAll(topic);
+    }
+
+    private static List<ScoreRequest> awaitBatches(int transactions) throws InterruptedException {
+        await(() -> readAll("acme.score.requests").stream().mapToInt(r -> ScoreRequest.decode(r.value()).slotCount()).sum() >= transactions,
+                transactions + " transactions in score requests");
+        return readAll("acme.score.requests").stream().map(r -> ScoreRequest.decode(r.value())).toList();
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertFalse(System.nanoTime() > deadline, "timed out waiting for " + what);
+            Thread.sleep(250);
+        }
+    }
+}
