@@ -14,7 +14,7 @@ import java.util.UUID;
  * A suspicious transaction for analysts, on {@code <t>.alerts} (keyed by alert id; each status change
  * is a new record with the same id, so the topic can be compacted to the latest state).
  *
- * @param alertId       random, chosen when the alert is raised
+ * @param alertId       {@link #idOf}(tenant, transaction id): a replayed score names the same alert
  * @param tenant        the tenant
  * @param transactionId the transaction
  * @param cardId        the card (or account)
@@ -60,9 +60,18 @@ public record Alert(UUID alertId, TenantId tenant, String transactionId, String 
         }
     }
 
-    /** A new OPEN alert for {@code score}, raised by {@code rule} at {@code at}. */
+    /**
+     * The id of a transaction's alert: a name-based UUID (RFC 4122 version 3) of tenant and transaction
+     * id, not a random one, so a score replayed after a crash can never become a second alert. Tenant
+     * ids contain no '/', so the name is unambiguous.
+     */
+    public static UUID idOf(TenantId tenant, String transactionId) {
+        return UUID.nameUUIDFromBytes(("umbra-alert/" + tenant.value() + "/" + transactionId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A new OPEN alert for {@code score}, raised by {@code rule} at {@code at}, with the id {@link #idOf} gives. */
     public static Alert open(Score score, String rule, Instant at) {
-        return new Alert(UUID.randomUUID(), score.tenant(), score.transactionId(), score.cardId(), score.amountMinor(),
+        return new Alert(idOf(score.tenant(), score.transactionId()), score.tenant(), score.transactionId(), score.cardId(), score.amountMinor(),
                 score.currency(), score.merchantId(), score.fraudProbability(), rule, AlertStatus.OPEN, score.eventTime(), at, at);
     }
 

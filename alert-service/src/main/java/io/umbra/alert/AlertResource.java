@@ -1,0 +1,191 @@
+package io.umbra.alert;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.umbra.events.score.Alert;
+import io.umbra.events.score.AlertStatus;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Every HTTP entry point of the service, in one class so that securing it (tenant-scoped tokens, a later issue)
+ * is one change in one place. The live page itself is static (META-INF/resources) and only calls these.
+ *
+ * <ul>
+ *   <li>{@code GET /alerts?status=&minScore=&from=&to=&limit=&cursor=}: newest first, filtered, paged by cursor</li>
+ *   <li>{@code GET /alerts/{id}}: one alert, 404 when unknown</li>
+ *   <li>{@code POST /alerts/{id}/acknowledge}, {@code POST /alerts/{id}/resolve}: body optional {@code {"note": "..."}};
+ *       409 when the alert's status does not allow the move</li>
+ *   <li>{@code GET /alerts/stream}: Server-Sent Events, one JSON alert per event, as versions land in the store</li>
+ * </ul>
+ */
+@Path("/alerts")
+@Produces(MediaType.APPLICATION_JSON)
+public class AlertResource {
+    private final AlertStore store;
+    private final AlertTransitions transitions;
+    private final AlertFeed feed;
+    private final ObjectMapper json;
+
+    public AlertResource(AlertStore store, AlertTransitions transitions, AlertFeed feed, ObjectMapper json) {
+        this.store = store;
+        this.transitions = transitions;
+        this.feed = feed;
+        this.json = json;
+    }
+
+    /** The optional body of acknowledge and resolve. */
+    public record ChangeRequest(String note) {
+    }
+
+    @GET
+    @Blocking
+    public AlertPage list(@QueryParam("status") String status, @QueryParam("minScore") Double minScore,
+                          @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") Integer limit,
+                          @QueryParam("cursor") String cursor) {
+        AlertQuery query = new AlertQuery(
+                Optional.ofNullable(status).filter(s -> !s.isBlank()).map(AlertResource::status),
+                minScore == null ? 0 : minScore,
+                Optional.ofNullable(from).filter(s -> !s.isBlank()).map(s -> instant("from", s)),
+                Optional.ofNullable(to).filter(s -> !s.isBlank()).map(s -> instant("to", s)),
+                limit == null ? AlertQuery.DEFAULT_LIMIT : limit,
+                Optional.ofNullable(cursor).filter(s -> !s.isBlank()).map(AlertQuery.Cursor::decode));
+        return store.list(query);
+    }
+
+    @GET
+    @Path("{id}")
+    @Blocking
+    public Response get(@PathParam("id") String id) {
+        return alertId(id).flatMap(store::find)
+                .map(a -> Response.ok(a).build())
+                .orElseGet(() -> notFound(id));
+    }
+
+    @POST
+    @Path("{id}/acknowledge")
+    @Consumes(MediaType.WILDCARD)
+    @Blocking
+    public Response acknowledge(@PathParam("id") String id, String body) throws InterruptedException {
+        return move(id, AlertStatus.ACKNOWLEDGED, body);
+    }
+
+    @POST
+    @Path("{id}/resolve")
+    @Consumes(MediaType.WILDCARD)
+    @Blocking
+    public Response resolve(@PathParam("id") String id, String body) throws InterruptedException {
+        return move(id, AlertStatus.RESOLVED, body);
+    }
+
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<Alert> stream() {
+        return feed.listen();
+    }
+
+    private Response move(String id, AlertStatus target, String body) throws InterruptedException {
+        Optional<UUID> alertId = alertId(id);
+        if (alertId.isEmpty()) {
+            return notFound(id);
+        }
+        Optional<String> note = changeRequest(body).map(ChangeRequest::note).filter(n -> !n.isBlank());
+        if (note.isPresent() && note.get().length() > AlertTransitions.MAX_NOTE_CHARS) {
+            return error(Response.Status.BAD_REQUEST, "note must be at most " + AlertTransitions.MAX_NOTE_CHARS + " characters");
+        }
+        return switch (transitions.move(alertId.get(), target, note)) {
+            case AlertTransitions.Done d -> Response.ok(d.alert()).build();
+            case AlertTransitions.Pending p -> Response.accepted(p.alert()).build();
+            case AlertTransitions.NotFound n -> notFound(id);
+            case AlertTransitions.Refused r -> error(Response.Status.CONFLICT,
+                    "alert is " + r.current().status() + " and cannot move to " + r.target());
+        };
+    }
+
+    /** The body is optional and may come without a content type (a bare POST), so it is read here, not by a reader. */
+    private Optional<ChangeRequest> changeRequest(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        if (body.length() > 4 * AlertTransitions.MAX_NOTE_CHARS) {
+            throw new IllegalArgumentException("the body is too large: at most a note of " + AlertTransitions.MAX_NOTE_CHARS + " characters");
+        }
+        try {
+            return Optional.ofNullable(json.readValue(body, ChangeRequest.class));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the body must be JSON like {\"note\": \"...\"} or empty");
+        }
+    }
+
+    private static Optional<UUID> alertId(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static AlertStatus status(String s) {
+        try {
+            return AlertStatus.valueOf(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("status must be one of OPEN, ACKNOWLEDGED, RESOLVED");
+        }
+    }
+
+    private static Instant instant(String name, String s) {
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be an ISO-8601 instant, e.g. 2025-11-23T08:15:45Z");
+        }
+    }
+
+    private static Response notFound(String id) {
+        return error(Response.Status.NOT_FOUND, "no alert with this id");
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response badRequest(IllegalArgumentException e) {
+        return error(Response.Status.BAD_REQUEST, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(AlertStore.Unavailable e) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "2").type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper
+    public Response feedFull(AlertFeed.Full e) {
+        return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response brokerAway(IllegalStateException e) {
+        return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+}

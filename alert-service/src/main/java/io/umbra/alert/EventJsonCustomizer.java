@@ -1,0 +1,15 @@
+package io.umbra.alert;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import io.umbra.events.EventJson;
+import jakarta.inject.Singleton;
+
+/** REST speaks the same JSON as the topics: one configuration, umbra-events' {@link EventJson}. */
+@Singleton
+public class EventJsonCustomizer implements ObjectMapperCustomizer {
+    @Override
+    public void customize(ObjectMapper mapper) {
+        EventJson.configure(mapper);
+    }
+}
