@@ -1,0 +1,83 @@
+package io.umbra.scoring;
+
+import io.umbra.events.TenantId;
+import io.umbra.kafka.local.EmbeddedKafka;
+import io.umbra.kafka.local.KafkaLocalTestResource;
+import io.umbra.kafka.local.TopicSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The public-key reader on a real broker: readiness, what it keeps, what it refuses, how long a miss waits. */
+class PublicKeyDirectoryTest {
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final TenantId BRAVO = TenantId.of("bravo");
+
+    @Test
+    void readsEveryBundleKeepsRecentVersionsRefusesBadOnesAndAnswersAMissQuickly() throws Exception {
+        EmbeddedKafka kafka = KafkaLocalTestResource.broker();
+        String topic = "test.keys-" + System.nanoTime();
+        try (PublicKeyDirectory keys = new PublicKeyDirectory(topic, kafka.bootstrapServers(), "directory-test", 2, Duration.ofSeconds(1));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            keys.start();
+            Thread.sleep(1500);
+            assertFalse(keys.caughtUpOnce(), "not ready while the topic does not exist");
+
+            kafka.createTopics(TopicSpec.of(topic, 1).compacted());
+            TestBank acme1 = new TestBank("acme", 1);
+            TestBank acme2 = new TestBank("acme", 2);
+            TestBank bravo = new TestBank("bravo", 1);
+            send(producer, topic, "acme", TestBank.randomBytes(300));      // not a bundle
+            send(producer, topic, "bravo", acme1.bundle());                // acme's bundle under bravo's key
+            send(producer, topic, "acme", acme1.bundle());
+            send(producer, topic, "acme", acme2.bundle());
+            send(producer, topic, "bravo", bravo.bundle());
+            eventually(() -> keys.caughtUpOnce() && keys.size() == 3, "three key versions loaded");
+            assertEquals(2, keys.refusedBundles());
+            assertSame(keys.find(ACME, 1).orElseThrow().context(), keys.find(ACME, 2).orElseThrow().context(),
+                    "one parameter set, one parsed context");
+            assertTrue(keys.find(ACME, 1).orElseThrow().relinKeys().isEmpty());
+
+            long start = System.nanoTime();
+            assertEquals(Optional.empty(), keys.await(ACME, 9, Duration.ofSeconds(20)));
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 5,
+                    "a key version the topic does not have is refused once the reader reached the end, not after the full wait");
+
+            send(producer, topic, "acme", new TestBank("acme", 3).bundle());
+            assertTrue(keys.await(ACME, 3, Duration.ofSeconds(20)).isPresent(), "a bundle published just before is waited for");
+            assertTrue(keys.find(ACME, 1).isEmpty(), "only the two newest versions of a tenant are kept");
+            assertTrue(keys.find(ACME, 2).isPresent());
+
+            producer.send(new ProducerRecord<>(topic, "bravo".getBytes(StandardCharsets.UTF_8), null)).get();
+            eventually(() -> keys.find(BRAVO, 1).isEmpty(), "a tombstone removes the tenant");
+        }
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+    }
+
+    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
