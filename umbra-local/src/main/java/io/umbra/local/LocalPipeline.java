@@ -1,0 +1,499 @@
+package io.umbra.local;
+
+import io.umbra.events.TenantId;
+import io.umbra.events.Topics;
+import io.umbra.kafka.local.EmbeddedKafka;
+import io.umbra.kafka.local.TopicSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Umbra on one machine: the broker in this JVM, every tenant's topics, and the five services as child
+ * processes started from their packaged jars exactly as docs/PIPELINE.md configures them.
+ *
+ * <pre>{@code
+ * try (LocalPipeline pipeline = LocalPipeline.builder().repositoryRoot(root).tenants("acme", "globex")
+ *         .runDirectory(root.resolve("target/umbra-local/run-1")).start()) {
+ *     String bootstrap = pipeline.bootstrapServers();
+ *     pipeline.process(TenantId.of("acme"), Service.ENCRYPT).kill();       // crash
+ *     pipeline.process(TenantId.of("acme"), Service.ENCRYPT).restart();    // same instance id
+ *     pipeline.process(TenantId.of("acme"), Service.ENCRYPT).awaitReady();
+ * }
+ * }</pre>
+ *
+ * <p>Per tenant (the i-th, from 0) a key-service, ingest-service, encrypt-service and alert-service on
+ * HTTP ports {@code base + 10·i + 1, 2, 4, 5}; one he-scoring-service for all tenants on {@code base + 3}.
+ * Each gets {@code KAFKA_BOOTSTRAP_SERVERS}, {@code UMBRA_TENANT} (not the scoring pool),
+ * {@code UMBRA_INSTANCE_ID = <tenant>-<service>-0} (the pool: {@code he-scoring-service-0}),
+ * {@code QUARKUS_HTTP_PORT}, {@code UMBRA_STATE_DIR = <run>/state/<instance id>} and, for the
+ * key-service, {@code UMBRA_KEYS_DIR = <run>/keys/<tenant>}; nothing else from the caller's
+ * {@code UMBRA_*}, {@code QUARKUS_*} or {@code KAFKA_*} environment. Logs go to
+ * {@code <run>/logs/<tenant>-<service>.log} ({@code he-scoring-service.log}).
+ *
+ * <p>The services die with this JVM: {@link #close()} stops them (SIGTERM, then SIGKILL after a grace
+ * period), a shutdown hook calls it on Ctrl-C or SIGTERM, and a watchdog process covers SIGKILL of this
+ * JVM ({@link ParentWatch}).
+ */
+public final class LocalPipeline implements AutoCloseable {
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+    private final Path root;
+    private final List<TenantId> tenants;
+    private final Path runDirectory;
+    private final int basePort;
+    private final Consumer<String> progress;
+    private final boolean keepBrokerData;
+    private final Map<String, ServiceProcess> processes = new LinkedHashMap<>();
+    private EmbeddedKafka kafka;
+    private ParentWatch watch;
+    private Thread shutdownHook;
+    private boolean closed;
+
+    private LocalPipeline(Builder b) {
+        this.root = b.root;
+        this.tenants = List.copyOf(b.tenants);
+        this.runDirectory = b.runDirectory;
+        this.basePort = b.basePort;
+        this.progress = b.progress;
+        this.keepBrokerData = b.keepBrokerData;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code host:port} of the broker, for clients of the tests, the CLI and the load harness. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** The broker itself (its admin client, for checks). */
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public List<TenantId> tenants() {
+        return tenants;
+    }
+
+    public Path runDirectory() {
+        return runDirectory;
+    }
+
+    /** Where the services' logs are. */
+    public Path logDirectory() {
+        return runDirectory.resolve("logs");
+    }
+
+    /** The HTTP port of {@code service} for {@code tenant} (the scoring pool's is the same for every tenant). */
+    public int httpPort(TenantId tenant, Service service) {
+        return httpPort(basePort, tenantIndex(tenant), service);
+    }
+
+    static int httpPort(int basePort, int tenantIndex, Service service) {
+        return service.perTenant() ? basePort + 10 * tenantIndex + service.portOffset() : basePort + service.portOffset();
+    }
+
+    /** The process of {@code service} for {@code tenant}; for {@link Service#HE_SCORING}, the shared one. */
+    public ServiceProcess process(TenantId tenant, Service service) {
+        tenantIndex(tenant);
+        ServiceProcess p = processes.get(key(service.perTenant() ? tenant : null, service));
+        if (p == null) {
+            throw new IllegalStateException(service.module() + " was not started in this run");
+        }
+        return p;
+    }
+
+    /** {@link #process(TenantId, Service)} with the tenant id as text. */
+    public ServiceProcess process(String tenant, Service service) {
+        return process(TenantId.of(tenant), service);
+    }
+
+    /** Every service process, in start order. */
+    public Collection<ServiceProcess> processes() {
+        return List.copyOf(processes.values());
+    }
+
+    /** Waits until every service reports ready. */
+    public void awaitReady() {
+        for (ServiceProcess p : processes.values()) {
+            p.awaitReady();
+        }
+    }
+
+    private int tenantIndex(TenantId tenant) {
+        int i = tenants.indexOf(tenant);
+        if (i < 0) {
+            throw new IllegalArgumentException("tenant " + tenant + " is not part of this run; tenants: " + tenants);
+        }
+        return i;
+    }
+
+    private static String key(TenantId tenant, Service service) {
+        return tenant == null ? service.module() : tenant + "/" + service.module();
+    }
+
+    private void start(Builder b) {
+        try {
+            Files.createDirectories(logDirectory());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run directory " + runDirectory, e);
+        }
+        progress.accept("starting the Kafka broker (data in " + runDirectory.resolve("kafka") + ")");
+        kafka = EmbeddedKafka.builder().dataDir(runDirectory.resolve("kafka"))
+                .maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES).start();
+        List<TopicSpec> topics = LocalTopics.forTenants(tenants);
+        kafka.createTopics(topics);
+        progress.accept("broker on " + kafka.bootstrapServers() + ", " + topics.size() + " topics created");
+        if (b.services.isEmpty()) {
+            return;
+        }
+        watch = ParentWatch.start(runDirectory.resolve("services.pids"));
+        String javaCommand = javaCommand();
+        List<String> launcher = Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid")
+                : Files.isExecutable(Path.of("/bin/setsid")) ? List.of("/bin/setsid") : List.of();
+        // Key-services first: they publish the public bundles the encrypt-services and the pool wait for.
+        List<Service> order = new ArrayList<>(List.of(Service.KEY, Service.HE_SCORING, Service.INGEST, Service.ENCRYPT, Service.ALERT));
+        order.retainAll(b.services);
+        for (Service service : order) {
+            List<TenantId> owners = service.perTenant() ? tenants : Collections.<TenantId>singletonList(null);
+            for (TenantId tenant : owners) {
+                ServiceProcess p = newProcess(b, service, tenant, javaCommand, launcher);
+                processes.put(key(tenant, service), p);
+                p.start();
+            }
+        }
+        progress.accept("started " + processes.size() + " service processes (logs in " + logDirectory() + "); waiting until each is ready");
+        for (ServiceProcess p : processes.values()) {
+            p.awaitReady();
+            progress.accept(p.name() + " ready on port " + p.httpPort());
+        }
+    }
+
+    private ServiceProcess newProcess(Builder b, Service service, TenantId tenant, String java, List<String> launcher) {
+        String name = tenant == null ? service.module() : tenant + "-" + service.module();
+        String instanceId = name + "-0";
+        int port = service.perTenant() ? httpPort(tenant, service) : basePort + service.portOffset();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        if (tenant != null) {
+            env.put("UMBRA_TENANT", tenant.value());
+        }
+        env.put("UMBRA_INSTANCE_ID", instanceId);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_HTTP_HOST", b.httpHost);
+        env.put("UMBRA_STATE_DIR", runDirectory.resolve("state").resolve(instanceId).toString());
+        if (service == Service.KEY) {
+            env.put("UMBRA_KEYS_DIR", runDirectory.resolve("keys").resolve(tenant.value()).toString());
+        }
+        env.putAll(b.env);
+        env.putAll(b.serviceEnv.getOrDefault(service, Map.of()));
+
+        List<String> command = new ArrayList<>(launcher);
+        command.add(java);
+        command.add("-Xmx" + service.heapMb() + "m");
+        // A laptop runs nine JVMs: the serial collector needs no GC threads and keeps footprints small.
+        command.add("-XX:+UseSerialGC");
+        command.add("--enable-native-access=ALL-UNNAMED");
+        if (Runtime.version().feature() >= 24) {
+            // Kafka's clients still call sun.misc.Unsafe (memory-mapped indexes); JDK 24+ warns on stderr otherwise.
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(b.jvmOptions);
+        command.add("-jar");
+        command.add(root.resolve(service.jarPath()).toString());
+        return new ServiceProcess(service, tenant, command, env, runDirectory,
+                logDirectory().resolve(name + ".log"), port, b.readyTimeout, this::pidsChanged);
+    }
+
+    private void pidsChanged() {
+        ParentWatch w = watch;
+        if (w != null) {
+            w.update(processes.values());
+        }
+    }
+
+    /** The java of this JVM, so the services run on the same runtime as the caller. */
+    static String javaCommand() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /**
+     * Stops every service (SIGTERM to all at once, SIGKILL to those still alive after 15 s), then the
+     * broker; deletes the broker's data unless asked to keep it. Logs and keys stay in the run directory.
+     * Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        if (!processes.isEmpty()) {
+            progress.accept("stopping " + processes.size() + " services");
+            processes.values().forEach(ServiceProcess::requestStop);
+            long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+            for (ServiceProcess p : processes.values()) {
+                try {
+                    p.stop(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+        }
+        if (watch != null) {
+            watch.close();
+        }
+        if (kafka != null) {
+            progress.accept("stopping the broker");
+            try {
+                kafka.close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+            if (!keepBrokerData) {
+                deleteRecursively(runDirectory.resolve("kafka"));
+            }
+        }
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // a leftover broker directory costs disk space, nothing else
+        }
+    }
+
+    /** How to run: the repository, the tenants, where to keep the run's files, which ports. */
+    public static final class Builder {
+        private Path root;
+        private final List<TenantId> tenants = new ArrayList<>();
+        private Path runDirectory;
+        private int basePort = 8080;
+        private String httpHost = "127.0.0.1";
+        private Duration readyTimeout = Duration.ofSeconds(180);
+        private Set<Service> services = EnumSet.allOf(Service.class);
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final Map<Service, Map<String, String>> serviceEnv = new LinkedHashMap<>();
+        private final List<String> jvmOptions = new ArrayList<>();
+        private boolean shutdownHook = true;
+        private boolean keepBrokerData;
+        private Consumer<String> progress = message -> { };
+
+        private Builder() {
+        }
+
+        /** The repository root: the jars are {@code <root>/<module>/target/quarkus-app/quarkus-run.jar}. */
+        public Builder repositoryRoot(Path root) {
+            this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** The tenants, in port order (the first at base + 1…, the second at base + 11…). */
+        public Builder tenants(String... tenants) {
+            List<TenantId> ids = new ArrayList<>();
+            for (String t : tenants) {
+                ids.add(TenantId.of(t));
+            }
+            return tenants(ids);
+        }
+
+        public Builder tenants(List<TenantId> tenants) {
+            Set<TenantId> distinct = new LinkedHashSet<>(tenants);
+            if (distinct.size() != tenants.size()) {
+                throw new IllegalArgumentException("a tenant is listed twice: " + tenants);
+            }
+            this.tenants.clear();
+            this.tenants.addAll(tenants);
+            return this;
+        }
+
+        /** Logs, keys, service state and the broker's data go here (created if needed). */
+        public Builder runDirectory(Path runDirectory) {
+            this.runDirectory = Objects.requireNonNull(runDirectory, "runDirectory").toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** Ports are base + offset (docs/PIPELINE.md: 8080, so ingest is 8081); default 8080. */
+        public Builder basePort(int basePort) {
+            if (basePort < 1024 || basePort > 65_000) {
+                throw new IllegalArgumentException("base port must be 1024 to 65000, got " + basePort);
+            }
+            this.basePort = basePort;
+            return this;
+        }
+
+        /** The address the services' HTTP servers bind to; default 127.0.0.1 (this machine only). */
+        public Builder httpHost(String host) {
+            this.httpHost = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** How long each service may take to report ready (default 180 s: nine JVMs start on few cores). */
+        public Builder readyTimeout(Duration timeout) {
+            this.readyTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Which services to start (default all five; none: just the broker and the topics). */
+        public Builder services(Collection<Service> services) {
+            this.services = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
+            return this;
+        }
+
+        /** An environment variable for every service (after the run's own, so it may override them). */
+        public Builder env(String name, String value) {
+            env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** An environment variable for every instance of {@code service}. */
+        public Builder env(Service service, String name, String value) {
+            serviceEnv.computeIfAbsent(service, s -> new LinkedHashMap<>())
+                    .put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** An extra option for every service JVM (before {@code -jar}). */
+        public Builder jvmOption(String option) {
+            jvmOptions.add(Objects.requireNonNull(option, "option"));
+            return this;
+        }
+
+        /** Whether a shutdown hook closes the pipeline when the JVM exits (default yes). */
+        public Builder shutdownHook(boolean install) {
+            this.shutdownHook = install;
+            return this;
+        }
+
+        /** Keep the broker's data directory after close (default: deleted; logs and keys are always kept). */
+        public Builder keepBrokerData(boolean keep) {
+            this.keepBrokerData = keep;
+            return this;
+        }
+
+        /** Where to report progress ("broker on …", "acme-key-service ready …"); default nowhere. */
+        public Builder progress(Consumer<String> progress) {
+            this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        /**
+         * Checks the jars and ports, starts the broker, creates the topics, starts the services and waits
+         * until each is ready. On any failure everything started is stopped again before the exception.
+         */
+        public LocalPipeline start() {
+            if (tenants.isEmpty()) {
+                throw new IllegalArgumentException("no tenants: give at least one, e.g. tenants(\"acme\")");
+            }
+            if (root == null && !services.isEmpty()) {
+                throw new IllegalArgumentException("repositoryRoot is required to find the service jars");
+            }
+            if (runDirectory == null) {
+                throw new IllegalArgumentException("runDirectory is required");
+            }
+            checkJars();
+            checkPorts();
+            LocalPipeline pipeline = new LocalPipeline(this);
+            if (shutdownHook) {
+                pipeline.shutdownHook = new Thread(pipeline::close, "umbra-local-shutdown");
+                Runtime.getRuntime().addShutdownHook(pipeline.shutdownHook);
+            }
+            try {
+                pipeline.start(this);
+                return pipeline;
+            } catch (RuntimeException | Error e) {
+                try {
+                    pipeline.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        private void checkJars() {
+            List<String> missing = new ArrayList<>();
+            for (Service s : services) {
+                if (!Files.isRegularFile(root.resolve(s.jarPath()))) {
+                    missing.add(s.jarPath());
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("the service jars are not built: " + String.join(", ", missing)
+                        + " missing under " + root + ". Build them with:  cd " + root + " && ./mvnw -q -B -DskipTests package");
+            }
+        }
+
+        private void checkPorts() {
+            Set<Integer> ports = new LinkedHashSet<>();
+            for (Service s : services) {
+                for (int i = 0; i < (s.perTenant() ? tenants.size() : 1); i++) {
+                    ports.add(httpPort(basePort, i, s));
+                }
+            }
+            List<Integer> busy = new ArrayList<>();
+            for (int port : ports) {
+                try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(httpHost))) {
+                    socket.setReuseAddress(true);
+                } catch (IOException e) {
+                    busy.add(port);
+                }
+            }
+            if (!busy.isEmpty()) {
+                String list = busy.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+                throw new IllegalStateException((busy.size() == 1 ? "port " : "ports ") + list + " on " + httpHost
+                        + (busy.size() == 1 ? " is" : " are") + " in use, and the services of this run need them (is another"
+                        + " ./umbra local still running? `ss -ltnp` names the process); or choose another base port");
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.umbra.local;
+
+import io.umbra.events.TenantId;
+import io.umbra.events.TenantTopic;
+import io.umbra.events.Topics;
+import io.umbra.events.envelope.PublicBundle;
+import io.umbra.kafka.local.TopicSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The topics of a local run, as production provisioning creates them: every {@link Topics#all} topic of
+ * each tenant with {@value #PARTITIONS} partitions (scoring-zone topics with their raised
+ * {@code max.message.bytes}, every other one with Kafka's default set explicitly), and the shared compacted
+ * {@link Topics#PUBLIC_KEYS}.
+ */
+public final class LocalTopics {
+    /** Partitions per tenant topic: more than one, so per-card ordering and rebalances are exercised. */
+    public static final int PARTITIONS = 3;
+    /** A public bundle and its key, headers and batch framing. */
+    public static final int PUBLIC_KEYS_MAX_MESSAGE_BYTES = PublicBundle.MAX_BYTES + Topics.RECORD_OVERHEAD_BYTES;
+
+    private LocalTopics() {
+    }
+
+    /** The topic specs for {@code tenants}, shared topic first. */
+    public static List<TopicSpec> forTenants(List<TenantId> tenants) {
+        List<TopicSpec> specs = new ArrayList<>();
+        // One partition: a handful of bundles, read whole by every encrypt-service and the scoring pool.
+        specs.add(TopicSpec.of(Topics.PUBLIC_KEYS, 1).compacted().maxMessageBytes(PUBLIC_KEYS_MAX_MESSAGE_BYTES));
+        for (TenantId tenant : tenants) {
+            for (TenantTopic topic : Topics.all(tenant)) {
+                // Set on every topic, not only the raised ones: the local broker's own default is raised
+                // for the score topics, production's is Kafka's 1 MiB, and the topics must behave the same.
+                specs.add(TopicSpec.of(topic.name(), PARTITIONS).maxMessageBytes(topic.kind().maxMessageBytes()));
+            }
+        }
+        return List.copyOf(specs);
+    }
+}

@@ -1,0 +1,60 @@
+package io.umbra.local;
+
+/**
+ * The five services of the pipeline, as the local run starts them: the Maven module (and so the jar),
+ * the HTTP port offset of docs/PIPELINE.md (tenant 1 at base + 1…5, tenant 2 at base + 11…15; the shared
+ * scoring pool at base + 3), and a heap that fits a laptop.
+ */
+public enum Service {
+    INGEST("ingest-service", 1, 384),
+    ENCRYPT("encrypt-service", 2, 384),
+    /** The shared scoring pool: one process for every tenant, never given a tenant or a secret key. */
+    HE_SCORING("he-scoring-service", 3, 768),
+    KEY("key-service", 4, 384),
+    ALERT("alert-service", 5, 384);
+
+    private final String module;
+    private final int portOffset;
+    private final int heapMb;
+
+    Service(String module, int portOffset, int heapMb) {
+        this.module = module;
+        this.portOffset = portOffset;
+        this.heapMb = heapMb;
+    }
+
+    /** The Maven module, directory and service name: {@code ingest-service}. */
+    public String module() {
+        return module;
+    }
+
+    /** Added to the base port (and 10 per tenant for per-tenant services). */
+    public int portOffset() {
+        return portOffset;
+    }
+
+    /** {@code -Xmx} in MiB. */
+    public int heapMb() {
+        return heapMb;
+    }
+
+    /** Whether each tenant gets its own instance (every service but the scoring pool). */
+    public boolean perTenant() {
+        return this != HE_SCORING;
+    }
+
+    /** The packaged jar under the repository root. */
+    public String jarPath() {
+        return module + "/target/quarkus-app/quarkus-run.jar";
+    }
+
+    /** The service whose module is {@code name}, or an IllegalArgumentException. */
+    public static Service ofModule(String name) {
+        for (Service s : values()) {
+            if (s.module.equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no service named " + name);
+    }
+}
