@@ -1,6 +1,8 @@
 package io.umbra.cli;
 
 import io.umbra.cli.he.HeCommand;
+import io.umbra.cli.local.LocalCommand;
+import io.umbra.cli.load.LoadCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParseResult;
@@ -15,12 +17,13 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = UmbraCli.JarVersion.class,
     description = "Umbra: fraud scoring for banks on homomorphically encrypted transactions.",
-    subcommands = {HeCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {HeCommand.class, LocalCommand.class, LoadCommand.class, CommandLine.HelpCommand.class},
     footer = {
         "",
         "The ./umbra launcher also runs, outside this program:",
         "  test    the test suite (./mvnw -B verify)",
-        "  build   every module, packaged, without tests"
+        "  build   every module, packaged, without tests",
+        "and builds the service jars before 'local' when they are missing or older than their sources."
     })
 public final class UmbraCli {
 
