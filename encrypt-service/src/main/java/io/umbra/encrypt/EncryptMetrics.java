@@ -10,7 +10,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.umbra.kafka.BatchStats;
+import io.umbra.kafka.ClientMeters;
 import io.umbra.kafka.ProcessorListener;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The encrypt-service's meters, fed by the processor ({@link ProcessorListener}: what committed) and the
@@ -19,6 +22,8 @@ import io.umbra.kafka.ProcessorListener;
  */
 public final class EncryptMetrics implements ProcessorListener {
     private final MeterRegistry registry;
+    /** The consumer's lag and the clients' other metrics. */
+    private final ClientMeters clientMeters;
     private final Counter recordsIn;
     private final Counter batchesOut;
     private final Counter transactionsBatched;
@@ -31,6 +36,7 @@ public final class EncryptMetrics implements ProcessorListener {
 
     public EncryptMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.clientMeters = new ClientMeters(registry);
         this.recordsIn = Counter.builder("umbra.encrypt.records.in").description("feature records consumed (committed)").register(registry);
         this.batchesOut = Counter.builder("umbra.encrypt.batches.out").description("encrypted batches (ScoreRequests) committed").register(registry);
         this.transactionsBatched = Counter.builder("umbra.encrypt.transactions.batched")
@@ -64,6 +70,11 @@ public final class EncryptMetrics implements ProcessorListener {
 
     void dropStaged() {
         staged.clear();
+    }
+
+    @Override
+    public void clientsCreated(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+        clientMeters.bind(consumer, producer);
     }
 
     @Override

@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.umbra.kafka.BatchStats;
+import io.umbra.kafka.ClientMeters;
 import io.umbra.kafka.ProcessorListener;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 import java.time.Duration;
 import java.util.Map;
@@ -21,6 +24,8 @@ import java.util.function.Supplier;
  */
 public final class ScoringMetrics implements ProcessorListener {
     private final MeterRegistry registry;
+    /** The consumer's lag and the clients' other metrics. */
+    private final ClientMeters clientMeters;
     private final Timer evalTime;
     private final Timer loadTime;
     private final Timer batchTime;
@@ -28,6 +33,7 @@ public final class ScoringMetrics implements ProcessorListener {
 
     public ScoringMetrics(MeterRegistry registry, Supplier<Number> bundlesKnown, Supplier<Number> bundlesRefused) {
         this.registry = registry;
+        this.clientMeters = new ClientMeters(registry);
         this.evalTime = Timer.builder("umbra.he.eval").description("homomorphic evaluation of the model on one batch")
                 .publishPercentileHistogram().register(registry);
         this.loadTime = Timer.builder("umbra.ciphertext.load").description("loading and validating one batch's feature ciphertexts")
@@ -51,6 +57,11 @@ public final class ScoringMetrics implements ProcessorListener {
                 .description("score requests consumed (committed)").register(registry).increment(n));
         resultsByTenant.forEach((tenant, n) -> Counter.builder("umbra.score.results").tag("tenant", tenant)
                 .description("score results produced (committed)").register(registry).increment(n));
+    }
+
+    @Override
+    public void clientsCreated(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+        clientMeters.bind(consumer, producer);
     }
 
     @Override

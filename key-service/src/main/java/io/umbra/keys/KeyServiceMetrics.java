@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.umbra.kafka.BatchStats;
+import io.umbra.kafka.ClientMeters;
 import io.umbra.kafka.ProcessorListener;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class KeyServiceMetrics implements ProcessorListener {
     private final MeterRegistry registry;
+    /** The consumer's lag and the clients' other metrics. */
+    private final ClientMeters clientMeters;
     private final Counter resultsIn;
     private final Counter scoresOut;
     private final Timer decrypt;
@@ -33,6 +38,7 @@ public final class KeyServiceMetrics implements ProcessorListener {
 
     public KeyServiceMetrics(MeterRegistry registry, String tenant) {
         this.registry = registry;
+        this.clientMeters = new ClientMeters(registry);
         this.resultsIn = Counter.builder("umbra.key.results.in").description("score results consumed").tag("tenant", tenant).register(registry);
         this.scoresOut = Counter.builder("umbra.key.scores.out").description("plaintext scores produced").tag("tenant", tenant).register(registry);
         this.decrypt = Timer.builder("umbra.key.decrypt").description("decrypt and decode of one score ciphertext").tag("tenant", tenant)
@@ -46,6 +52,11 @@ public final class KeyServiceMetrics implements ProcessorListener {
 
     public void decryptTook(Duration d) {
         decrypt.record(d);
+    }
+
+    @Override
+    public void clientsCreated(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+        clientMeters.bind(consumer, producer);
     }
 
     @Override

@@ -161,6 +161,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
             throw e;
         }
         state.set("RUNNING");
+        tell(l -> l.clientsCreated(consumer, producer));
         thread.start();
     }
 

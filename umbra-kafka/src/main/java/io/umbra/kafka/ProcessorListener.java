@@ -2,6 +2,8 @@ package io.umbra.kafka;
 
 import java.util.Collection;
 
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -12,6 +14,13 @@ import org.apache.kafka.common.TopicPartition;
 public interface ProcessorListener {
     ProcessorListener NONE = new ProcessorListener() {
     };
+
+    /**
+     * The processor created its clients, before its loop starts: bind their metrics here (consumer lag
+     * above all, e.g. Micrometer's {@code KafkaClientMetrics}). Never poll, send or commit with them.
+     */
+    default void clientsCreated(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+    }
 
     /** A transaction committed: count records in, out and dead-lettered, and time the batch. */
     default void batchCommitted(BatchStats stats) {

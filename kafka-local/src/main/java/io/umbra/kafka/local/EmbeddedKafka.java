@@ -473,7 +473,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    /** Deletes {@code dir} and everything under it (a broker's or a run's data); logs a warning if it cannot. */
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -492,7 +493,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            LOG.warn("could not delete the broker's data directory {}: {}", dir, e.toString());
+            LOG.warn("could not delete the directory {}: {}", dir, e.toString());
         }
     }
 }
