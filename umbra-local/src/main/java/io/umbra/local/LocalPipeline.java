@@ -9,11 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -159,6 +156,11 @@ public final class LocalPipeline implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the run directory " + runDirectory, e);
         }
+        if (!Files.isDirectory(runDirectory.resolve("kafka"))) {
+            // Kafka Streams state (offsets, stores) from a run whose broker data is gone describes topics
+            // that no longer exist: a service would fail on it (OffsetOutOfRange on its global store).
+            deleteRecursively(runDirectory.resolve("state"));
+        }
         progress.accept("starting the Kafka broker (data in " + runDirectory.resolve("kafka") + ")");
         kafka = EmbeddedKafka.builder().dataDir(runDirectory.resolve("kafka"))
                 .maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES).start();
@@ -275,6 +277,7 @@ public final class LocalPipeline implements AutoCloseable {
             }
             if (!keepBrokerData) {
                 deleteRecursively(runDirectory.resolve("kafka"));
+                deleteRecursively(runDirectory.resolve("state")); // only valid with the broker data it was built from
             }
         }
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
@@ -290,26 +293,7 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            // a leftover broker directory costs disk space, nothing else
-        }
+        EmbeddedKafka.deleteRecursively(dir);
     }
 
     /** How to run: the repository, the tenants, where to keep the run's files, which ports. */
@@ -414,7 +398,7 @@ public final class LocalPipeline implements AutoCloseable {
             return this;
         }
 
-        /** Keep the broker's data directory after close (default: deleted; logs and keys are always kept). */
+        /** Keep the broker's data and the services' Kafka Streams state after close (default: deleted; logs and keys are always kept). */
         public Builder keepBrokerData(boolean keep) {
             this.keepBrokerData = keep;
             return this;
