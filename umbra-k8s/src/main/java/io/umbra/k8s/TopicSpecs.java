@@ -1,0 +1,71 @@
+package io.umbra.k8s;
+
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
+import io.umbra.events.TenantId;
+import io.umbra.events.TenantTopic;
+import io.umbra.events.TopicKind;
+import io.umbra.events.Topics;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How each per-tenant topic is laid out on the cluster: the Strimzi {@code KafkaTopic} of a {@link TenantTopic}. */
+public final class TopicSpecs {
+    /** Three copies, two in sync before a write counts: one broker may fail without losing an acknowledged record. */
+    public static final int REPLICAS = 3;
+    public static final int MIN_IN_SYNC_REPLICAS = 2;
+
+    private TopicSpecs() {
+    }
+
+    /**
+     * Partitions of a tenant's topic of {@code kind}. The transaction topics carry a bank's card
+     * traffic keyed by card id, so they get the most; {@code score.requests} carries one record per
+     * batch of up to 2,048 transactions, and its count bounds how many scoring pods can work on one
+     * tenant at a time (k8s/scoring/base/scaledobject.yaml). Dead letters are rare; the audit trail
+     * keeps one total order.
+     */
+    public static int partitions(TopicKind kind) {
+        return switch (kind) {
+            case TX_RAW, TX_FEATURES, SCORES -> 12;
+            case SCORE_REQUESTS, SCORE_RESULTS -> 8;
+            case ALERTS -> 6;
+            case TX_DLQ, ENCRYPT_DLQ, SCORE_DLQ, DECRYPT_DLQ, ALERT_DLQ -> 3;
+            case AUDIT -> 1;
+        };
+    }
+
+    /** The KafkaTopic (in {@value Manifests#KAFKA_NAMESPACE}, where the Topic Operator watches) of one topic. */
+    public static KafkaTopic kafkaTopic(TenantTopic topic) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("min.insync.replicas", MIN_IN_SYNC_REPLICAS);
+        if (topic.kind().scoringZone()) {
+            // one encrypted batch per record; other topics keep the broker's default
+            config.put("max.message.bytes", topic.kind().maxMessageBytes());
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("strimzi.io/cluster", Manifests.KAFKA_CLUSTER);
+        labels.put("app.kubernetes.io/part-of", "umbra");
+        labels.put(Manifests.TENANT_LABEL, topic.tenant().value());
+        return new KafkaTopicBuilder()
+                .withNewMetadata()
+                    .withName(topic.name())
+                    .withNamespace(Manifests.KAFKA_NAMESPACE)
+                    .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                    .withTopicName(topic.name())
+                    .withPartitions(partitions(topic.kind()))
+                    .withReplicas(REPLICAS)
+                    .withConfig(config)
+                .endSpec()
+                .build();
+    }
+
+    /** Every topic of {@code tenant} ({@link Topics#all}), as KafkaTopics, in {@link TopicKind} order. */
+    public static List<KafkaTopic> kafkaTopics(TenantId tenant) {
+        return Topics.all(tenant).stream().map(TopicSpecs::kafkaTopic).toList();
+    }
+}

@@ -1,0 +1,199 @@
+package io.umbra.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTransactionalIdResource;
+import io.umbra.events.TenantId;
+import io.umbra.events.TenantTopic;
+import io.umbra.events.Topics;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The overlay rendered for two tenants whose ids share a prefix ({@code acme}, {@code acme-eu}): the
+ * case where a careless prefix ACL or selector would leak one bank's data to the other.
+ */
+class TenantOverlayTest {
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final TenantId ACME_EU = TenantId.of("acme-eu");
+    private static final TenantOverlay A = TenantOverlay.render(ACME);
+    private static final TenantOverlay B = TenantOverlay.render(ACME_EU);
+
+    @Test
+    void aTenantGetsItsNamespaceFourServicesQuotaPoliciesKeysVolumeTopicsAndUsers() {
+        for (TenantOverlay o : List.of(A, B)) {
+            assertEquals("umbra-" + o.tenant(), o.namespace());
+            assertEquals(o.namespace(), o.resources().getFirst().getMetadata().getName(), "the Namespace comes first");
+            assertTrue(o.resources().getFirst() instanceof Namespace);
+            Set<String> services = Set.of("ingest-service", "encrypt-service", "key-service", "alert-service");
+            assertEquals(services, names(o.resources(Deployment.class)));
+            assertEquals(services, names(o.resources(Service.class)));
+            assertEquals(services, names(o.resources(ConfigMap.class)));
+            for (ConfigMap cm : o.resources(ConfigMap.class)) {
+                assertEquals(o.tenant().value(), cm.getData().get("UMBRA_TENANT"));
+                assertTrue(cm.getData().get("KAFKA_BOOTSTRAP_SERVERS").endsWith(".umbra-kafka.svc:9093"));
+            }
+            assertEquals(1, o.resources(ResourceQuota.class).size());
+            assertEquals(Set.of("key-service-keys"), names(o.resources(PersistentVolumeClaim.class)));
+            assertEquals(4, o.resources(KafkaUser.class).size());
+            assertFalse(o.resources(NetworkPolicy.class).isEmpty());
+            for (HasMetadata r : o.resources()) {
+                assertEquals(o.tenant().value(), r.getMetadata().getLabels().get(Manifests.TENANT_LABEL), r.getKind());
+                String ns = r instanceof Namespace ? r.getMetadata().getName() : r.getMetadata().getNamespace();
+                boolean kafkaSide = r instanceof KafkaTopic || r instanceof KafkaUser;
+                assertEquals(kafkaSide ? Manifests.KAFKA_NAMESPACE : o.namespace(), ns, r.getKind() + " " + r.getMetadata().getName());
+            }
+            // as a whole word: UMBRA_TENANT, the variable's name, legitimately contains it
+            assertFalse(java.util.regex.Pattern.compile("\\b" + TenantOverlay.PLACEHOLDER + "\\b")
+                            .matcher(ManifestParser.toTree(o.resources()).toString()).find(),
+                    "the placeholder must not survive rendering");
+        }
+    }
+
+    @Test
+    void theRenderedTopicsAreExactlyTopicsAllWithTheScoreTopicsRaisedMessageSize() {
+        for (TenantOverlay o : List.of(A, B)) {
+            List<String> expected = Topics.all(o.tenant()).stream().map(TenantTopic::name).toList();
+            assertEquals(expected, o.kafkaTopics().stream().map(t -> t.getSpec().getTopicName()).toList());
+            assertEquals(expected, o.kafkaTopics().stream().map(t -> t.getMetadata().getName()).toList());
+            for (KafkaTopic t : o.kafkaTopics()) {
+                TenantTopic topic = Topics.parse(t.getSpec().getTopicName());
+                Object max = t.getSpec().getConfig().get("max.message.bytes");
+                if (topic.kind().scoringZone()) {
+                    assertEquals(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES, ((Number) max).intValue(), topic.name());
+                } else {
+                    assertEquals(null, max, topic.name() + " keeps Kafka's default");
+                }
+                assertEquals(TopicSpecs.partitions(topic.kind()), t.getSpec().getPartitions());
+            }
+        }
+    }
+
+    @Test
+    void theTemplatesTopicsFileForKubectlEqualsWhatTheRendererBuildsFromTopics() {
+        for (TenantId t : List.of(ACME, ACME_EU)) {
+            List<HasMetadata> fromFile = TenantOverlay.renderFile(t, TenantOverlay.TOPICS_FILE);
+            assertEquals(ManifestParser.toTree(TopicSpecs.kafkaTopics(t)), ManifestParser.toTree(fromFile));
+        }
+    }
+
+    @Test
+    void everyKafkaAclOfATenantIsItsOwnPrefixOrThePublicKeysTopic() {
+        for (TenantOverlay o : List.of(A, B)) {
+            String prefix = Topics.aclPrefix(o.tenant());
+            for (KafkaUser user : o.resources(KafkaUser.class)) {
+                assertTrue(user.getMetadata().getName().startsWith(prefix), user.getMetadata().getName());
+                for (AclRule rule : ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls()) {
+                    switch (rule.getResource()) {
+                        case AclRuleTopicResource r -> assertTrue(
+                                (r.getName().equals(prefix) && r.getPatternType() == AclResourcePatternType.PREFIX)
+                                        || (r.getName().equals(Topics.PUBLIC_KEYS) && r.getPatternType() == AclResourcePatternType.LITERAL),
+                                user.getMetadata().getName() + ": topic ACL " + r.getName());
+                        case AclRuleGroupResource r -> {
+                            assertEquals(prefix, r.getName());
+                            assertEquals(AclResourcePatternType.PREFIX, r.getPatternType());
+                        }
+                        case AclRuleTransactionalIdResource r -> {
+                            assertEquals(prefix, r.getName());
+                            assertEquals(AclResourcePatternType.PREFIX, r.getPatternType());
+                        }
+                        default -> throw new AssertionError("unexpected ACL resource " + rule.getResource());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void noPolicyOrAclOfOneTenantNamesTheOthersNamespaceIdOrTopics() {
+        assertIsolated(A, B);
+        assertIsolated(B, A);
+    }
+
+    @Test
+    void theKeyServiceMountsTheBanksKekSecretAndItsKeysVolume() {
+        for (TenantOverlay o : List.of(A, B)) {
+            Deployment keys = o.resources(Deployment.class).stream()
+                    .filter(d -> d.getMetadata().getName().equals("key-service")).findFirst().orElseThrow();
+            List<Volume> volumes = keys.getSpec().getTemplate().getSpec().getVolumes();
+            assertTrue(volumes.stream().anyMatch(v -> v.getSecret() != null
+                    && v.getSecret().getSecretName().equals("umbra-" + o.tenant() + "-kek")));
+            assertTrue(volumes.stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
+                    && v.getPersistentVolumeClaim().getClaimName().equals("key-service-keys")));
+            assertEquals("Recreate", keys.getSpec().getStrategy().getType(), "a ReadWriteOnce volume cannot be shared during a rollout");
+            assertEquals(1, keys.getSpec().getReplicas());
+        }
+    }
+
+    @Test
+    void anInvalidTenantIdIsRefusedBeforeAnythingIsRendered() {
+        assertThrows(IllegalArgumentException.class, () -> TenantOverlay.render("Acme"));
+        assertThrows(IllegalArgumentException.class, () -> TenantOverlay.render("umbra-x"));
+        assertThrows(IllegalArgumentException.class, () -> TenantOverlay.render("acme.eu"));
+    }
+
+    @Test
+    void imagesAreRewrittenAsTheKustomizationSays() {
+        for (Deployment d : A.resources(Deployment.class)) {
+            assertEquals("umbra/" + d.getMetadata().getName() + ":0.1.0-SNAPSHOT",
+                    d.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
+        }
+    }
+
+    /** No string value in {@code own}'s NetworkPolicies and KafkaUsers names {@code other}'s id, namespace, prefix or topics. */
+    private static void assertIsolated(TenantOverlay own, TenantOverlay other) {
+        Set<String> forbidden = new HashSet<>();
+        forbidden.add(other.tenant().value());
+        forbidden.add(other.namespace());
+        forbidden.add(Topics.aclPrefix(other.tenant()));
+        Topics.all(other.tenant()).forEach(t -> forbidden.add(t.name()));
+        List<HasMetadata> guarded = new ArrayList<>(own.resources(NetworkPolicy.class));
+        guarded.addAll(own.resources(KafkaUser.class));
+        assertFalse(guarded.isEmpty());
+        for (HasMetadata r : guarded) {
+            List<String> values = new ArrayList<>();
+            strings(ManifestParser.toTree(r), values);
+            for (String v : values) {
+                assertFalse(forbidden.contains(v), own.tenant() + "'s " + r.getKind() + " " + r.getMetadata().getName() + " names " + v);
+                assertFalse(v.startsWith(Topics.aclPrefix(other.tenant())), v);
+            }
+        }
+    }
+
+    private static void strings(JsonNode node, List<String> out) {
+        if (node.isTextual()) {
+            out.add(node.asText());
+        }
+        node.forEach(child -> strings(child, out));
+    }
+
+    private static Set<String> names(List<? extends HasMetadata> resources) {
+        Set<String> names = new HashSet<>();
+        resources.forEach(r -> names.add(r.getMetadata().getName()));
+        return names;
+    }
+}
