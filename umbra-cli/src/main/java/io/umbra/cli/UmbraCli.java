@@ -3,6 +3,7 @@ package io.umbra.cli;
 import io.umbra.cli.he.HeCommand;
 import io.umbra.cli.local.LocalCommand;
 import io.umbra.cli.load.LoadCommand;
+import io.umbra.cli.tenant.TenantCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParseResult;
@@ -17,7 +18,7 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = UmbraCli.JarVersion.class,
     description = "Umbra: fraud scoring for banks on homomorphically encrypted transactions.",
-    subcommands = {HeCommand.class, LocalCommand.class, LoadCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {HeCommand.class, LocalCommand.class, LoadCommand.class, TenantCommand.class, CommandLine.HelpCommand.class},
     footer = {
         "",
         "The ./umbra launcher also runs, outside this program:",
@@ -33,7 +34,24 @@ public final class UmbraCli {
 
     /** The configured command line; tests run it without exiting the JVM. */
     public static CommandLine newCommandLine() {
-        return new CommandLine(new UmbraCli()).setExecutionExceptionHandler(UmbraCli::reportFailure);
+        return new CommandLine(new UmbraCli())
+                .setExecutionExceptionHandler(UmbraCli::reportFailure)
+                .setParameterExceptionHandler(UmbraCli::reportUsageError);
+    }
+
+    /**
+     * picocli's default, except that the usage is printed even when it has a "Did you mean" suggestion
+     * (its default then leaves the usage out, and whether a suggestion exists depends on which command
+     * names happen to look alike).
+     */
+    private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        cmd.usage(err, cmd.getColorScheme());
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

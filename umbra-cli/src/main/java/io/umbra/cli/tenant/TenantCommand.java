@@ -1,0 +1,205 @@
+package io.umbra.cli.tenant;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.umbra.cli.CommandFailure;
+import io.umbra.cli.load.DurationConverter;
+import io.umbra.events.TenantId;
+import io.umbra.k8s.TenantProvisioner;
+import io.umbra.k8s.TenantProvisioner.Change;
+import io.umbra.k8s.TenantProvisioner.Outcome;
+import io.umbra.k8s.TenantProvisioner.Readiness;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.Console;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** {@code umbra tenant}: provisioning of one bank's deployment through the Kubernetes API. */
+@Command(
+    name = "tenant",
+    mixinStandardHelpOptions = true,
+    description = "Put a bank's deployment (k8s/tenant-template rendered for it) into a Kubernetes cluster, take it out, list them.",
+    subcommands = {TenantCommand.Apply.class, TenantCommand.Delete.class, TenantCommand.ListTenants.class},
+    footer = {"", "Examples:",
+        "  ./umbra tenant apply --tenant acme --wait --timeout 5m",
+        "  ./umbra tenant list --context prod",
+        "  ./umbra tenant delete --tenant acme"})
+public final class TenantCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: apply, delete or list");
+    }
+
+    /** The tenant id and its namespace, shared by apply and delete. */
+    static final class TenantOptions {
+        @Option(names = "--tenant", paramLabel = "T", required = true, description = "The tenant id (lower-case letters, digits, '-').")
+        String tenant;
+
+        @Option(names = "--namespace-prefix", paramLabel = "P", defaultValue = "umbra-",
+                description = "The tenant's services run in namespace <P><T> (default: ${DEFAULT-VALUE}).")
+        String namespacePrefix;
+
+        TenantId tenantId() {
+            return TenantId.of(tenant);
+        }
+    }
+
+    /** Runs {@code work} against the chosen cluster, client errors turned into one line. */
+    static <T> T withCluster(Cluster cluster, Function<KubernetesClient, T> work) {
+        try (KubernetesClient client = cluster.connect()) {
+            try {
+                return work.apply(client);
+            } catch (KubernetesClientException e) {
+                throw Cluster.explain(e, client);
+            }
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+             description = {"Render the tenant's overlay and apply it with server-side apply (field manager 'umbra', conflicts forced), "
+                 + "Namespace first, then the scoring pool's KafkaUser for every tenant present. Prints what was created, "
+                 + "changed or left unchanged; applying twice changes nothing."})
+    static final class Apply implements Runnable {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        TenantOptions tenant;
+        @Mixin
+        Cluster cluster;
+
+        @Option(names = "--wait", description = "Wait until the tenant's Deployments are ready, showing their ready/desired replicas.")
+        boolean await;
+
+        @Option(names = "--timeout", paramLabel = "D", defaultValue = "5m", converter = DurationConverter.class,
+                description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Override
+        public void run() {
+            TenantId id = tenant.tenantId();
+            PrintWriter out = spec.commandLine().getOut();
+            withCluster(cluster, client -> {
+                TenantProvisioner provisioner = new TenantProvisioner(client, tenant.namespacePrefix);
+                List<Change> changes = provisioner.apply(id);
+                changes.forEach(out::println);
+                out.println(summary(changes));
+                out.flush();
+                if (await) {
+                    awaitReady(provisioner, id, out);
+                }
+                return null;
+            });
+        }
+
+        private void awaitReady(TenantProvisioner provisioner, TenantId id, PrintWriter out) {
+            out.println("waiting up to " + timeout + " for the Deployments of " + provisioner.namespaceOf(id) + ":");
+            AtomicReference<List<Readiness>> last = new AtomicReference<>(List.of());
+            boolean ready;
+            try {
+                ready = provisioner.awaitReady(id, timeout, now -> {
+                    // a block of one line per Deployment, printed again only when a count moved
+                    if (!now.equals(last.getAndSet(now))) {
+                        now.forEach(r -> out.printf("  %-16s %d/%d ready%n", r.deployment(), r.ready(), r.desired()));
+                        out.flush();
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommandFailure("interrupted while waiting for readiness");
+            }
+            if (!ready) {
+                String pending = last.get().stream().filter(r -> !r.isReady())
+                        .map(r -> r.deployment() + " " + r.ready() + "/" + r.desired()).collect(Collectors.joining(", "));
+                throw new CommandFailure("not ready after " + timeout + ": " + (pending.isEmpty() ? "no Deployments found" : pending));
+            }
+            out.println("all Deployments ready");
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+             description = {"Delete every resource labelled umbra.io/tenant=<T> and the tenant's ACLs of the scoring pool's KafkaUser.",
+                 "Asks on the terminal before the key material goes (the PVC key-service-keys and the Secret umbra-<T>-kek); "
+                 + "refused, they and the namespace stay. Without a terminal, --yes is required."})
+    static final class Delete implements Runnable {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        TenantOptions tenant;
+        @Mixin
+        Cluster cluster;
+
+        @Option(names = "--yes", description = "Do not ask: delete the key material too.")
+        boolean yes;
+
+        /** The terminal to ask on; a field so a test could give one. */
+        Console console = System.console();
+
+        @Override
+        public void run() {
+            TenantId id = tenant.tenantId();
+            if (!yes && console == null) {
+                throw new CommandFailure("no terminal to confirm on: deleting tenant " + id
+                        + " deletes its key material; pass --yes to delete without asking");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            TenantProvisioner.KeyMaterialConfirmation confirm = yes ? (t, keys) -> true : (t, keys) -> {
+                console.printf("Deleting tenant %s also deletes its key material:%n", t);
+                keys.forEach(k -> console.printf("  %s%n", k));
+                String answer = console.readLine("Type the tenant id (%s) to delete it, anything else to keep it: ", t);
+                return t.value().equals(answer == null ? null : answer.strip());
+            };
+            withCluster(cluster, client -> {
+                List<Change> changes = new TenantProvisioner(client, tenant.namespacePrefix).delete(id, confirm);
+                changes.forEach(out::println);
+                out.println(summary(changes));
+                return null;
+            });
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+             description = "List the tenants (namespaces labelled umbra.io/zone=bank) and their Deployments' ready/desired replicas.")
+    static final class ListTenants implements Runnable {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Cluster cluster;
+
+        @Override
+        public void run() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<TenantProvisioner.Tenant> tenants = withCluster(cluster, client -> new TenantProvisioner(client).list());
+            if (tenants.isEmpty()) {
+                out.println("no Umbra tenants in this cluster");
+                return;
+            }
+            out.printf("%-20s %-26s %s%n", "TENANT", "NAMESPACE", "DEPLOYMENTS (ready/desired)");
+            for (TenantProvisioner.Tenant t : tenants) {
+                String deployments = t.deployments().isEmpty() ? "none"
+                        : t.deployments().stream().map(r -> r.deployment() + " " + r.ready() + "/" + r.desired()).collect(Collectors.joining(", "));
+                out.printf("%-20s %-26s %s%n", t.tenant(), t.namespace(), deployments);
+            }
+        }
+    }
+
+    static String summary(List<Change> changes) {
+        Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+        changes.forEach(c -> counts.merge(c.outcome(), 1L, Long::sum));
+        return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.joining(", "));
+    }
+}

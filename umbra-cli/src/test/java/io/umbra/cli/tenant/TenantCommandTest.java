@@ -1,0 +1,117 @@
+package io.umbra.cli.tenant;
+
+import io.umbra.cli.CommandFailure;
+import io.umbra.cli.UmbraCli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code umbra tenant}'s argument and connection errors, without a cluster: usage errors exit 2 with
+ * the usage, failures exit 1 with one line naming the command. Provisioning itself is tested in
+ * umbra-k8s against fabric8's Kubernetes test server.
+ */
+class TenantCommandTest {
+    record Run(int exitCode, String out, String err) {
+        boolean isOneLineFailure(String command) {
+            return exitCode == 1 && err.startsWith("umbra tenant " + command + ": ") && err.strip().lines().count() == 1 && !err.contains("\tat ");
+        }
+    }
+
+    static Run umbra(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = UmbraCli.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void aMissingTenantIsAUsageError() {
+        Run run = umbra("tenant", "apply");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("Missing required option: '--tenant=T'"), run.err());
+        assertTrue(run.err().contains("Usage: umbra tenant apply"), run.err());
+        assertEquals(2, umbra("tenant").exitCode());
+        assertEquals(2, umbra("tenant", "apply", "--tenant", "acme", "--timeout", "soon").exitCode());
+    }
+
+    @Test
+    void aBadTenantIdIsOneLineBeforeAnyClusterIsContacted(@TempDir Path dir) {
+        Run run = umbra("tenant", "apply", "--tenant", "Acme!", "--kubeconfig", dir.resolve("absent").toString());
+        assertTrue(run.isOneLineFailure("apply"), run.err());
+        assertTrue(run.err().contains("Acme!"), run.err());
+    }
+
+    @Test
+    void deleteWithoutATerminalRefusesUnlessYes(@TempDir Path dir) {
+        // the test JVM has no console: asking is impossible, so it refuses before touching anything
+        Run run = umbra("tenant", "delete", "--tenant", "acme", "--kubeconfig", dir.resolve("absent").toString());
+        assertTrue(run.isOneLineFailure("delete"), run.err());
+        assertTrue(run.err().contains("--yes"), run.err());
+        // with --yes it goes on, to the next error: the missing kubeconfig
+        Run yes = umbra("tenant", "delete", "--tenant", "acme", "--yes", "--kubeconfig", dir.resolve("absent").toString());
+        assertTrue(yes.isOneLineFailure("delete"), yes.err());
+        assertTrue(yes.err().contains("no kubeconfig file"), yes.err());
+    }
+
+    @Test
+    void anUnreachableClusterIsOneLineNamingTheServer(@TempDir Path dir) throws Exception {
+        Path kubeconfig = dir.resolve("config");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: nowhere
+                    cluster:
+                      server: https://127.0.0.1:1
+                contexts:
+                  - name: nowhere
+                    context:
+                      cluster: nowhere
+                      user: nobody
+                current-context: nowhere
+                users:
+                  - name: nobody
+                    user:
+                      token: not-a-token
+                """);
+        Run run = umbra("tenant", "list", "--kubeconfig", kubeconfig.toString());
+        assertTrue(run.isOneLineFailure("list"), run.err());
+        assertTrue(run.err().contains("cannot reach the Kubernetes API at https://127.0.0.1:1"), run.err());
+
+        Run badContext = umbra("tenant", "list", "--kubeconfig", kubeconfig.toString(), "--context", "prod");
+        assertTrue(badContext.isOneLineFailure("list"), badContext.err());
+        assertTrue(badContext.err().contains("prod"), badContext.err());
+    }
+
+    @Test
+    void withoutAnyKubeconfigItSaysWhereItLooked(@TempDir Path dir) {
+        Cluster cluster = new Cluster();
+        CommandFailure failure = assertThrows(CommandFailure.class, () -> cluster.connect(Map.of(), dir.resolve(".kube/config")));
+        assertTrue(failure.getMessage().contains("KUBECONFIG"), failure.getMessage());
+        assertTrue(failure.getMessage().contains(dir.resolve(".kube/config").toString()), failure.getMessage());
+    }
+
+    @Test
+    void aBadNamespacePrefixIsOneLine(@TempDir Path dir) throws Exception {
+        Path kubeconfig = dir.resolve("config");
+        Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+                + "contexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n");
+        Run run = umbra("tenant", "apply", "--tenant", "acme", "--namespace-prefix", "Umbra_", "--kubeconfig", kubeconfig.toString());
+        assertTrue(run.isOneLineFailure("apply"), run.err());
+        assertTrue(run.err().contains("namespace prefix"), run.err());
+    }
+}

@@ -1,0 +1,345 @@
+package io.umbra.k8s;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.umbra.events.TenantId;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Puts one bank's overlay into a cluster through the Kubernetes API, takes it out again, and lists the
+ * banks present.
+ *
+ * <p>Apply is server-side apply with the field manager {@value #FIELD_MANAGER}, forcing conflicts: the
+ * overlay is the truth for the fields it sets, and a hand edit of one of them is overwritten rather than
+ * left to make the next apply fail. Each resource is read before and after; what is compared is the
+ * resource without status and without the metadata the server sets (uid, resourceVersion, generation,
+ * managedFields, timestamps), so a second apply of the same overlay reports every resource unchanged.
+ *
+ * <p>The scoring pool's KafkaUser lists one literal ACL per tenant topic it may touch, so it is
+ * re-rendered for the set of tenants after every apply and delete. That set is read from the cluster:
+ * the tenants whose KafkaTopics exist in the Kafka namespace (a tenant whose topics are gone needs no
+ * ACL, whatever is left of its namespace).
+ */
+public final class TenantProvisioner {
+    /** Who owns the fields we set, in server-side apply's bookkeeping. */
+    public static final String FIELD_MANAGER = "umbra";
+    /** Labels our Namespaces as a bank's zone (see k8s/tenant-template/namespace.yaml). */
+    public static final String ZONE_LABEL = "umbra.io/zone";
+    public static final String BANK_ZONE = "bank";
+    /** The key-service's sealed key store: losing it loses the tenant's keys. */
+    public static final String KEYS_PVC = "key-service-keys";
+    private static final String DEFAULT_PREFIX = "umbra-";
+    private static final Duration POLL = Duration.ofSeconds(1);
+
+    /** What one apply or delete did to one resource. */
+    public enum Outcome { CREATED, CHANGED, UNCHANGED, DELETED, KEPT }
+
+    public record Change(String kind, String namespace, String name, Outcome outcome) {
+        @Override
+        public String toString() {
+            String where = namespace == null ? "" : namespace + "/";
+            return String.format("%-9s %s %s%s", outcome.name().toLowerCase(java.util.Locale.ROOT), kind, where, name);
+        }
+    }
+
+    /** One Deployment's readiness. */
+    public record Readiness(String deployment, int ready, int desired) {
+        /** Every desired replica ready (a Deployment scaled to zero counts as ready: nothing to wait for). */
+        public boolean isReady() {
+            return ready >= desired;
+        }
+    }
+
+    /** A bank present in the cluster: its namespace and its Deployments' readiness. */
+    public record Tenant(String tenant, String namespace, List<Readiness> deployments) {
+    }
+
+    /** Asked once before a tenant's key material is deleted; false keeps it (and the namespace holding it). */
+    @FunctionalInterface
+    public interface KeyMaterialConfirmation {
+        boolean confirm(TenantId tenant, List<String> keyMaterial);
+    }
+
+    /**
+     * How one resource is written. Production always uses {@link #SERVER_SIDE_APPLY}; the seam exists
+     * because fabric8's CRUD test server answers a server-side apply of an absent resource with 404
+     * (it treats the apply as a merge patch of an existing object), so its tests create the absent ones.
+     */
+    @FunctionalInterface
+    public interface Writer {
+        HasMetadata write(KubernetesClient client, HasMetadata desired, boolean exists);
+    }
+
+    /** Server-side apply as {@value #FIELD_MANAGER}, conflicts forced, whether or not the resource exists. */
+    public static final Writer SERVER_SIDE_APPLY =
+            (client, desired, exists) -> client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+
+    private final KubernetesClient client;
+    private final String namespacePrefix;
+    private final Writer writer;
+
+    public TenantProvisioner(KubernetesClient client) {
+        this(client, DEFAULT_PREFIX);
+    }
+
+    public TenantProvisioner(KubernetesClient client, String namespacePrefix) {
+        this(client, namespacePrefix, SERVER_SIDE_APPLY);
+    }
+
+    /**
+     * @param namespacePrefix the tenant's service namespace is {@code <prefix><tenant>} ({@code umbra-}
+     *     by default, as in k8s/tenant-template); the Kafka resources stay in {@link Manifests#KAFKA_NAMESPACE}.
+     */
+    public TenantProvisioner(KubernetesClient client, String namespacePrefix, Writer writer) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.namespacePrefix = Objects.requireNonNull(namespacePrefix, "namespacePrefix");
+        String probe = namespacePrefix + "a";
+        if (!probe.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || probe.length() > 40) {
+            throw new IllegalArgumentException("namespace prefix '" + namespacePrefix
+                    + "' would not make a valid namespace name (lower-case letters, digits and '-', at most 39 characters)");
+        }
+    }
+
+    /** Where {@code tenant}'s services run with this provisioner's prefix. */
+    public String namespaceOf(TenantId tenant) {
+        return namespacePrefix + tenant.value();
+    }
+
+    /** The tenant's overlay with the namespace prefix applied: what {@link #apply} sends, in order. */
+    public List<HasMetadata> resourcesOf(TenantId tenant) {
+        String template = TenantOverlay.namespaceOf(tenant);
+        String target = namespaceOf(tenant);
+        List<HasMetadata> out = new ArrayList<>();
+        for (HasMetadata r : TenantOverlay.render(tenant).resources()) {
+            if (r instanceof Namespace ns && template.equals(ns.getMetadata().getName())) {
+                ns.getMetadata().setName(target);
+            } else if (template.equals(r.getMetadata().getNamespace())) {
+                r.getMetadata().setNamespace(target);
+            }
+            out.add(alignedApiVersion(r));
+        }
+        return out;
+    }
+
+    /**
+     * The client sends a typed custom resource to the version its class is annotated with (Strimzi's
+     * {@code io.strimzi:api} 0.49: {@code kafka.strimzi.io/v1}); the API server refuses a body whose
+     * apiVersion differs from the URL's, so the body is given the class's version. The manifests say
+     * v1beta2 for {@code kubectl} users of older clusters; both are served by Strimzi 0.49's CRDs.
+     */
+    static <T extends HasMetadata> T alignedApiVersion(T resource) {
+        if (resource instanceof io.fabric8.kubernetes.client.CustomResource<?, ?>) {
+            resource.setApiVersion(HasMetadata.getApiVersion(resource.getClass()));
+        }
+        return resource;
+    }
+
+    /**
+     * Applies the tenant's overlay (Namespace first, in the kustomization's order), then the scoring
+     * pool's KafkaUser for the tenants present plus this one. Returns one change per resource, the pool
+     * user last.
+     */
+    public List<Change> apply(TenantId tenant) {
+        // without it, the first KafkaTopic fails halfway through with the API server's bare 404,
+        // after the tenant's namespace and services were already created
+        if (client.namespaces().withName(Manifests.KAFKA_NAMESPACE).get() == null) {
+            throw new IllegalStateException("namespace " + Manifests.KAFKA_NAMESPACE
+                    + " not found: install the shared Kafka zone first (kubectl apply -k k8s/kafka, see docs/OPERATIONS.md)");
+        }
+        List<Change> changes = new ArrayList<>();
+        for (HasMetadata r : resourcesOf(tenant)) {
+            changes.add(applyOne(r));
+        }
+        Set<TenantId> tenants = new TreeSet<>(java.util.Comparator.comparing(TenantId::value));
+        tenants.addAll(tenantsWithTopics());
+        tenants.add(tenant);
+        changes.add(applyOne(alignedApiVersion(ScoringPoolUser.render(tenants))));
+        return changes;
+    }
+
+    private Change applyOne(HasMetadata desired) {
+        HasMetadata before = client.resource(desired).get();
+        HasMetadata after = writer.write(client, desired, before != null);
+        Outcome outcome = before == null ? Outcome.CREATED
+                : comparable(before).equals(comparable(after)) ? Outcome.UNCHANGED : Outcome.CHANGED;
+        return change(desired, outcome);
+    }
+
+    /**
+     * The resource as the user wrote it: everything but status, and of the metadata only name,
+     * namespace, labels and annotations (the rest is set by the server on every write).
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> comparable(HasMetadata resource) {
+        Map<String, Object> map = new LinkedHashMap<>(Serialization.jsonMapper().convertValue(resource, Map.class));
+        map.remove("status");
+        ObjectMeta m = resource.getMetadata();
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("name", m.getName());
+        meta.put("namespace", m.getNamespace());
+        meta.put("labels", m.getLabels() == null ? Map.of() : m.getLabels());
+        meta.put("annotations", m.getAnnotations() == null ? Map.of() : m.getAnnotations());
+        map.put("metadata", meta);
+        return map;
+    }
+
+    /**
+     * Removes every resource labelled {@code umbra.io/tenant=<t>} of the kinds the overlay is made of,
+     * in reverse order (Namespace last), and re-applies the scoring pool's KafkaUser without the tenant.
+     * The key material (the PVC {@value #KEYS_PVC} and the Secret {@code umbra-<t>-kek}, if present) goes
+     * only if {@code confirmation} says so; if it declines, they stay, and so does the namespace that
+     * holds them (deleting a namespace deletes everything in it).
+     */
+    public List<Change> delete(TenantId tenant, KeyMaterialConfirmation confirmation) {
+        String ns = namespaceOf(tenant);
+        List<HasMetadata> keyMaterial = new ArrayList<>();
+        PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(ns).withName(KEYS_PVC).get();
+        if (pvc != null) {
+            keyMaterial.add(pvc);
+        }
+        Secret kek = client.secrets().inNamespace(ns).withName(kekSecretName(tenant)).get();
+        if (kek != null) {
+            keyMaterial.add(kek);
+        }
+        boolean deleteKeys = keyMaterial.isEmpty()
+                || confirmation.confirm(tenant, keyMaterial.stream().map(r -> r.getKind() + " " + ns + "/" + r.getMetadata().getName()).toList());
+
+        List<HasMetadata> overlay = resourcesOf(tenant);
+        // every kind and namespace the overlay uses: whatever carries the tenant's label there is ours,
+        // including a resource an older template had and this one no longer renders
+        Set<Class<? extends HasMetadata>> kinds = new LinkedHashSet<>();
+        Set<String> namespaces = new LinkedHashSet<>();
+        for (HasMetadata r : overlay) {
+            if (!(r instanceof Namespace)) {
+                kinds.add(r.getClass());
+                namespaces.add(r.getMetadata().getNamespace());
+            }
+        }
+        List<HasMetadata> labelled = new ArrayList<>();
+        for (String namespace : namespaces) {
+            for (Class<? extends HasMetadata> kind : kinds) {
+                labelled.addAll(client.resources(kind).inNamespace(namespace).withLabel(Manifests.TENANT_LABEL, tenant.value()).list().getItems());
+            }
+        }
+        List<Change> changes = new ArrayList<>();
+        for (HasMetadata r : labelled.reversed()) {
+            boolean isKey = keyMaterial.stream().anyMatch(k -> sameObject(k, r));
+            if (isKey && !deleteKeys) {
+                changes.add(change(r, Outcome.KEPT));
+            } else {
+                client.resource(r).delete();
+                changes.add(change(r, Outcome.DELETED));
+            }
+        }
+        // the KEK Secret is the bank's: not labelled by us, removed by name if confirmed
+        if (kek != null && labelled.stream().noneMatch(r -> sameObject(r, kek))) {
+            if (deleteKeys) {
+                client.resource(kek).delete();
+            }
+            changes.add(change(kek, deleteKeys ? Outcome.DELETED : Outcome.KEPT));
+        }
+        for (Namespace n : client.namespaces().withLabel(Manifests.TENANT_LABEL, tenant.value()).list().getItems()) {
+            if (!deleteKeys && n.getMetadata().getName().equals(ns)) {
+                changes.add(change(n, Outcome.KEPT));
+            } else {
+                client.resource(n).delete();
+                changes.add(change(n, Outcome.DELETED));
+            }
+        }
+        Set<TenantId> remaining = new TreeSet<>(java.util.Comparator.comparing(TenantId::value));
+        remaining.addAll(tenantsWithTopics());
+        remaining.remove(tenant);
+        changes.add(applyOne(alignedApiVersion(ScoringPoolUser.render(remaining))));
+        return changes;
+    }
+
+    /** The Secret holding the tenant's key-encryption key, created by the bank (k8s/tenant-template/key-service.yaml). */
+    public static String kekSecretName(TenantId tenant) {
+        return "umbra-" + tenant.value() + "-kek";
+    }
+
+    /** The banks present: Namespaces labelled as a bank's zone, with their Deployments' readiness, by tenant id. */
+    public List<Tenant> list() {
+        List<Tenant> out = new ArrayList<>();
+        for (Namespace n : client.namespaces().withLabel(ZONE_LABEL, BANK_ZONE).list().getItems()) {
+            String tenant = n.getMetadata().getLabels().get(Manifests.TENANT_LABEL);
+            if (tenant != null) {
+                out.add(new Tenant(tenant, n.getMetadata().getName(), readiness(n.getMetadata().getName())));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Tenant::tenant));
+        return out;
+    }
+
+    /** The readiness of every Deployment in {@code namespace}, by name. */
+    public List<Readiness> readiness(String namespace) {
+        List<Readiness> out = new ArrayList<>();
+        for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+            int desired = d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            Integer ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
+            out.add(new Readiness(d.getMetadata().getName(), ready == null ? 0 : ready, desired));
+        }
+        out.sort(java.util.Comparator.comparing(Readiness::deployment));
+        return out;
+    }
+
+    /**
+     * Polls the tenant's Deployments once a second until all are ready or {@code timeout} passes,
+     * handing every poll's readiness to {@code progress}. True if all became ready.
+     */
+    public boolean awaitReady(TenantId tenant, Duration timeout, Consumer<List<Readiness>> progress) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Readiness> now = readiness(namespaceOf(tenant));
+            progress.accept(now);
+            if (!now.isEmpty() && now.stream().allMatch(Readiness::isReady)) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, left / 1_000_000)));
+        }
+    }
+
+    /** Tenants whose KafkaTopics exist in the Kafka namespace: the ones the scoring pool must be able to serve. */
+    private Set<TenantId> tenantsWithTopics() {
+        Set<TenantId> out = new LinkedHashSet<>();
+        for (KafkaTopic t : client.resources(KafkaTopic.class).inNamespace(Manifests.KAFKA_NAMESPACE).list().getItems()) {
+            Map<String, String> labels = t.getMetadata().getLabels();
+            String tenant = labels == null ? null : labels.get(Manifests.TENANT_LABEL);
+            if (tenant != null) {
+                out.add(TenantId.of(tenant));
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameObject(HasMetadata a, HasMetadata b) {
+        return a.getKind().equals(b.getKind()) && a.getMetadata().getName().equals(b.getMetadata().getName())
+                && Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
+    }
+
+    private static Change change(HasMetadata r, Outcome outcome) {
+        return new Change(r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(), outcome);
+    }
+}
