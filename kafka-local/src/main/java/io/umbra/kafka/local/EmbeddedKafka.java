@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -47,7 +55,9 @@ import kafka.tools.StorageTool;
 /**
  * A single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM, from
  * the Maven artifacts alone: no Docker, no ZooKeeper. For tests and {@code ./umbra local}, never for
- * production (one replica of everything, no security).
+ * production (one replica of everything, no TLS; no authentication either unless
+ * {@link Builder#scramUsers} turns SASL/SCRAM-SHA-512 and ACLs on, the local stand-in for production's
+ * TLS + SCRAM/mTLS with prefixed ACLs).
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.builder().maxMessageBytes(16 << 20).start()) {
@@ -70,6 +80,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String LISTENER = "PLAINTEXT";
+    /** The client listener's name when SCRAM is on (SASL_PLAINTEXT); the broker's own traffic uses it too. */
+    private static final String SASL_LISTENER = "CLIENT";
+    private static final String SCRAM = "SCRAM-SHA-512";
+    /** SCRAM's iteration count; Kafka's minimum, so that authentication stays fast on a small box. */
+    private static final int SCRAM_ITERATIONS = 4096;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -81,15 +96,31 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean ownsDataDir;
     private final Server server;
     private final Admin admin;
+    private final Scram scram;
     private boolean closed;
 
-    private EmbeddedKafka(String host, int port, Path dataDir, boolean ownsDataDir, Server server, Admin admin) {
+    private EmbeddedKafka(String host, int port, Path dataDir, boolean ownsDataDir, Server server, Admin admin, Scram scram) {
         this.host = host;
         this.port = port;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
         this.server = server;
         this.admin = admin;
+        this.scram = scram;
+    }
+
+    /**
+     * SCRAM-SHA-512 users, the launcher's own super user among them. Passwords stay in memory only (and in
+     * the data directory's metadata log, salted and hashed, as on any broker).
+     */
+    private record Scram(String adminUser, Map<String, String> passwords) {
+        Scram {
+            passwords = Map.copyOf(passwords);
+        }
+
+        String adminPassword() {
+            return passwords.get(adminUser);
+        }
     }
 
     public static Builder builder() {
@@ -101,7 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return builder().start();
     }
 
-    /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
+    /** {@code host:port} of the client listener (PLAINTEXT, or SASL_PLAINTEXT with SCRAM), for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return host + ":" + port;
     }
@@ -186,6 +217,52 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Whether clients must authenticate with SCRAM-SHA-512 (and are authorized by ACLs). */
+    public boolean scramEnabled() {
+        return scram != null;
+    }
+
+    /** The launcher's own super user when SCRAM is on; ACLs do not apply to it. */
+    public String adminUser() {
+        requireScram();
+        return scram.adminUser();
+    }
+
+    /**
+     * What a client needs besides {@code bootstrap.servers} to log in as {@code user}:
+     * {@code security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config}. Without SCRAM, an
+     * empty map (PLAINTEXT is the client default). Works for the admin user too.
+     */
+    public Map<String, Object> clientProperties(String user) {
+        if (scram == null) {
+            return Map.of();
+        }
+        String password = scram.passwords().get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("no SCRAM user " + user + " on this broker; users: " + scram.passwords().keySet());
+        }
+        return saslClientProperties(user, password);
+    }
+
+    /** Like {@link #clientProperties(String)} with any password, e.g. to show that a wrong one is refused. */
+    public static Map<String, Object> saslClientProperties(String user, String password) {
+        return Map.of(
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
+                SaslConfigs.SASL_MECHANISM, SCRAM,
+                SaslConfigs.SASL_JAAS_CONFIG, scramJaas(user, password));
+    }
+
+    private static String scramJaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    private void requireScram() {
+        if (scram == null) {
+            throw new IllegalStateException("this broker runs without authentication: start it with builder().scramUsers(...)");
+        }
+    }
+
     /** The admin client this launcher uses (do not close it): for checks a test wants to make. */
     public Admin admin() {
         return admin;
@@ -218,6 +295,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int maxMessageBytes = KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
         private boolean autoCreateTopics;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private Map<String, String> scramUsers;
+        private String adminUser = "admin";
+        private String adminPassword;
 
         private Builder() {
         }
@@ -267,6 +347,30 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Turns authentication and authorization on: the client listener becomes SASL_PLAINTEXT with
+         * SCRAM-SHA-512 for these users (name to password), the broker authorizes every request with
+         * ACLs ({@code StandardAuthorizer}, nothing allowed without one) and only the admin user (see
+         * {@link #scramAdmin}) is a super user. The users are (re)written at every start.
+         */
+        public Builder scramUsers(Map<String, String> userToPassword) {
+            Map<String, String> users = new LinkedHashMap<>();
+            userToPassword.forEach((user, password) -> users.put(checkScramName("user", user), checkScramName("password of " + user, password)));
+            this.scramUsers = users;
+            return this;
+        }
+
+        /**
+         * The launcher's own super user (default {@code admin} with a random password). It is written into
+         * the data directory when it is formatted, so a kept {@link #dataDir} needs the same password at
+         * every start.
+         */
+        public Builder scramAdmin(String user, String password) {
+            this.adminUser = checkScramName("admin user", user);
+            this.adminPassword = checkScramName("admin password", password);
+            return this;
+        }
+
         /** Any broker property, applied last (it wins over what this builder sets). */
         public Builder brokerProperty(String key, String value) {
             overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -283,6 +387,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the broker's data directory", e);
             }
+            Scram scram = null;
+            if (scramUsers != null) {
+                Map<String, String> passwords = new LinkedHashMap<>(scramUsers);
+                if (passwords.containsKey(adminUser)) {
+                    throw new IllegalArgumentException("the admin user " + adminUser + " is set with scramAdmin, not scramUsers");
+                }
+                passwords.put(adminUser, adminPassword != null ? adminPassword : HexFormat.of().formatHex(randomBytes(18)));
+                scram = new Scram(adminUser, passwords);
+            }
             RuntimeException last = null;
             // Free ports are picked by binding and releasing them; another process may take one in between.
             int attempts = port == 0 || controllerPort == 0 ? BIND_ATTEMPTS : 1;
@@ -291,7 +404,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 int p = port != 0 ? port : free[0];
                 int cp = controllerPort != 0 ? controllerPort : free[1];
                 try {
-                    return startOnce(dir, ownsDataDir, p, cp);
+                    return startOnce(dir, ownsDataDir, p, cp, scram);
                 } catch (RuntimeException e) {
                     last = e;
                     if (!isBindFailure(e) || attempt == attempts) {
@@ -306,25 +419,32 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw last;
         }
 
-        private EmbeddedKafka startOnce(Path dir, boolean ownsDataDir, int p, int cp) {
-            Properties props = brokerProperties(dir.resolve("logs"), p, cp);
+        private EmbeddedKafka startOnce(Path dir, boolean ownsDataDir, int p, int cp, Scram scram) {
+            Properties props = brokerProperties(dir.resolve("logs"), p, cp, scram);
             Path propsFile = dir.resolve("server.properties");
             writeProperties(props, propsFile);
             // A kept data directory is reused as it is, with its cluster id; a new one is formatted.
             if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
-                format(propsFile);
+                format(propsFile, scram);
             }
             Server server = newServer(props);
             Admin admin = null;
             try {
                 server.startup();
-                admin = Admin.create(Map.of(
-                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, host + ":" + p,
-                        AdminClientConfig.CLIENT_ID_CONFIG, "kafka-local-admin"));
+                Map<String, Object> adminConfig = new HashMap<>();
+                adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, host + ":" + p);
+                adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "kafka-local-admin");
+                if (scram != null) {
+                    adminConfig.putAll(saslClientProperties(scram.adminUser(), scram.adminPassword()));
+                }
+                admin = Admin.create(adminConfig);
                 // startup() returns once the broker is unfenced; a metadata round trip proves clients get in.
                 admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (scram != null) {
+                    upsertScramUsers(admin, scram);
+                }
                 LOG.info("Kafka broker ready on {}:{} (data {})", host, p, dir);
-                return new EmbeddedKafka(host, p, dir, ownsDataDir, server, admin);
+                return new EmbeddedKafka(host, p, dir, ownsDataDir, server, admin, scram);
             } catch (Exception e) {
                 if (admin != null) {
                     admin.close(Duration.ZERO);
@@ -343,16 +463,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
 
-        Properties brokerProperties(Path logDir, int p, int cp) {
+        Properties brokerProperties(Path logDir, int p, int cp, Scram scram) {
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
             props.put("node.id", Integer.toString(NODE_ID));
             props.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + cp);
-            props.put("listeners", LISTENER + "://" + host + ":" + p + "," + CONTROLLER_LISTENER + "://" + host + ":" + cp);
-            props.put("advertised.listeners", LISTENER + "://" + host + ":" + p);
-            props.put("listener.security.protocol.map", LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
             props.put("controller.listener.names", CONTROLLER_LISTENER);
-            props.put("inter.broker.listener.name", LISTENER);
+            if (scram == null) {
+                props.put("listeners", LISTENER + "://" + host + ":" + p + "," + CONTROLLER_LISTENER + "://" + host + ":" + cp);
+                props.put("advertised.listeners", LISTENER + "://" + host + ":" + p);
+                props.put("listener.security.protocol.map", LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+                props.put("inter.broker.listener.name", LISTENER);
+            } else {
+                scramProperties(props, p, cp, scram);
+            }
             props.put("log.dirs", logDir.toString());
             // One node: every internal topic with one replica, and fewer partitions than a cluster's 50.
             props.put("offsets.topic.replication.factor", "1");
@@ -386,6 +510,61 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         /**
+         * SASL_PLAINTEXT with SCRAM-SHA-512 for clients and for the broker's own calls to itself (transaction
+         * markers), as the admin user. The controller listener authenticates with SASL/PLAIN against a
+         * static admin entry: SCRAM credentials live in the metadata log the controller itself serves, so
+         * they cannot guard it, and a PLAINTEXT controller would make the anonymous principal a super user.
+         */
+        private void scramProperties(Properties props, int p, int cp, Scram scram) {
+            String client = SASL_LISTENER.toLowerCase(java.util.Locale.ROOT);
+            String controller = CONTROLLER_LISTENER.toLowerCase(java.util.Locale.ROOT);
+            props.put("listeners", SASL_LISTENER + "://" + host + ":" + p + "," + CONTROLLER_LISTENER + "://" + host + ":" + cp);
+            props.put("advertised.listeners", SASL_LISTENER + "://" + host + ":" + p);
+            props.put("listener.security.protocol.map", SASL_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+            props.put("inter.broker.listener.name", SASL_LISTENER);
+            props.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+            props.put("listener.name." + client + ".sasl.enabled.mechanisms", SCRAM);
+            props.put("listener.name." + client + ".scram-sha-512.sasl.jaas.config", scramJaas(scram.adminUser(), scram.adminPassword()));
+            props.put("sasl.mechanism.controller.protocol", "PLAIN");
+            props.put("listener.name." + controller + ".sasl.enabled.mechanisms", "PLAIN");
+            props.put("listener.name." + controller + ".plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + scram.adminUser()
+                            + "\" password=\"" + scram.adminPassword() + "\" user_" + scram.adminUser() + "=\"" + scram.adminPassword() + "\";");
+            props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            props.put("super.users", "User:" + scram.adminUser());
+            props.put("allow.everyone.if.no.acl.found", "false");
+        }
+
+        /** Writes every user's SCRAM credential (new or changed password alike) and waits until the broker knows them. */
+        private static void upsertScramUsers(Admin admin, Scram scram) throws Exception {
+            List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+            scram.passwords().forEach((user, password) -> {
+                if (!user.equals(scram.adminUser())) {
+                    upserts.add(new UserScramCredentialUpsertion(user,
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password));
+                }
+            });
+            if (upserts.isEmpty()) {
+                return;
+            }
+            admin.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
+            // The controller has committed them; the broker's credential cache follows its metadata a moment later.
+            List<String> users = upserts.stream().map(UserScramCredentialAlteration::user).toList();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                try {
+                    admin.describeUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        /**
          * {@code new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM)}, reflectively:
          * KafkaConfig's superclass lives in kafka-server, which kafka_2.13 brings at runtime only, and
          * declaring it here would pin a second Kafka version beside the BOM's.
@@ -405,12 +584,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
 
-        private static void format(Path propsFile) {
+        private static void format(Path propsFile, Scram scram) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int rc;
+            List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString()));
+            if (scram != null) {
+                // The broker's own calls to itself log in as the admin user from the first second, before any
+                // admin client could create a credential: it goes into the metadata log at format time.
+                args.add("--add-scram");
+                args.add(SCRAM + "=[name=" + scram.adminUser() + ",iterations=" + SCRAM_ITERATIONS
+                        + ",password=" + scram.adminPassword() + "]");
+            }
             try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-                rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                        "-c", propsFile.toString()}, ps);
+                rc = StorageTool.execute(args.toArray(String[]::new), ps);
             } catch (Exception e) {
                 throw new IllegalStateException("formatting the broker's log directory failed: " + e.getMessage()
                         + " (" + out.toString(StandardCharsets.UTF_8).trim() + ")", e);
@@ -421,12 +607,30 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
 
+        /**
+         * Names and passwords go verbatim into JAAS lines and StorageTool's {@code [name=…,password=…]}:
+         * letters, digits and {@code . _ - @ + ~} only, no quoting to get wrong.
+         */
+        private static String checkScramName(String what, String value) {
+            Objects.requireNonNull(value, what);
+            if (!value.matches("[A-Za-z0-9._@+~-]{1,128}")) {
+                throw new IllegalArgumentException(what + " must be 1..128 of [A-Za-z0-9._@+~-]");
+            }
+            return value;
+        }
+
         private static int checkPort(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 (free) or 1..65535, got " + port);
             }
             return port;
         }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
     }
 
     private static int[] freePorts(String host, int count) {

@@ -3,7 +3,9 @@ package io.umbra.kafka.local;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -13,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -jar kafka-local/target/kafka-local.jar [--port N] [--controller-port N] [--host H]
  *      [--data-dir DIR] [--max-message-bytes N] [--auto-create-topics] [--topic SPEC]... [--property KEY=VALUE]...
+ *      [--scram-user NAME=PASSWORD]... [--scram-admin NAME=PASSWORD]
  * </pre>
  *
  * Prints {@code bootstrap=host:port} on stdout once clients can connect (and nothing else on stdout:
@@ -32,6 +35,10 @@ public final class KafkaLocalMain {
               --auto-create-topics   create unknown topics on first use (default: off, as in production)
               --topic SPEC           create a topic: name[:partitions][:compact][:key=value]... (repeatable)
               --property KEY=VALUE   any broker property (repeatable)
+              --scram-user N=P       SASL/SCRAM-SHA-512 user (repeatable): the client port then needs
+                                     SASL_PLAINTEXT and every request an ACL (StandardAuthorizer)
+              --scram-admin N=P      the super user the launcher logs in as (default admin, random password;
+                                     give it with --data-dir, the password is fixed when the directory is formatted)
             Prints bootstrap=host:port on stdout when ready; stops on SIGTERM / Ctrl-C.
             Logs go to stderr at WARN; UMBRA_KAFKA_LOG=debug|info|... for more.""";
 
@@ -42,6 +49,8 @@ public final class KafkaLocalMain {
         BrokerLogging.configureProcess();
         EmbeddedKafka.Builder builder = EmbeddedKafka.builder();
         List<TopicSpec> topics = new ArrayList<>();
+        Map<String, String> scramUsers = new LinkedHashMap<>();
+        boolean scram = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -61,12 +70,25 @@ public final class KafkaLocalMain {
                         }
                         builder.brokerProperty(kv.substring(0, eq), kv.substring(eq + 1));
                     }
+                    case "--scram-user" -> {
+                        String[] up = userAndPassword(value(args, ++i, arg), arg);
+                        scramUsers.put(up[0], up[1]);
+                        scram = true;
+                    }
+                    case "--scram-admin" -> {
+                        String[] up = userAndPassword(value(args, ++i, arg), arg);
+                        builder.scramAdmin(up[0], up[1]);
+                        scram = true;
+                    }
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         return;
                     }
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
+            }
+            if (scram) {
+                builder.scramUsers(scramUsers);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("kafka-local: " + e.getMessage());
@@ -101,6 +123,14 @@ public final class KafkaLocalMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static String[] userAndPassword(String arg, String option) {
+        int eq = arg.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException(option + " needs NAME=PASSWORD");
+        }
+        return new String[] {arg.substring(0, eq), arg.substring(eq + 1)};
     }
 
     private static String value(String[] args, int i, String option) {
