@@ -110,8 +110,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * SCRAM-SHA-512 users, the launcher's own super user among them. Passwords stay in memory only (and in
-     * the data directory's metadata log, salted and hashed, as on any broker).
+     * SCRAM-SHA-512 users, the launcher's own super user among them. Users' passwords stay in memory (and,
+     * salted and hashed, in the metadata log, as on any broker); the admin's is also in the data directory's
+     * {@code server.properties}, because the broker logs in to itself with it: a local test broker's
+     * directory is no place for a production secret.
      */
     private record Scram(String adminUser, Map<String, String> passwords) {
         Scram {
