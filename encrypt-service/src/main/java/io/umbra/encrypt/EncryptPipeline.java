@@ -1,6 +1,5 @@
 package io.umbra.encrypt;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +25,7 @@ import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.events.envelope.EnvelopeLimits;
 import io.umbra.events.features.FeatureVector;
+import io.umbra.kafka.InstanceIds;
 import io.umbra.kafka.ExactlyOnceProcessor;
 
 /**
@@ -58,7 +58,7 @@ public class EncryptPipeline {
         this.bootstrapServers = bootstrapServers;
         this.metrics = new EncryptMetrics(registry);
         this.tenant = TenantId.of(config.tenant());
-        this.instanceId = config.instanceId().filter(s -> !s.isBlank()).orElseGet(EncryptPipeline::hostName);
+        this.instanceId = InstanceIds.resolve(config.instanceId());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -201,17 +201,5 @@ public class EncryptPipeline {
 
     public TenantId tenant() {
         return tenant;
-    }
-
-    private static String hostName() {
-        String h = System.getenv("HOSTNAME");
-        if (h == null || h.isBlank()) {
-            try {
-                h = InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                h = "encrypt-1";
-            }
-        }
-        return h.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 }

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.events.envelope.EnvelopeLimits;
+import io.umbra.kafka.InstanceIds;
 import io.umbra.kafka.ExactlyOnceProcessor;
 import io.umbra.model.LogisticModel;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -48,7 +47,7 @@ public class ScoringPipeline {
 
     void onStart(@Observes StartupEvent event) {
         model = loadModel(config.modelPath());
-        String instanceId = config.instanceId().filter(s -> !s.isBlank()).orElseGet(ScoringPipeline::hostName);
+        String instanceId = InstanceIds.resolve(config.instanceId());
         keys = new PublicKeyDirectory(config.bootstrapServers(), GROUP_ID + "-" + instanceId + "-keys", config.keyVersionsPerTenant(),
                 config.topicRefresh());
         ScoringMetrics metrics = new ScoringMetrics(registry, keys::size, keys::refusedBundles);
@@ -150,18 +149,6 @@ public class ScoringPipeline {
             return LogisticModel.load(path.get());
         } catch (IOException e) {
             throw new UncheckedIOException("UMBRA_MODEL_PATH " + path.get() + " cannot be read", e);
-        }
-    }
-
-    private static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("no host name: set UMBRA_INSTANCE_ID", e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
+import io.umbra.kafka.InstanceIds;
 import io.umbra.kafka.ExactlyOnceProcessor;
 import io.umbra.kafka.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -214,20 +214,7 @@ public class KeyService {
 
     /** {@code UMBRA_INSTANCE_ID}, else the host name (the pod name in Kubernetes), reduced to what a transactional id may hold. */
     String instanceId() {
-        String id = config.instanceId().filter(s -> !s.isBlank()).orElseGet(KeyService::hostName);
-        return id.replaceAll("[^A-Za-z0-9._-]", "-");
-    }
-
-    private static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "key-service";
-        }
+        return InstanceIds.resolve(config.instanceId());
     }
 
     /** Sleeps one retry interval; true if the service is stopping. */
