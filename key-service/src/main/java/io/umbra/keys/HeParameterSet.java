@@ -1,6 +1,7 @@
 package io.umbra.keys;
 
 import io.umbra.he.ckks.EncryptionParameters;
+import io.umbra.he.perf.ParameterSet;
 
 import java.util.Locale;
 
@@ -9,19 +10,16 @@ import java.util.Locale;
  * SEAL's parameters, so a key version records which set it was made with.
  */
 public enum HeParameterSet {
-    /** N = 8192, primes of {60, 40, 40, 60} bits, scale 2^40: deeper models, 4096 slots. */
-    A(8192, new int[] {60, 40, 40, 60}, 40),
-    /** N = 4096, primes of {36, 36, 37} bits, scale 2^30: the default, 2048 slots, one rescale. */
-    B(4096, new int[] {36, 36, 37}, 30);
+    /** Set (a): N = 8192, primes of {60, 40, 40, 60} bits, scale 2^40: deeper models, 4096 slots. */
+    A(ParameterSet.A),
+    /** Set (b): N = 4096, primes of {36, 36, 37} bits, scale 2^30: the default, 2048 slots, one rescale. */
+    B(ParameterSet.B);
 
-    private final int polyModulusDegree;
-    private final int[] primeBits;
-    private final int log2Scale;
+    /** The engine's definition of the set (PERFORMANCE.md's names): one place for its primes and scale. */
+    private final ParameterSet set;
 
-    HeParameterSet(int polyModulusDegree, int[] primeBits, int log2Scale) {
-        this.polyModulusDegree = polyModulusDegree;
-        this.primeBits = primeBits;
-        this.log2Scale = log2Scale;
+    HeParameterSet(ParameterSet set) {
+        this.set = set;
     }
 
     /** {@code a} or {@code b} (either case); anything else is refused with the valid choices. */
@@ -38,15 +36,15 @@ public enum HeParameterSet {
 
     /** SEAL's parameters for this set (primes chosen as SEAL's CoeffModulus::Create chooses them). */
     public EncryptionParameters parameters() {
-        return EncryptionParameters.create(polyModulusDegree, primeBits.clone());
+        return set.parameters();
     }
 
     public int log2Scale() {
-        return log2Scale;
+        return Math.getExponent(set.scale());
     }
 
     public double scale() {
-        return Math.scalb(1.0, log2Scale);
+        return set.scale();
     }
 
     /** The set's name as configured: {@code a} or {@code b}. */
