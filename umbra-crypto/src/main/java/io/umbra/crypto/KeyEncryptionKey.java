@@ -4,8 +4,11 @@ import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeyTemplates;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.KmsClient;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.KmsEnvelopeAead;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,18 +16,22 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The AEAD key that wraps a tenant's secret material at rest (Tink AES-256-GCM). By default a local
  * keyset file, created with owner-only permissions on first use and never overwritten; in production
- * any Tink {@link Aead}, e.g. a cloud KMS key through Tink's KMS clients ({@link #of}).
+ * a KMS key named by a Tink key URI ({@link #fromKmsUri}: {@code gcp-kms://…}, {@code aws-kms://…},
+ * or {@code local-kms://…} for development), whose master key never leaves the KMS; or any Tink
+ * {@link Aead} ({@link #of}). {@link #open} picks between the first two from configuration.
  *
  * <p>Wrapping binds associated data (what the blob is and whose), so a wrapped secret key copied over
  * another tenant's file does not unwrap.
@@ -48,19 +55,87 @@ public final class KeyEncryptionKey {
     }
 
     /**
+     * The service's key-encryption key from its configuration: the KMS key {@code kmsKeyUri} when one is
+     * given (then {@code localKeysetFile} is neither created nor read), else the local keyset file
+     * {@code localKeysetFile} (see {@link #localKeyset}). A blank URI counts as none.
+     */
+    public static KeyEncryptionKey open(Optional<String> kmsKeyUri, Path localKeysetFile) throws IOException, GeneralSecurityException {
+        Optional<String> uri = kmsKeyUri.map(String::strip).filter(u -> !u.isEmpty());
+        if (uri.isPresent()) {
+            return fromKmsUri(uri.get());
+        }
+        return localKeyset(localKeysetFile);
+    }
+
+    /**
+     * The KMS key named by the Tink key URI {@code keyUri}. The registered Tink {@link KmsClient} that
+     * supports the URI is used; Umbra registers its {@link LocalKmsClient} ({@code local-kms://}) and,
+     * when their jars are on the classpath, Tink's GCP ({@code gcp-kms://}) and AWS ({@code aws-kms://})
+     * clients with the platform's default credentials.
+     *
+     * <p>Secrets are envelope-encrypted: each wrap draws a fresh AES-256-GCM data key, encrypts the
+     * secret with it locally (bound to the associated data) and has the KMS encrypt the data key. So a
+     * secret of any size takes one KMS call (KMS requests are limited to 64 KiB on GCP, 4 KiB on AWS)
+     * and the master key never leaves the KMS. The key is tried once (a wrap and an unwrap) before it is
+     * returned, so a missing permission stops the service at start, not at its first key rotation.
+     *
+     * @throws GeneralSecurityException naming the supported prefixes and the jar to add when no client
+     *                                  supports the URI, or the KMS's refusal when the key is unusable
+     */
+    public static KeyEncryptionKey fromKmsUri(String keyUri) throws GeneralSecurityException {
+        Tink.register();
+        if (keyUri == null || keyUri.isBlank()) {
+            throw new GeneralSecurityException("no KMS key URI given. Supported prefixes: " + KmsClientLookup.supportedPrefixes());
+        }
+        String uri = keyUri.strip();
+        KmsClient client = KmsClientLookup.clientFor(uri);
+        Aead envelope;
+        try {
+            envelope = KmsEnvelopeAead.create(PredefinedAeadParameters.AES256_GCM, client.getAead(uri));
+        } catch (GeneralSecurityException e) {
+            throw new GeneralSecurityException("the KMS key " + uri + " cannot be used: " + e.getMessage(), e);
+        }
+        probe(envelope, uri);
+        if (uri.startsWith(LocalKmsClient.PREFIX)) {
+            LOG.warn("key-encryption key: the development KMS key {} (a keyset file on this machine); use a cloud KMS key in production", uri);
+        } else {
+            LOG.info("key-encryption key: KMS key {} (envelope encryption; the master key stays in the KMS)", uri);
+        }
+        return new KeyEncryptionKey(envelope, "KMS key " + uri);
+    }
+
+    /** One wrap and unwrap of a fixed, non-secret text: proves encrypt and decrypt permission on the key. */
+    private static void probe(Aead envelope, String uri) throws GeneralSecurityException {
+        byte[] text = "umbra key-encryption key probe".getBytes(StandardCharsets.US_ASCII);
+        byte[] context = "umbra/kek-probe".getBytes(StandardCharsets.US_ASCII);
+        byte[] back;
+        try {
+            back = envelope.decrypt(envelope.encrypt(text, context), context);
+        } catch (GeneralSecurityException e) {
+            throw new GeneralSecurityException("the KMS key " + uri + " refused a trial wrap/unwrap (does this service have encrypt and"
+                    + " decrypt permission on it? GCP: cloudkms.cryptoKeyVersions.useToEncrypt/useToDecrypt, AWS: kms:Encrypt/kms:Decrypt): "
+                    + e.getMessage(), e);
+        }
+        if (!Arrays.equals(text, back)) {
+            throw new GeneralSecurityException("the KMS key " + uri + " did not give back what it wrapped");
+        }
+    }
+
+    /**
      * The local keyset file at {@code file}: read if it exists, else created (AES-256-GCM, owner-only,
      * written atomically, never overwritten: a second process racing to create it reads the winner's).
      */
     public static KeyEncryptionKey localKeyset(Path file) throws IOException, GeneralSecurityException {
         Tink.register();
         if (!Files.exists(file)) {
-            create(file);
+            createKeysetFile(file, "local key-encryption keyset");
         }
         KeysetHandle keyset = TinkProtoKeysetFormat.parseKeyset(Files.readAllBytes(file), InsecureSecretKeyAccess.get());
         return new KeyEncryptionKey(keyset.getPrimitive(RegistryConfiguration.get(), Aead.class), "local keyset " + file);
     }
 
-    private static void create(Path file) throws IOException, GeneralSecurityException {
+    /** A new AES-256-GCM keyset file (owner-only, atomic, never overwriting); {@code what} names it in the log. */
+    static void createKeysetFile(Path file, String what) throws IOException, GeneralSecurityException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         KeysetHandle keyset = KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM"));
@@ -69,12 +144,13 @@ public final class KeyEncryptionKey {
         try {
             setOwnerOnly(tmp);
             Files.write(tmp, bytes, StandardOpenOption.TRUNCATE_EXISTING);
-            // no REPLACE_EXISTING: an existing key-encryption key is never overwritten
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            LOG.info("created a new local key-encryption keyset at {} (owner-only); back it up: the tenant's wrapped keys are useless without it",
-                    file);
+            // A hard link appears atomically and fails if the name exists; rename(2), which an ATOMIC_MOVE
+            // is on Linux, would silently replace a key-encryption key another process just created.
+            Files.createLink(file, tmp);
+            LOG.info("created a new {} at {} (owner-only); back it up: the secrets wrapped under it are useless without it",
+                    what, file);
         } catch (FileAlreadyExistsException e) {
-            LOG.info("another process created the key-encryption keyset at {} first; using it", file);
+            LOG.info("another process created the {} at {} first; using it", what, file);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -84,7 +160,7 @@ public final class KeyEncryptionKey {
         try {
             Files.setPosixFilePermissions(p, OWNER_ONLY);
         } catch (UnsupportedOperationException e) {
-            LOG.warn("the file system of {} has no POSIX permissions: protect the key-encryption keyset by other means", p);
+            LOG.warn("the file system of {} has no POSIX permissions: protect the keyset file by other means", p);
         }
     }
 

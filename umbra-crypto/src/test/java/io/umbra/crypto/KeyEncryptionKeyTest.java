@@ -23,6 +23,22 @@ class KeyEncryptionKeyTest {
     private static final byte[] AD = "acme/ckks-secret-key/v1".getBytes(StandardCharsets.US_ASCII);
 
     @Test
+    void aCreationThatLosesTheRaceLeavesTheWinnersKeysetInPlace(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("kek.keyset");
+        KeyEncryptionKey winner = KeyEncryptionKey.localKeyset(file);
+        byte[] before = Files.readAllBytes(file);
+        byte[] wrapped = winner.wrap("secret".getBytes(StandardCharsets.UTF_8), "ad".getBytes(StandardCharsets.UTF_8));
+        // the loser checked for the file before the winner wrote it, and creates now
+        KeyEncryptionKey.createKeysetFile(file, "key-encryption keyset");
+        assertArrayEquals(before, Files.readAllBytes(file), "the existing keyset was not replaced");
+        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8),
+                KeyEncryptionKey.localKeyset(file).unwrap(wrapped, "ad".getBytes(StandardCharsets.UTF_8)));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of("kek.keyset"), left.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+        }
+    }
+
+    @Test
     void createsAnOwnerOnlyKeysetOnceAndNeverOverwritesIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keys").resolve("kek.bin");
         KeyEncryptionKey first = KeyEncryptionKey.localKeyset(file);

@@ -16,7 +16,11 @@ import java.util.regex.Pattern;
  * consumers {@code max.partition.fetch.bytes} at least as large. Every other topic keeps Kafka's default.
  */
 public final class Topics {
-    /** Compacted, keyed by tenant id: each tenant's signed public bundle (CKKS and HPKE public keys). */
+    /**
+     * Compacted, keyed by {@link #publicBundleKey}: each tenant's signed public bundles (CKKS and HPKE
+     * public keys), one record per live key version, so compaction keeps every version a rotation still
+     * drains; a tombstone under a version's key withdraws it.
+     */
     public static final String PUBLIC_KEYS = "umbra.keys.public";
 
     /** Kafka's default {@code message.max.bytes} / {@code max.message.bytes} (1 MiB plus record overhead). */
@@ -39,6 +43,20 @@ public final class Topics {
     public static final Pattern SCORE_REQUESTS_PATTERN = pattern(TopicKind.SCORE_REQUESTS);
 
     private Topics() {
+    }
+
+    /** The record key of {@code tenant}'s bundle of {@code keyVersion} on {@link #PUBLIC_KEYS}: {@code <tenant>/v<version>}. */
+    public static String publicBundleKey(TenantId tenant, int keyVersion) {
+        if (keyVersion < 1) {
+            throw new IllegalArgumentException("key version must be ≥ 1, not " + keyVersion);
+        }
+        return tenant.value() + "/v" + keyVersion;
+    }
+
+    /** The tenant-id part of a {@link #publicBundleKey} (everything before '/'), or the whole key if it has none. */
+    public static String tenantOfPublicBundleKey(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? key : key.substring(0, slash);
     }
 
     /** {@code <tenant>.<kind>}. */

@@ -752,6 +752,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(KAFKA_DEFAULT_MAX_REQUEST_SIZE, b.maxRecordBytes + RECORD_OVERHEAD_BYTES));
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId);
         c.putAll(b.consumerProperties);
+        b.security.addTo(c);
         enforce(c, "consumer", ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         enforce(c, "consumer", ConsumerConfig.GROUP_ID_CONFIG, b.groupId);
         enforce(c, "consumer", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -769,6 +770,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(KAFKA_DEFAULT_MAX_REQUEST_SIZE, b.maxRecordBytes + RECORD_OVERHEAD_BYTES));
         c.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
         c.putAll(b.producerProperties);
+        b.security.addTo(c);
         enforce(c, "producer", ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         enforce(c, "producer", ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         enforce(c, "producer", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -806,6 +808,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         private Duration pollTimeout = Duration.ofMillis(500);
         private ProcessorListener listener = ProcessorListener.NONE;
         private Clock clock = Clock.systemUTC();
+        private KafkaClientSecurity security;
         private final Map<String, Object> consumerProperties = new LinkedHashMap<>();
         private final Map<String, Object> producerProperties = new LinkedHashMap<>();
 
@@ -923,6 +926,15 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         }
 
         /**
+         * How the consumer and producer log in to the broker; default {@link KafkaClientSecurity#fromEnvironment()},
+         * the service's {@code KAFKA_SECURITY_PROTOCOL} and related variables.
+         */
+        public Builder security(KafkaClientSecurity security) {
+            this.security = security;
+            return this;
+        }
+
+        /**
          * Any consumer property (e.g. {@code session.timeout.ms}, {@code group.instance.id}). Those exactly-once
          * depends on are set by the processor; a different value for one of them is refused.
          */
@@ -980,6 +992,9 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("exactly-once processor: " + String.join("; ", problems));
             }
+            if (security == null) {
+                security = KafkaClientSecurity.fromEnvironment();
+            }
             if (serviceName == null) {
                 serviceName = groupId;
             }
@@ -1002,6 +1017,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
             b.pollTimeout = pollTimeout;
             b.listener = listener;
             b.clock = clock;
+            b.security = security;
             b.consumerProperties.putAll(consumerProperties);
             b.producerProperties.putAll(producerProperties);
             return b;

@@ -671,9 +671,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         return false;
     }
 
+    /** Owner-only from the moment it exists: with SCRAM it holds the broker's admin password. */
     private static void writeProperties(Properties props, Path file) {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            props.store(out, "written by io.umbra.kafka.local.EmbeddedKafka at every start");
+        try {
+            Files.deleteIfExists(file);
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                props.store(out, "written by io.umbra.kafka.local.EmbeddedKafka at every start");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -170,6 +170,12 @@ class ScramAclTest {
         assertFalse(kafka.clientProperties("acme").containsValue("not-the-secret"));
     }
 
+    @Test
+    void theBrokerConfigurationHoldingTheAdminPasswordIsOwnerOnly() throws Exception {
+        java.nio.file.Path props = kafka.dataDir().resolve("server.properties");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(props)));
+    }
+
     private static void assertReadRefused(String user, String topic) {
         try (KafkaConsumer<String, String> consumer = consumer(user, null)) {
             consumer.assign(List.of(new TopicPartition(topic, 0)));

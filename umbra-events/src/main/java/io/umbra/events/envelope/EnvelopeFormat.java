@@ -18,6 +18,8 @@ public final class EnvelopeFormat {
     public static final int KIND_SCORE_RESULT = 2;
     /** The kind byte of a {@link PublicBundle}. */
     public static final int KIND_PUBLIC_BUNDLE = 3;
+    /** The kind byte of a {@link SignedBundle}: a public bundle with its key-service's signature and validity. */
+    public static final int KIND_SIGNED_BUNDLE = 4;
     /** Times must lie in [1970-01-01, 10000-01-01). */
     static final Instant MAX_TIME = Instant.parse("+10000-01-01T00:00:00Z");
 
@@ -29,6 +31,7 @@ public final class EnvelopeFormat {
             case KIND_SCORE_REQUEST -> "ScoreRequest";
             case KIND_SCORE_RESULT -> "ScoreResult";
             case KIND_PUBLIC_BUNDLE -> "PublicBundle";
+            case KIND_SIGNED_BUNDLE -> "SignedBundle";
             default -> "unknown kind " + kind;
         };
     }

@@ -156,7 +156,6 @@ final class EnvelopeReader {
         return b;
     }
 
-    /** Checks nothing follows. */
     /** Like {@link #lengthPrefixed} but a length of 0 is allowed: an absent field. */
     byte[] optionalLengthPrefixed(String field, int max) {
         int at = pos;
@@ -168,6 +167,12 @@ final class EnvelopeReader {
         return lengthPrefixed(field, max);
     }
 
+    /** The offset of the next byte to read. */
+    int position() {
+        return pos;
+    }
+
+    /** Checks nothing follows. */
     void end() {
         if (pos != in.length) {
             throw fail(pos, (in.length - pos) + " trailing bytes after the last field");
