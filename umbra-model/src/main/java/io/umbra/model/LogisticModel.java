@@ -60,19 +60,30 @@ public final class LogisticModel {
             throw new IllegalArgumentException("model " + modelId + " has " + weights.length + " weights; schema " + schema.id() + " v"
                     + schema.version() + " has " + schema.dimension() + " features");
         }
-        double bound = Math.abs(bias);
         for (int i = 0; i < weights.length; i++) {
             if (!Double.isFinite(weights[i])) {
                 throw new IllegalArgumentException("weight " + i + " (" + schema.names().get(i) + ") is not finite");
             }
-            bound += Math.abs(weights[i]) * FeatureRanges.maxAbs(schema, i);
         }
+        double bound = worstCaseAbsLogit(schema, weights, bias);
         if (!Double.isFinite(bias) || bound > MAX_ABS_LOGIT) {
             throw new IllegalArgumentException("model " + modelId + " could reach |logit| = " + bound + " on valid features; the encrypted"
                     + " evaluation keeps |logit| ≤ " + MAX_ABS_LOGIT + ": scale the weights down or clip features");
         }
         this.weights = weights.clone();
         this.bias = bias;
+    }
+
+    /**
+     * The largest |Σ wᵢ·xᵢ + b| over valid features of {@code schema}: what the constructor compares with
+     * {@link #MAX_ABS_LOGIT}. Training uses it to keep a model inside the encrypted range.
+     */
+    public static double worstCaseAbsLogit(FeatureSchema schema, double[] weights, double bias) {
+        double bound = Math.abs(bias);
+        for (int i = 0; i < weights.length; i++) {
+            bound += Math.abs(weights[i]) * FeatureRanges.maxAbs(schema, i);
+        }
+        return bound;
     }
 
     /** The model bundled with this release. */

@@ -1,0 +1,87 @@
+package io.umbra.training;
+
+import io.umbra.events.features.FeatureSchema;
+import io.umbra.events.features.ReferenceRates;
+import io.umbra.events.features.TransactionFeatures;
+import io.umbra.traffic.Country;
+import io.umbra.traffic.FraudPattern;
+import io.umbra.traffic.LabelledTransaction;
+import io.umbra.traffic.TrafficGenerator;
+import io.umbra.traffic.TrafficProfile;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Labelled feature vectors in arrival order: row i is the i-th generated transaction's features, computed
+ * by the pipeline's own {@link TransactionFeatures} (the code ingest-service runs, not a copy), and
+ * whether it is a planted fraud, of which pattern.
+ */
+public record LabelledFeatures(FeatureSchema schema, double[][] x, boolean[] fraud, FraudPattern[] pattern) {
+    /** 2026-01-05T00:00Z, a Monday: generated traffic starts here, so a seed gives the same days of week. */
+    public static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
+    /** One transaction every 15 s of the tenant's clock: 200,000 transactions span about 35 days. */
+    public static final Duration STEP = Duration.ofSeconds(15);
+
+    /**
+     * {@code n} transactions of {@code profile}'s traffic, deterministic for {@code seed}, at instants
+     * {@link #START} + i·{@link #STEP}, with the features ingest computes for a tenant whose home country
+     * is the profile's and whose reference rates are the generator's (see {@link #ratesFor}).
+     */
+    public static LabelledFeatures generate(TrafficProfile profile, long seed, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("at least one transaction");
+        }
+        TrafficGenerator generator = new TrafficGenerator(profile, seed);
+        ReferenceRates rates = ratesFor(profile.homeCountry());
+        TransactionFeatures features = new TransactionFeatures(profile.homeCountry(), rates);
+        double[][] x = new double[n][];
+        boolean[] fraud = new boolean[n];
+        FraudPattern[] pattern = new FraudPattern[n];
+        for (int i = 0; i < n; i++) {
+            LabelledTransaction tx = generator.next(START.plus(STEP.multipliedBy(i)));
+            x[i] = features.extract(tx.transaction());
+            fraud[i] = tx.isFraud();
+            pattern[i] = tx.fraud();
+        }
+        return new LabelledFeatures(features.schema(), x, fraud, pattern);
+    }
+
+    /**
+     * The reference rates a tenant at home in {@code homeCountry} would configure in ingest
+     * ({@code umbra.features.rates}) for the generator's currencies: each country's rate against the euro,
+     * re-based on the home currency. Training and ingest must agree on them (amount_bucket depends on them).
+     */
+    public static ReferenceRates ratesFor(String homeCountry) {
+        Country home = Country.of(homeCountry);
+        Map<String, Double> rates = new LinkedHashMap<>();
+        for (Country c : Country.ALL) {
+            if (!c.currency().equals(home.currency())) {
+                rates.putIfAbsent(c.currency(), home.unitsPerEuro() / c.unitsPerEuro());
+            }
+        }
+        return ReferenceRates.of(home.currency(), rates);
+    }
+
+    public int size() {
+        return x.length;
+    }
+
+    public int frauds() {
+        int k = 0;
+        for (boolean f : fraud) {
+            if (f) {
+                k++;
+            }
+        }
+        return k;
+    }
+
+    /** Rows [from, to) as a new set (arrays shared, not copied). */
+    public LabelledFeatures slice(int from, int to) {
+        return new LabelledFeatures(schema, java.util.Arrays.copyOfRange(x, from, to), java.util.Arrays.copyOfRange(fraud, from, to),
+                java.util.Arrays.copyOfRange(pattern, from, to));
+    }
+}

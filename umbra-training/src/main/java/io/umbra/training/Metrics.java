@@ -1,0 +1,185 @@
+package io.umbra.training;
+
+import java.util.Arrays;
+
+/** What a fraud team reads off a model's scores on labelled transactions. */
+public final class Metrics {
+    private Metrics() {
+    }
+
+    /** Counts at one alert threshold (alert when score ≥ threshold). */
+    public record Confusion(long truePositives, long falsePositives, long falseNegatives, long trueNegatives) {
+        public double precision() {
+            long alerts = truePositives + falsePositives;
+            return alerts == 0 ? 0 : (double) truePositives / alerts;
+        }
+
+        public double recall() {
+            long frauds = truePositives + falseNegatives;
+            return frauds == 0 ? 0 : (double) truePositives / frauds;
+        }
+
+        public double f1() {
+            double p = precision();
+            double r = recall();
+            return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        }
+
+        /** Alerts per 1,000 transactions: the workload the threshold gives the fraud analysts. */
+        public double alertsPerThousand() {
+            long n = truePositives + falsePositives + falseNegatives + trueNegatives;
+            return n == 0 ? 0 : 1000.0 * (truePositives + falsePositives) / n;
+        }
+    }
+
+    /** Indices sorted by descending score (ties keep index order: deterministic). */
+    private static Integer[] byScoreDescending(double[] scores) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+        return order;
+    }
+
+    /**
+     * ROC-AUC: the probability that a random fraud scores above a random genuine transaction, ties
+     * counting one half (the Mann–Whitney statistic over average ranks).
+     */
+    public static double rocAuc(double[] scores, boolean[] fraud) {
+        Integer[] order = byScoreDescending(scores);
+        long positives = 0;
+        long negatives = 0;
+        for (boolean f : fraud) {
+            if (f) {
+                positives++;
+            } else {
+                negatives++;
+            }
+        }
+        if (positives == 0 || negatives == 0) {
+            throw new IllegalArgumentException("ROC-AUC needs both frauds and genuine transactions");
+        }
+        // walk down the ranking; for each group of tied scores, genuine ones below count fully for the frauds above
+        double wins = 0;
+        long fraudsAbove = 0;
+        int i = 0;
+        while (i < order.length) {
+            int j = i;
+            long p = 0;
+            long n = 0;
+            while (j < order.length && scores[order[j]] == scores[order[i]]) {
+                if (fraud[order[j]]) {
+                    p++;
+                } else {
+                    n++;
+                }
+                j++;
+            }
+            wins += (double) fraudsAbove * n + 0.5 * p * n;
+            fraudsAbove += p;
+            i = j;
+        }
+        return wins / ((double) positives * negatives);
+    }
+
+    /**
+     * Average precision (the area under the precision–recall curve as a step function): the mean, over
+     * frauds, of the precision at the threshold that first catches them; tied scores enter together.
+     */
+    public static double averagePrecision(double[] scores, boolean[] fraud) {
+        Integer[] order = byScoreDescending(scores);
+        long positives = 0;
+        for (boolean f : fraud) {
+            if (f) {
+                positives++;
+            }
+        }
+        if (positives == 0) {
+            throw new IllegalArgumentException("average precision needs frauds");
+        }
+        double ap = 0;
+        long tp = 0;
+        long seen = 0;
+        int i = 0;
+        while (i < order.length) {
+            int j = i;
+            long p = 0;
+            while (j < order.length && scores[order[j]] == scores[order[i]]) {
+                if (fraud[order[j]]) {
+                    p++;
+                }
+                j++;
+            }
+            tp += p;
+            seen += j - i;
+            ap += (double) p / positives * ((double) tp / seen);
+            i = j;
+        }
+        return ap;
+    }
+
+    public static Confusion at(double[] scores, boolean[] fraud, double threshold) {
+        long tp = 0;
+        long fp = 0;
+        long fn = 0;
+        long tn = 0;
+        for (int i = 0; i < scores.length; i++) {
+            boolean alert = scores[i] >= threshold;
+            if (fraud[i]) {
+                if (alert) {
+                    tp++;
+                } else {
+                    fn++;
+                }
+            } else if (alert) {
+                fp++;
+            } else {
+                tn++;
+            }
+        }
+        return new Confusion(tp, fp, fn, tn);
+    }
+
+    /**
+     * The threshold with the highest F1 on these (training) scores: precision and recall weighed equally,
+     * the usual starting point before a fraud team sets its own alert budget. Among equal F1 the higher
+     * threshold (fewer alerts). Chosen at a midpoint between adjacent distinct scores, so a score equal
+     * to a training score is decided the same way as in training.
+     */
+    public static double bestF1Threshold(double[] scores, boolean[] fraud) {
+        Integer[] order = byScoreDescending(scores);
+        long positives = 0;
+        for (boolean f : fraud) {
+            if (f) {
+                positives++;
+            }
+        }
+        double best = -1;
+        double threshold = Double.POSITIVE_INFINITY;
+        long tp = 0;
+        long alerts = 0;
+        int i = 0;
+        while (i < order.length) {
+            int j = i;
+            while (j < order.length && scores[order[j]] == scores[order[i]]) {
+                if (fraud[order[j]]) {
+                    tp++;
+                }
+                alerts++;
+                j++;
+            }
+            double f1 = positives == 0 ? 0 : 2.0 * tp / (alerts + positives);
+            if (f1 > best) {
+                best = f1;
+                double here = scores[order[i]];
+                threshold = j < order.length ? (here + scores[order[j]]) / 2 : here;
+                if (threshold == scores[order[Math.min(j, order.length - 1)]] && j < order.length) {
+                    threshold = here; // adjacent doubles: no midpoint between them
+                }
+            }
+            i = j;
+        }
+        return threshold;
+    }
+}
