@@ -1,11 +1,28 @@
 // The live page: lists alerts (GET /alerts), adds each new version as it arrives (Server-Sent Events on
 // /alerts/stream) and lets an analyst acknowledge or resolve. Plain DOM, no libraries, nothing from outside.
+// Every call carries the analyst's bearer token, pasted once and kept in sessionStorage (this tab only); the
+// stream is read with fetch because EventSource cannot send an Authorization header.
 'use strict';
 
 const rows = new Map();        // alertId -> <tr>
 let nextCursor = null;
 
 const $ = (id) => document.getElementById(id);
+
+function token() {
+  return sessionStorage.getItem('umbra.token') || '';
+}
+
+function api(url, init) {
+  const headers = Object.assign({}, (init && init.headers) || {}, { 'Authorization': 'Bearer ' + token() });
+  return fetch(url, Object.assign({}, init || {}, { headers }));
+}
+
+function refused(res) {
+  if (res.status === 401) { say('paste a valid analyst token of this bank (HTTP 401)'); return true; }
+  if (res.status === 403) { say('this token is not for this bank (HTTP 403)'); return true; }
+  return false;
+}
 
 function filters() {
   const p = new URLSearchParams();
@@ -69,13 +86,15 @@ function action(alert, verb, label) {
     const note = verb === 'resolve' ? prompt('Note (optional)', '') : null;
     b.disabled = true;
     try {
-      const res = await fetch('alerts/' + encodeURIComponent(alert.alertId) + '/' + verb, {
+      const res = await api('alerts/' + encodeURIComponent(alert.alertId) + '/' + verb, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(note ? { note } : {}),
       });
       const body = await res.json().catch(() => ({}));
-      if (res.ok) {
+      if (refused(res)) {
+        b.disabled = false;
+      } else if (res.ok) {
         upsert(body, false);
         say('');
       } else {
@@ -119,7 +138,8 @@ async function load(more) {
   p.set('limit', '50');
   if (more && nextCursor) p.set('cursor', nextCursor);
   try {
-    const res = await fetch('alerts?' + p.toString());
+    const res = await api('alerts?' + p.toString());
+    if (refused(res)) return;
     const body = await res.json();
     if (!res.ok) { say(body.error || ('HTTP ' + res.status)); return; }
     if (!more) { $('alerts').replaceChildren(); rows.clear(); }
@@ -132,20 +152,49 @@ async function load(more) {
   }
 }
 
-function listen() {
-  const source = new EventSource('alerts/stream');
-  source.onopen = () => { $('live').textContent = 'live'; $('live').className = 'live'; };
-  source.onmessage = (e) => {
-    try { upsert(JSON.parse(e.data), true); } catch (err) { /* not an alert: ignore */ }
-  };
-  source.onerror = () => {
-    // EventSource reconnects by itself; reload the list then, for what came meanwhile
-    $('live').textContent = 'reconnecting…';
-    $('live').className = 'live off';
-    setTimeout(() => load(false), 2000);
-  };
+let stream = null;           // the AbortController of the open stream
+
+async function listen() {
+  if (stream) stream.abort();
+  const mine = stream = new AbortController();
+  try {
+    const res = await api('alerts/stream', { headers: { 'Accept': 'text/event-stream' }, signal: mine.signal });
+    if (!res.ok || !res.body) {
+      $('live').textContent = 'not live (HTTP ' + res.status + ')';
+      $('live').className = 'live off';
+      return; // a refused token does not get better by retrying; "Use" starts again
+    }
+    $('live').textContent = 'live';
+    $('live').className = 'live';
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value.replace(/\r\n?/g, '\n'); // SSE allows CRLF line ends
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const data = buffer.slice(0, end).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+        buffer = buffer.slice(end + 2);
+        try { if (data) upsert(JSON.parse(data), true); } catch (err) { /* not an alert: ignore */ }
+      }
+    }
+  } catch (e) {
+    if (mine.signal.aborted) return;
+  }
+  if (mine !== stream) return;
+  // the stream ended (restart, network): reconnect, and reload the list for what came meanwhile
+  $('live').textContent = 'reconnecting…';
+  $('live').className = 'live off';
+  setTimeout(() => { if (mine === stream) { load(false); listen(); } }, 2000);
 }
 
+$('useToken').addEventListener('click', () => {
+  sessionStorage.setItem('umbra.token', $('token').value.trim());
+  $('token').value = '';
+  load(false);
+  listen();
+});
 $('reload').addEventListener('click', () => load(false));
 $('status').addEventListener('change', () => load(false));
 $('minScore').addEventListener('change', () => load(false));

@@ -3,8 +3,11 @@ package io.umbra.alert;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.umbra.auth.Roles;
+import io.umbra.auth.TenantScoped;
 import io.umbra.events.score.Alert;
 import io.umbra.events.score.AlertStatus;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,8 +28,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Every HTTP entry point of the service, in one class so that securing it (tenant-scoped tokens, a later issue)
- * is one change in one place. The live page itself is static (META-INF/resources) and only calls these.
+ * Every HTTP entry point of the service, in one class so that securing it is one change in one place: each call
+ * needs a JWT of this tenant ({@link TenantScoped}, else 403 before anything is looked up) with the analyst or
+ * admin role, else 401/403. The live page itself is static (META-INF/resources) and only calls these.
  *
  * <ul>
  *   <li>{@code GET /alerts?status=&minScore=&from=&to=&limit=&cursor=}: newest first, filtered, paged by cursor</li>
@@ -38,6 +42,8 @@ import java.util.UUID;
  */
 @Path("/alerts")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ANALYST, Roles.ADMIN})
+@TenantScoped
 public class AlertResource {
     private final AlertStore store;
     private final AlertTransitions transitions;

@@ -6,6 +6,7 @@ import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.events.score.Alert;
 import io.umbra.events.score.AlertStatus;
+import io.umbra.kafka.KafkaClientSecurity;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -88,6 +89,7 @@ public class AlertTransitions {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() - 1000);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        KafkaClientSecurity.fromEnvironment().addTo(p);
         this.producerConfig = Map.copyOf(p);
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();

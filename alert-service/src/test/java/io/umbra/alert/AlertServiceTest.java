@@ -6,6 +6,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import io.umbra.events.DeadLetter;
 import io.umbra.events.TenantId;
 import io.umbra.events.score.Alert;
@@ -68,12 +69,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaLocalTestResource.class, initArgs = @ResourceArg(name = "topics",
         value = "acme.scores:2,acme.alerts:2,acme.alert.dlq"))
+@QuarkusTestResource(TestCredentials.class)
 class AlertServiceTest {
     private static final TenantId ACME = TenantId.of("acme");
     private static final String SCORES = "acme.scores";
     private static final String ALERTS = "acme.alerts";
     private static final String DLQ = "acme.alert.dlq";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String ANALYST_TOKEN = TestCredentials.analyst("acme");
 
     private static KafkaProducer<byte[], byte[]> producer;
     private static Admin admin;
@@ -183,7 +186,7 @@ class AlertServiceTest {
             if (cursor != null) {
                 q.put("cursor", cursor);
             }
-            JsonPath page = given().queryParams(q).get("/alerts").then().statusCode(200).extract().jsonPath();
+            JsonPath page = api().queryParams(q).get("/alerts").then().statusCode(200).extract().jsonPath();
             List<Object> ids = page.getList("alerts.alertId");
             assertTrue(ids.size() <= 3);
             paged.addAll(ids);
@@ -202,14 +205,14 @@ class AlertServiceTest {
         assertEquals(all.stream().filter(a -> !a.get("createdAt").equals(newest)).count(), older.size());
 
         String acked = (String) all.get(3).get("alertId");
-        given().post("/alerts/" + acked + "/acknowledge").then().statusCode(200);
+        api().post("/alerts/" + acked + "/acknowledge").then().statusCode(200);
         List<Map<String, Object>> acknowledged = listed(Map.of("from", from, "status", "ACKNOWLEDGED"));
         assertEquals(List.of(acked), acknowledged.stream().map(a -> a.get("alertId")).toList());
         assertEquals(7, listed(Map.of("from", from, "status", "OPEN")).size());
 
         for (Map<String, String> bad : List.of(Map.of("status", "CLOSED"), Map.of("limit", "0"), Map.of("limit", "501"),
                 Map.of("minScore", "1.5"), Map.of("from", "yesterday"), Map.of("cursor", "garbage"))) {
-            given().queryParams(bad).get("/alerts").then().statusCode(400).contentType(ContentType.JSON);
+            api().queryParams(bad).get("/alerts").then().statusCode(400).contentType(ContentType.JSON);
         }
     }
 
@@ -220,16 +223,16 @@ class AlertServiceTest {
         UUID id = AlertIds.of(ACME, tx);
         awaitAlert(id);
 
-        JsonPath acked = given().contentType(ContentType.JSON).body("{\"note\":\"calling the card holder\"}")
+        JsonPath acked = api().contentType(ContentType.JSON).body("{\"note\":\"calling the card holder\"}")
                 .post("/alerts/" + id + "/acknowledge").then().statusCode(200).extract().jsonPath();
         assertEquals("ACKNOWLEDGED", acked.getString("status"));
         assertTrue(Instant.parse(acked.getString("updatedAt")).isAfter(Instant.parse(acked.getString("createdAt"))));
         // read-your-writes: the next read already shows it
-        assertEquals("ACKNOWLEDGED", given().get("/alerts/" + id).then().statusCode(200).extract().path("status"));
+        assertEquals("ACKNOWLEDGED", api().get("/alerts/" + id).then().statusCode(200).extract().path("status"));
 
-        JsonPath resolved = given().post("/alerts/" + id + "/resolve").then().statusCode(200).extract().jsonPath();
+        JsonPath resolved = api().post("/alerts/" + id + "/resolve").then().statusCode(200).extract().jsonPath();
         assertEquals("RESOLVED", resolved.getString("status"));
-        assertEquals("RESOLVED", given().get("/alerts/" + id).then().statusCode(200).extract().path("status"));
+        assertEquals("RESOLVED", api().get("/alerts/" + id).then().statusCode(200).extract().path("status"));
 
         List<ConsumerRecord<byte[], byte[]>> versions = recordsOn(ALERTS, r -> new String(r.key(), StandardCharsets.UTF_8).equals(id.toString()));
         assertEquals(List.of(AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED),
@@ -246,10 +249,10 @@ class AlertServiceTest {
         UUID id = AlertIds.of(ACME, tx);
         awaitAlert(id);
 
-        given().post("/alerts/" + id + "/resolve").then().statusCode(200);
-        given().post("/alerts/" + id + "/acknowledge").then().statusCode(409).contentType(ContentType.JSON);
-        given().post("/alerts/" + id + "/resolve").then().statusCode(409);
-        assertEquals("RESOLVED", given().get("/alerts/" + id).then().extract().path("status"));
+        api().post("/alerts/" + id + "/resolve").then().statusCode(200);
+        api().post("/alerts/" + id + "/acknowledge").then().statusCode(409).contentType(ContentType.JSON);
+        api().post("/alerts/" + id + "/resolve").then().statusCode(409);
+        assertEquals("RESOLVED", api().get("/alerts/" + id).then().extract().path("status"));
         assertEquals(2, recordsOn(ALERTS, r -> new String(r.key(), StandardCharsets.UTF_8).equals(id.toString())).size(),
                 "a refused move writes nothing");
     }
@@ -257,10 +260,10 @@ class AlertServiceTest {
     @Test
     void anUnknownAlertIsNotFound() {
         UUID unknown = UUID.randomUUID();
-        given().get("/alerts/" + unknown).then().statusCode(404).contentType(ContentType.JSON);
-        given().get("/alerts/not-an-id").then().statusCode(404);
-        given().post("/alerts/" + unknown + "/acknowledge").then().statusCode(404);
-        given().post("/alerts/" + unknown + "/resolve").then().statusCode(404);
+        api().get("/alerts/" + unknown).then().statusCode(404).contentType(ContentType.JSON);
+        api().get("/alerts/not-an-id").then().statusCode(404);
+        api().post("/alerts/" + unknown + "/acknowledge").then().statusCode(404);
+        api().post("/alerts/" + unknown + "/resolve").then().statusCode(404);
     }
 
     @Test
@@ -310,7 +313,8 @@ class AlertServiceTest {
     void theLiveStreamDeliversANewAlert() throws Exception {
         String tx = "live-" + UUID.randomUUID();
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(streamUrl.toURI()).header("Accept", "text/event-stream").build();
+        HttpRequest request = HttpRequest.newBuilder(streamUrl.toURI()).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + TestCredentials.analyst("acme")).build();
         CompletableFuture<HttpResponse<Stream<String>>> response = client.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         // the listener registers when the stream is subscribed; give it a moment before the alert is raised
         Thread.sleep(1500);
@@ -333,11 +337,18 @@ class AlertServiceTest {
         assertTrue(page.contains("<script src=\"alerts.js\">"), "the page loads its script from this service");
         assertFalse(page.contains("src=\"http") || page.contains("href=\"http"), "nothing from a CDN");
         String script = given().get("/alerts.js").then().statusCode(200).extract().asString();
-        assertTrue(script.contains("new EventSource('alerts/stream')"), "the page listens to the live stream");
+        assertTrue(script.contains("api('alerts/stream'"), "the page listens to the live stream");
+        assertTrue(script.contains("'Authorization': 'Bearer ' + token()"), "with the analyst's token on every call");
+        assertTrue(page.contains("id=\"token\""), "which the page asks for");
         assertTrue(script.contains("'/' + verb"), "and posts acknowledge/resolve");
     }
 
     // --- helpers ---
+
+    /** A request as acme's analyst makes it. */
+    private static RequestSpecification api() {
+        return given().auth().oauth2(ANALYST_TOKEN);
+    }
 
     /** The value of one Prometheus sample line, or -1 when it is not there. */
     private static double counter(String metrics, String sample) {
@@ -386,12 +397,12 @@ class AlertServiceTest {
     }
 
     private static List<Map<String, Object>> listed(Map<String, String> query) {
-        return given().queryParams(query).get("/alerts").then().statusCode(200).extract().jsonPath().getList("alerts");
+        return api().queryParams(query).get("/alerts").then().statusCode(200).extract().jsonPath().getList("alerts");
     }
 
     private static JsonPath awaitAlert(UUID id) {
-        await("alert " + id + " in the store", () -> given().get("/alerts/" + id).statusCode() == 200);
-        return given().get("/alerts/" + id).then().statusCode(200).extract().jsonPath();
+        await("alert " + id + " in the store", () -> api().get("/alerts/" + id).statusCode() == 200);
+        return api().get("/alerts/" + id).then().statusCode(200).extract().jsonPath();
     }
 
     /** Until the service's consumer group has committed past every score sent so far: they are all processed. */

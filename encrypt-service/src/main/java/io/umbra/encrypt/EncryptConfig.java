@@ -18,6 +18,16 @@ public interface EncryptConfig {
     /** Stable per replica (the pod name): the transactional id suffix. Default: the host name. */
     Optional<String> instanceId();
 
+    /**
+     * The tenant's bundle-verification key, pinned at provisioning: the Tink public keyset (JSON) the
+     * key-service's bundles must be signed with ({@code UMBRA_BUNDLE_VERIFICATION_KEY}). One of this
+     * and {@link #bundleVerificationKeyFile()} is required.
+     */
+    Optional<String> bundleVerificationKey();
+
+    /** The same, read from a file (a mounted ConfigMap: {@code UMBRA_BUNDLE_VERIFICATION_KEY_FILE}). */
+    Optional<String> bundleVerificationKeyFile();
+
     Batch batch();
 
     interface Batch {

@@ -8,7 +8,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness: UP once the batch loop runs (a bundle is loaded and the input topic exists). Liveness: DOWN once the loop gave up. */
+/**
+ * Readiness: UP once the batch loop runs (a verified bundle is loaded and the input topic exists) and
+ * while that bundle is within its signed validity. Liveness: DOWN once the loop gave up.
+ */
 public final class EncryptHealth {
     private EncryptHealth() {
     }
@@ -29,7 +32,11 @@ public final class EncryptHealth {
                     .withData("keyVersion", pipeline.keyVersion());
             pipeline.waitingFor().ifPresent(w -> b.withData("waitingFor", w));
             pipeline.failure().ifPresent(f -> b.withData("failure", f.getClass().getSimpleName()));
-            return b.status(pipeline.isRunning()).build();
+            boolean stale = pipeline.keysStale();
+            if (stale) {
+                b.withData("bundleStale", "the bundle in use passed its signed validity; is the key-service re-signing?");
+            }
+            return b.status(pipeline.isRunning() && !stale).build();
         }
     }
 

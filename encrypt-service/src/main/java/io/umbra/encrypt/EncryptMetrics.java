@@ -31,6 +31,7 @@ public final class EncryptMetrics implements ProcessorListener {
     private final DistributionSummary fillRatio;
     private final Timer encryptionTime;
     private final AtomicInteger keyVersion = new AtomicInteger();
+    private final AtomicInteger bundleStale = new AtomicInteger();
     /** Touched only on the processor thread. */
     private final List<double[]> staged = new ArrayList<>();
 
@@ -47,6 +48,18 @@ public final class EncryptMetrics implements ProcessorListener {
         this.encryptionTime = Timer.builder("umbra.encrypt.batch.encryption")
                 .description("encoding, encrypting and serializing one batch's feature columns").register(registry);
         registry.gauge("umbra.encrypt.key.version", keyVersion);
+        registry.gauge("umbra.encrypt.bundle.stale", bundleStale);
+    }
+
+    /** A public bundle was refused (bad signature, stale, …), by reason. */
+    void bundleRefused(String reason) {
+        Counter.builder("umbra.encrypt.bundles.refused").description("public bundles refused, by reason").tag("reason", reason)
+                .register(registry).increment();
+    }
+
+    /** Whether the bundle in use has passed its signed validity. */
+    void bundleStale(boolean stale) {
+        bundleStale.set(stale ? 1 : 0);
     }
 
     /** The key version batches are now encrypted under (0: none yet). */

@@ -1,7 +1,13 @@
 package io.umbra.encrypt;
 
 import java.time.Clock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +31,11 @@ import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.events.envelope.EnvelopeLimits;
 import io.umbra.events.features.FeatureVector;
+import io.umbra.verify.BundleVerifier;
+import io.umbra.events.audit.AuditEvent;
+import io.umbra.kafka.AuditLog;
 import io.umbra.kafka.InstanceIds;
+import io.umbra.kafka.KafkaClientSecurity;
 import io.umbra.kafka.ExactlyOnceProcessor;
 
 /**
@@ -45,6 +55,10 @@ public class EncryptPipeline {
     private final TenantId tenant;
     private final String instanceId;
     private final AtomicReference<EncryptionKeys> keys = new AtomicReference<>();
+    /** The end of the signed validity of the bundle in use; guarded by the watcher's single thread for writes. */
+    private volatile Instant keysValidUntil;
+    private final Map<String, Object> clientProperties;
+    private volatile AuditLog audit;
     private final AtomicReference<String> waitingFor = new AtomicReference<>("startup");
     private volatile ExactlyOnceProcessor processor;
     private volatile PublicBundleWatcher watcher;
@@ -59,6 +73,31 @@ public class EncryptPipeline {
         this.metrics = new EncryptMetrics(registry);
         this.tenant = TenantId.of(config.tenant());
         this.instanceId = InstanceIds.resolve(config.instanceId());
+        this.clientProperties = KafkaClientSecurity.fromEnvironment().clientProperties();
+    }
+
+    /** The pinned bundle-verification key; the service does not start without one. */
+    private BundleVerifier pinnedVerifier() {
+        String json;
+        if (config.bundleVerificationKey().isPresent()) {
+            json = config.bundleVerificationKey().get();
+        } else if (config.bundleVerificationKeyFile().isPresent()) {
+            Path file = Path.of(config.bundleVerificationKeyFile().get());
+            try {
+                json = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException("UMBRA_BUNDLE_VERIFICATION_KEY_FILE " + file + " cannot be read: " + e.getMessage(), e);
+            }
+        } else {
+            throw new IllegalStateException("no bundle-verification key is pinned for tenant " + tenant + ": set"
+                    + " UMBRA_BUNDLE_VERIFICATION_KEY (or _FILE) to the tenant key-service's bundle-verification.json (see docs/SECURITY.md);"
+                    + " without it no public bundle can be trusted, so nothing would ever be encrypted");
+        }
+        try {
+            return BundleVerifier.fromKeyset(json);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the pinned bundle-verification key of tenant " + tenant + " is unusable: " + e.getMessage(), e);
+        }
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -66,7 +105,31 @@ public class EncryptPipeline {
         waitingFor.set("the key-service: no public bundle of tenant " + tenant + " on " + Topics.PUBLIC_KEYS + " yet");
         LOG.infof("waiting for the key-service to publish tenant %s's public bundle on %s; no batch is encrypted before",
                 tenant, Topics.PUBLIC_KEYS);
-        watcher = new PublicBundleWatcher(tenant, bootstrapServers, SERVICE_NAME + "-keys-" + tenant + "-" + instanceId, this::keysArrived);
+        BundleVerifier verifier = pinnedVerifier();
+        LOG.infof("tenant %s: public bundles must be signed by the pinned key %s", tenant, verifier.fingerprint());
+        audit = new AuditLog(tenant, SERVICE_NAME, instanceId, bootstrapServers, clientProperties);
+        watcher = new PublicBundleWatcher(tenant, verifier, Clock.systemUTC(), bootstrapServers,
+                SERVICE_NAME + "-keys-" + tenant + "-" + instanceId, clientProperties, new PublicBundleWatcher.Listener() {
+                    @Override
+                    public void keysArrived(EncryptionKeys loaded, Instant notAfter) {
+                        int before = keyVersion();
+                        keysValidUntil = notAfter;
+                        EncryptPipeline.this.keysArrived(loaded);
+                        audit.record(AuditEvent.Type.BUNDLE_ACCEPTED, loaded.keyVersion(), null, null, (before == 0 ? "first key version"
+                                : "switched from v" + before) + "; valid until " + notAfter);
+                    }
+
+                    @Override
+                    public void validityExtended(int keyVersion, Instant notAfter) {
+                        keysValidUntil = notAfter;
+                    }
+
+                    @Override
+                    public void refused(PublicBundleWatcher.Refusal reason, Integer keyVersion, String detail) {
+                        metrics.bundleRefused(reason.name());
+                        audit.record(AuditEvent.Type.BUNDLE_REFUSED, keyVersion, null, reason.name(), detail);
+                    }
+                });
         Thread t = new Thread(watcher, "public-bundle-" + tenant);
         t.setDaemon(true);
         t.start();
@@ -90,6 +153,10 @@ public class EncryptPipeline {
         if (e != null) {
             e.close();
         }
+        AuditLog a = audit;
+        if (a != null) {
+            a.close();
+        }
     }
 
     /** Called on the watcher's thread with each newer key version. */
@@ -108,8 +175,10 @@ public class EncryptPipeline {
     private void startWhenTopicExists(EncryptionKeys first) {
         String features = Topics.name(tenant, TopicKind.TX_FEATURES);
         waitingFor.set("topic " + features);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, SERVICE_NAME + "-admin-" + tenant + "-" + instanceId))) {
+        Map<String, Object> adminConfig = new java.util.HashMap<>(clientProperties);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, SERVICE_NAME + "-admin-" + tenant + "-" + instanceId);
+        try (Admin admin = Admin.create(adminConfig)) {
             boolean told = false;
             while (!stopping) {
                 try {
@@ -191,6 +260,18 @@ public class EncryptPipeline {
     public Optional<Throwable> failure() {
         ExactlyOnceProcessor p = processor;
         return p == null ? Optional.empty() : p.failure();
+    }
+
+    /**
+     * Whether the bundle in use has passed its signed validity (the key-service has not re-signed it in
+     * time). Batches are still encrypted under it — it was verified, and stopping would only pile up the
+     * backlog — but readiness reports it and the metric {@code umbra_encrypt_bundle_stale} is 1.
+     */
+    public boolean keysStale() {
+        Instant until = keysValidUntil;
+        boolean stale = until != null && Instant.now().isAfter(until);
+        metrics.bundleStale(stale);
+        return stale;
     }
 
     /** The key version batches are encrypted under now, or 0. */

@@ -1,11 +1,12 @@
 package io.umbra.encrypt;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,13 +20,20 @@ import org.jboss.logging.Logger;
 
 import io.umbra.events.TenantId;
 import io.umbra.events.Topics;
+import io.umbra.verify.BundleVerifier;
 import io.umbra.events.envelope.PublicBundle;
+import io.umbra.events.envelope.SignedBundle;
 
 /**
- * Follows {@code umbra.keys.public} (compacted, keyed by tenant) from the beginning, on every partition,
- * without a consumer group — every instance needs every version, and nothing here is committed — and
- * hands each newer key version of its own tenant, loaded, to {@code onKeys}. Other tenants' bundles are
- * skipped unread; a bundle that does not decode or load is logged (never its bytes) and skipped.
+ * Follows {@code umbra.keys.public} (compacted, one record per tenant key version) from the beginning,
+ * on every partition, without a consumer group — every instance needs every version, and nothing here
+ * is committed — and hands each newer key version of its own tenant, verified and loaded, to
+ * {@code onKeys}. Other tenants' records are skipped unread.
+ *
+ * <p>A bundle is used only if its signature verifies under the tenant's bundle-verification key pinned
+ * at provisioning, it is within its signed validity, and it is not older than the version in use (no
+ * rollback). Anything else is refused: logged (never its bytes), counted and written to the tenant's
+ * audit trail, and the keys in use stay. A re-signed copy of the version in use extends its validity.
  *
  * <p>Runs on its own thread until {@link #stop()}; waits and retries while the topic does not exist.
  */
@@ -33,17 +41,41 @@ final class PublicBundleWatcher implements Runnable {
     private static final Logger LOG = Logger.getLogger(PublicBundleWatcher.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
 
+    /** Why a bundle was refused: the audit reason and the metric's tag. */
+    enum Refusal {
+        BUNDLE_MALFORMED, KEY_MISMATCH, SIGNATURE_INVALID, BUNDLE_STALE, BUNDLE_CONFLICT, BUNDLE_UNLOADABLE
+    }
+
+    /** What the watcher reports besides new keys. */
+    interface Listener {
+        /** A verified, newer key version, loaded; {@code notAfter} ends its signed validity. */
+        void keysArrived(EncryptionKeys keys, Instant notAfter);
+
+        /** The version in use was re-signed: valid until {@code notAfter} now. */
+        void validityExtended(int keyVersion, Instant notAfter);
+
+        /** A record was refused. */
+        void refused(Refusal reason, Integer keyVersion, String detail);
+    }
+
     private final TenantId tenant;
+    private final BundleVerifier verifier;
+    private final Clock clock;
     private final Map<String, Object> consumerConfig;
-    private final Consumer<EncryptionKeys> onKeys;
+    private final Listener listener;
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private int newestVersion;
+    private byte[] newestBundleBytes;
 
-    PublicBundleWatcher(TenantId tenant, String bootstrapServers, String clientId, Consumer<EncryptionKeys> onKeys) {
+    PublicBundleWatcher(TenantId tenant, BundleVerifier verifier, Clock clock, String bootstrapServers, String clientId,
+                        Map<String, Object> clientProperties, Listener listener) {
         this.tenant = tenant;
-        this.onKeys = onKeys;
-        this.consumerConfig = Map.of(
+        this.verifier = verifier;
+        this.clock = clock;
+        this.listener = listener;
+        Map<String, Object> c = new java.util.HashMap<>(clientProperties);
+        c.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
@@ -51,7 +83,8 @@ final class PublicBundleWatcher implements Runnable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // a bundle holds public keys of up to a few MB
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PublicBundle.MAX_BYTES + Topics.RECORD_OVERHEAD_BYTES,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, PublicBundle.MAX_BYTES + Topics.RECORD_OVERHEAD_BYTES);
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, PublicBundle.MAX_BYTES + Topics.RECORD_OVERHEAD_BYTES));
+        this.consumerConfig = c;
     }
 
     @Override
@@ -117,27 +150,67 @@ final class PublicBundleWatcher implements Runnable {
         return false;
     }
 
-    private void consider(ConsumerRecord<byte[], byte[]> r) {
-        if (r.key() == null || !tenant.value().equals(new String(r.key(), StandardCharsets.UTF_8)) || r.value() == null) {
-            return; // another tenant's bundle, or a tombstone
+    void consider(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null || r.value() == null) {
+            return; // a tombstone: a withdrawn version; batches already encrypted under it are the key-service's to refuse
         }
+        String key = new String(r.key(), StandardCharsets.UTF_8);
+        if (!tenant.value().equals(Topics.tenantOfPublicBundleKey(key))) {
+            return; // another tenant's bundle
+        }
+        String at = r.topic() + "-" + r.partition() + "@" + r.offset();
+        SignedBundle signed;
         try {
-            PublicBundle bundle = PublicBundle.decode(r.value());
-            if (!bundle.tenant().equals(tenant)) {
-                LOG.warnf("ignoring the bundle at %s-%d@%d: keyed by %s but made for another tenant", r.topic(), r.partition(), r.offset(), tenant);
+            signed = SignedBundle.decode(r.value());
+        } catch (RuntimeException e) {
+            refuse(Refusal.BUNDLE_MALFORMED, null, "the record at " + at + " is not a signed bundle: " + e.getMessage());
+            return;
+        }
+        if (!signed.tenant().equals(tenant) || !key.equals(Topics.publicBundleKey(signed.tenant(), signed.keyVersion()))) {
+            refuse(Refusal.KEY_MISMATCH, signed.keyVersion(), "the record at " + at + " is keyed " + key + " but signed for "
+                    + signed.tenant() + " v" + signed.keyVersion());
+            return;
+        }
+        if (!verifier.verifies(signed.signature(), signed.signedContent())) {
+            refuse(Refusal.SIGNATURE_INVALID, signed.keyVersion(), "the bundle at " + at + " (v" + signed.keyVersion()
+                    + ") is not signed by the pinned bundle-verification key " + verifier.fingerprint() + ": substituted or altered");
+            return;
+        }
+        Instant now = clock.instant();
+        if (signed.expiredAt(now)) {
+            refuse(Refusal.BUNDLE_STALE, signed.keyVersion(), "the bundle at " + at + " (v" + signed.keyVersion() + ") was valid until "
+                    + signed.notAfter() + "; the key-service re-signs live versions before that");
+            return;
+        }
+        if (signed.keyVersion() < newestVersion) {
+            return; // an older version, still published while a rotation drains: never switch back to it
+        }
+        if (signed.keyVersion() == newestVersion) {
+            if (!java.util.Arrays.equals(signed.bundleBytes(), newestBundleBytes)) {
+                refuse(Refusal.BUNDLE_CONFLICT, signed.keyVersion(), "the bundle at " + at + " is signed for v" + signed.keyVersion()
+                        + " but differs from the v" + newestVersion + " in use; keeping the one in use");
                 return;
             }
-            if (bundle.keyVersion() <= newestVersion) {
-                return; // the compacted topic may still hold older versions
-            }
+            listener.validityExtended(signed.keyVersion(), signed.notAfter());
+            return;
+        }
+        try {
+            PublicBundle bundle = signed.bundle();
             EncryptionKeys keys = EncryptionKeys.load(bundle);
             newestVersion = bundle.keyVersion();
-            LOG.infof("loaded the public bundle of tenant %s, key version %d (%s)", tenant, bundle.keyVersion(), keys);
-            onKeys.accept(keys);
+            newestBundleBytes = signed.bundleBytes();
+            LOG.infof("verified and loaded the public bundle of tenant %s, key version %d (%s), valid until %s", tenant,
+                    bundle.keyVersion(), keys, signed.notAfter());
+            listener.keysArrived(keys, signed.notAfter());
         } catch (Exception e) {
             // Messages of the decoders name fields and offsets, never key bytes.
-            LOG.warnf("ignoring the bundle at %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
+            refuse(Refusal.BUNDLE_UNLOADABLE, signed.keyVersion(), "the signed bundle at " + at + " does not load: " + e.getMessage());
         }
+    }
+
+    private void refuse(Refusal reason, Integer keyVersion, String detail) {
+        LOG.warnf("refused a public bundle of tenant %s (%s): %s", tenant, reason, detail);
+        listener.refused(reason, keyVersion, detail);
     }
 
     private void sleep() {

@@ -1,5 +1,9 @@
 package io.umbra.encrypt;
 
+import io.umbra.crypto.BundleSigningKey;
+import io.umbra.events.audit.AuditEvent;
+import io.umbra.events.envelope.SignedBundle;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +64,9 @@ import io.umbra.kafka.local.KafkaLocalTestResource;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaLocalTestResource.class, initArgs = @ResourceArg(name = "topics",
-        value = "acme.tx.features:2,acme.encrypt.dlq,acme.score.requests:1:max.message.bytes=8454144,umbra.keys.public:1:compact"))
+        value = "acme.tx.features:2,acme.encrypt.dlq,acme.score.requests:1:max.message.bytes=8454144,umbra.keys.public:1:compact,"
+                + "acme.audit"))
+@QuarkusTestResource(PinnedBundleKey.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EncryptServiceTest {
     private static final TenantId ACME = TenantId.of("acme");
@@ -107,12 +113,24 @@ class EncryptServiceTest {
         assertTrue(readAll("acme.score.requests").isEmpty(), "no batch before the key-service published a bundle");
         given().get("/q/health/ready").then().statusCode(503);
 
-        // Another tenant's bundle is not ours; then ours.
-        ManifestKeys globexKeys = ManifestKeys.generate();
+        // Bundles that must not be trusted: unsigned, signed by a key other than the pinned one, stale.
+        // Another tenant's bundle is not ours.
+        Instant now = Instant.now();
+        PublicBundle acme1 = bundle(ACME, 1, manifestKeys);
+        BundleSigningKey intruder = BundleSigningKey.generate();
         produce(List.of(
-                new ProducerRecord<>(Topics.PUBLIC_KEYS, "globex".getBytes(), bundle(TenantId.of("globex"), 7, globexKeys).encode()),
-                new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme".getBytes(), bundle(ACME, 1, manifestKeys).encode())));
-        await(() -> given().get("/q/health/ready").statusCode() == 200, "readiness UP once the bundle is loaded");
+                new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v1".getBytes(), acme1.encode()),
+                new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v1".getBytes(), sign(acme1, intruder, now, now.plusSeconds(3600)).encode()),
+                new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v1".getBytes(),
+                        sign(acme1, PinnedBundleKey.SIGNER, now.minusSeconds(7200), now.minusSeconds(60)).encode()),
+                new ProducerRecord<>(Topics.PUBLIC_KEYS, "globex/v7".getBytes(), sign(bundle(TenantId.of("globex"), 7, ManifestKeys.generate()),
+                        PinnedBundleKey.SIGNER, now, now.plusSeconds(3600)).encode())));
+        Thread.sleep(3000);
+        given().get("/q/health/ready").then().statusCode(503);
+        assertTrue(readAll("acme.score.requests").isEmpty(), "nothing encrypted under an untrusted bundle");
+        produce(List.of(new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v1".getBytes(),
+                sign(acme1, PinnedBundleKey.SIGNER, now, now.plusSeconds(3600)).encode())));
+        await(() -> given().get("/q/health/ready").statusCode() == 200, "readiness UP once the signed bundle is verified");
 
         List<ScoreRequest> batches = awaitBatches(150);
         List<String> inSlotOrder = new ArrayList<>();
@@ -160,6 +178,36 @@ class EncryptServiceTest {
         assertTrue(metrics.contains("umbra_encrypt_transactions_batched_total 150.0"), "transactions batched");
         assertTrue(metrics.contains("umbra_encrypt_batch_fill_ratio_count"), "fill ratio");
         assertTrue(metrics.contains("umbra_encrypt_batch_encryption_seconds_count"), "encryption time");
+        for (String reason : List.of("BUNDLE_MALFORMED", "SIGNATURE_INVALID", "BUNDLE_STALE")) {
+            assertTrue(metrics.contains("umbra_encrypt_bundles_refused_total{reason=\"" + reason + "\"} 1.0"), reason + " counted");
+        }
+
+        List<AuditEvent> audit = awaitRecords("acme.audit", 4).stream().map(r -> AuditEvent.fromJson(r.value())).toList();
+        assertEquals(List.of("BUNDLE_MALFORMED", "SIGNATURE_INVALID", "BUNDLE_STALE"), audit.stream()
+                .filter(e -> e.type() == AuditEvent.Type.BUNDLE_REFUSED).map(AuditEvent::reason).toList(), "each refusal audited, in order");
+        assertTrue(audit.stream().anyMatch(e -> e.type() == AuditEvent.Type.BUNDLE_ACCEPTED && e.keyVersion() == 1));
+        assertTrue(audit.stream().allMatch(e -> e.tenant().equals(ACME) && e.service().equals("encrypt-service")));
+    }
+
+    @Test
+    @Order(3)
+    void switchesToANewerVerifiedVersionAndNeverBackToAnOlderOne() throws Exception {
+        Instant now = Instant.now();
+        ManifestKeys v2Keys = ManifestKeys.generate();
+        produce(List.of(new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v2".getBytes(),
+                sign(bundle(ACME, 2, v2Keys), PinnedBundleKey.SIGNER, now, now.plusSeconds(3600)).encode())));
+        await(() -> given().get("/q/health/ready").asString().contains("\"keyVersion\": 2"), "key version 2 in use");
+        // v1 re-signed later (as the key-service does while a rotation drains) is no reason to go back
+        produce(List.of(new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v1".getBytes(),
+                sign(bundle(ACME, 1, manifestKeys), PinnedBundleKey.SIGNER, now.plusSeconds(1), now.plusSeconds(7200)).encode())));
+        int before = readAll("acme.score.requests").size();
+        FeatureVector v = vector("after-rotation", "card-r", 4242);
+        produce(List.of(new ProducerRecord<>("acme.tx.features", v.cardId().getBytes(StandardCharsets.UTF_8), v.toJson())));
+        await(() -> readAll("acme.score.requests").size() > before, "a batch after the rotation");
+        ScoreRequest request = ScoreRequest.decode(readAll("acme.score.requests").get(before).value());
+        assertEquals(2, request.keyVersion());
+        assertEquals("after-rotation", v2Keys.opener().open(request.manifest(), ACME, request.batchId(), 2, 1).slots().get(0).transactionId(),
+                "sealed to v2's HPKE key");
     }
 
     @Test
@@ -198,6 +246,10 @@ class EncryptServiceTest {
     private static PublicBundle bundle(TenantId tenant, int version, ManifestKeys hpke) {
         return new PublicBundle(tenant, version, Instant.now(), Seal.save(context.params()), Seal.save(ckksKeys.createPublicKey()),
                 new byte[0], hpke.publicKeyset());
+    }
+
+    private static SignedBundle sign(PublicBundle bundle, BundleSigningKey key, Instant signedAt, Instant notAfter) {
+        return SignedBundle.of(bundle, signedAt, notAfter, key.sign(SignedBundle.contentToSign(bundle, signedAt, notAfter)));
     }
 
     private static String bootstrap() {

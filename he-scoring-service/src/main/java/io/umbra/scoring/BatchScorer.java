@@ -36,18 +36,25 @@ public final class BatchScorer {
     public static final String UNKNOWN_KEY_VERSION = "UNKNOWN_KEY_VERSION";
     public static final String SCHEMA_MISMATCH = "SCHEMA_MISMATCH";
     public static final String BAD_CIPHERTEXT = "BAD_CIPHERTEXT";
+    /** The tenant's model needs what its keys lack (relinearization keys for a network). */
+    public static final String UNSUITABLE_KEYS = "UNSUITABLE_KEYS";
 
     /** SEAL's own zstd mode: the score goes back as small as it gets, and SEAL/node-seal read it. */
     private static final SaveOptions SCORE_FORMAT = SaveOptions.of(Compression.ZSTD);
 
-    private final LogisticModel model;
+    private final TenantModels models;
     private final KeyLookup keys;
     private final Clock clock;
     private final EnvelopeLimits limits;
     private final Duration keyWait;
 
     public BatchScorer(LogisticModel model, KeyLookup keys, Clock clock, EnvelopeLimits limits, Duration keyWait) {
-        this.model = Objects.requireNonNull(model, "model");
+        this(TenantModels.single(ScoringModel.of(model)), keys, clock, limits, keyWait);
+    }
+
+    /** With a model per tenant ({@link TenantModels}). */
+    BatchScorer(TenantModels models, KeyLookup keys, Clock clock, EnvelopeLimits limits, Duration keyWait) {
+        this.models = Objects.requireNonNull(models, "models");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -96,12 +103,17 @@ public final class BatchScorer {
             return new Refused(UNKNOWN_KEY_VERSION, "no public bundle of " + request.tenant() + " at key version " + request.keyVersion()
                     + " is known to the scoring pool");
         }
+        ScoringModel model = models.forTenant(request.tenant());
+        String unsuitable = model.unsuitable(tenantKeys);
+        if (unsuitable != null) {
+            return new Refused(UNSUITABLE_KEYS, unsuitable);
+        }
         if (request.featureSchemaVersion() != model.featureSchemaVersion()) {
             return new Refused(SCHEMA_MISMATCH, "the batch follows feature schema version " + request.featureSchemaVersion()
                     + "; model " + model.modelId() + " v" + model.version() + " reads " + model.featureSchemaId() + " v"
                     + model.featureSchemaVersion());
         }
-        int dimension = model.schema().dimension();
+        int dimension = model.featureNames().size();
         if (request.ciphertextCount() != dimension) {
             return new Refused(SCHEMA_MISMATCH, "the batch has " + request.ciphertextCount() + " feature ciphertexts; "
                     + model.featureSchemaId() + " v" + model.featureSchemaVersion() + " has " + dimension + " features");
@@ -132,7 +144,7 @@ public final class BatchScorer {
         long evalStart = System.nanoTime();
         byte[] score;
         try {
-            score = Seal.save(model.evaluate(tenantKeys.context(), tenantKeys.evaluator(), columns), SCORE_FORMAT);
+            score = Seal.save(model.evaluate(tenantKeys, columns), SCORE_FORMAT);
         } catch (IllegalArgumentException | ArithmeticException e) {
             // e.g. a scale so large the weighted sum would overflow the level's modulus
             return new Refused(BAD_CIPHERTEXT, "the model cannot be evaluated on these ciphertexts: " + e.getMessage());

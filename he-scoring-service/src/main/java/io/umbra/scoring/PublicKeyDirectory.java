@@ -3,6 +3,8 @@ package io.umbra.scoring;
 import io.umbra.events.TenantId;
 import io.umbra.events.Topics;
 import io.umbra.events.envelope.PublicBundle;
+import io.umbra.events.envelope.SignedBundle;
+import io.umbra.verify.BundleVerifier;
 import io.umbra.he.ckks.CkksContext;
 import io.umbra.he.ckks.Evaluator;
 import io.umbra.he.ckks.RelinKeys;
@@ -19,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,10 +38,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * beginning; it keeps each (tenant, key version) it sees, so batches encrypted under an older version
  * still score while a rotation drains, up to {@code versionsPerTenant} versions per tenant.
  *
- * <p>Only public material is parsed: the SEAL parameters and, when present, the relinearization keys.
- * The bundle's HPKE keyset is never read here (manifests are opaque to the scoring zone), and the
- * public key is not needed to evaluate. A bundle that does not parse is logged (tenant and version
- * only) and skipped; the tenant's earlier versions stay.
+ * <p>A bundle is trusted only if its signature verifies under the tenant's pinned bundle-verification
+ * key ({@link PinnedVerificationKeys}) and it is within its signed validity: a bundle substituted on the
+ * shared topic, by anyone who can write it, is refused before a byte of it is parsed. Then only public
+ * material is parsed: the SEAL parameters and, when present, the relinearization keys. The bundle's HPKE
+ * keyset is never read here (manifests are opaque to the scoring zone), and the public key is not needed
+ * to evaluate. A refused bundle is logged (tenant, version, reason) and counted; the tenant's earlier
+ * versions stay. A tombstone withdraws one version (key {@code <t>/v<n>}) or a whole tenant (key {@code <t>}).
  */
 public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PublicKeyDirectory.class);
@@ -50,11 +57,14 @@ public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
     private final String clientId;
     private final int versionsPerTenant;
     private final Duration refresh;
+    private final PinnedVerificationKeys pinned;
+    private final Clock clock;
     private final Thread thread;
     private final Object lock = new Object();
     /** tenant → key version → keys; guarded by {@link #lock}. */
     private final Map<TenantId, TreeMap<Integer, TenantKeys>> keys = new HashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    private final Map<String, Object> clientProperties;
     private volatile boolean running = true;
     private volatile boolean catchUpRequested;
     /** When the end offsets last reached were fetched (nanoTime), or {@link #NEVER}; guarded by {@link #lock}. */
@@ -65,13 +75,18 @@ public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
     /**
      * @param refresh how often the end of the topic is looked up again, and the partition list with it
      */
-    public PublicKeyDirectory(String bootstrapServers, String clientId, int versionsPerTenant, Duration refresh) {
-        this(Topics.PUBLIC_KEYS, bootstrapServers, clientId, versionsPerTenant, refresh);
+    public PublicKeyDirectory(String bootstrapServers, String clientId, int versionsPerTenant, Duration refresh, Path pinnedKeysDir,
+                              Map<String, Object> clientProperties) {
+        this(Topics.PUBLIC_KEYS, bootstrapServers, clientId, versionsPerTenant, refresh, pinnedKeysDir, clientProperties, Clock.systemUTC());
     }
 
     /** Reading another topic than {@link Topics#PUBLIC_KEYS}: for tests that need a topic of their own. */
-    PublicKeyDirectory(String topic, String bootstrapServers, String clientId, int versionsPerTenant, Duration refresh) {
+    PublicKeyDirectory(String topic, String bootstrapServers, String clientId, int versionsPerTenant, Duration refresh, Path pinnedKeysDir,
+                       Map<String, Object> clientProperties, Clock clock) {
         this.topic = topic;
+        this.pinned = new PinnedVerificationKeys(pinnedKeysDir);
+        this.clock = clock;
+        this.clientProperties = Map.copyOf(clientProperties);
         if (versionsPerTenant < 1) {
             throw new IllegalArgumentException("keep at least one key version per tenant");
         }
@@ -244,40 +259,80 @@ public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
         return true;
     }
 
-    /** One record of the topic: a bundle, or a tombstone removing a tenant. Never throws for bad bytes. */
+    /** One record of the topic: a signed bundle, or a tombstone withdrawing a version or a tenant. Never throws for bad bytes. */
     void accept(ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        String at = record.partition() + "@" + record.offset();
         if (record.value() == null) {
             if (key != null) {
-                synchronized (lock) {
-                    for (TenantId t : List.copyOf(keys.keySet())) {
-                        if (t.value().equals(key)) {
-                            keys.remove(t);
-                            LOG.info("tenant {} removed from {} (tombstone): its batches are no longer scored", t, topic);
-                        }
-                    }
-                }
+                withdraw(key);
             }
+            return;
+        }
+        SignedBundle signed;
+        try {
+            signed = SignedBundle.decode(record.value());
+        } catch (RuntimeException e) {
+            refuse("a record at " + at + " is not a signed public bundle: " + e.getMessage());
+            return;
+        }
+        String label = signed.tenant() + " v" + signed.keyVersion();
+        if (key == null || !key.equals(Topics.publicBundleKey(signed.tenant(), signed.keyVersion()))) {
+            // Compaction keeps the latest record per key: a bundle under another key would replace another version's or tenant's.
+            refuse("the bundle of " + label + " at " + at + " is keyed " + key + ", not " + Topics.publicBundleKey(signed.tenant(),
+                    signed.keyVersion()) + "; refused");
+            return;
+        }
+        Optional<BundleVerifier> verifier = pinned.forTenant(signed.tenant());
+        if (verifier.isEmpty()) {
+            refuse("the bundle of " + label + " at " + at + " is refused: no bundle-verification key is pinned for " + signed.tenant()
+                    + " in " + pinned.directory() + " (provisioning writes " + signed.tenant() + ".json there)");
+            return;
+        }
+        if (!verifier.get().verifies(signed.signature(), signed.signedContent())) {
+            refuse("the bundle of " + label + " at " + at + " is not signed by the pinned key " + verifier.get().fingerprint()
+                    + ": substituted or altered; refused");
+            return;
+        }
+        if (signed.expiredAt(clock.instant())) {
+            refuse("the bundle of " + label + " at " + at + " was valid until " + signed.notAfter() + "; stale, refused");
             return;
         }
         PublicBundle bundle;
         try {
-            bundle = PublicBundle.decode(record.value());
+            bundle = signed.bundle();
         } catch (RuntimeException e) {
-            refuse("a record at " + record.topic() + "/" + record.partition() + "@" + record.offset() + " is not a public bundle: "
-                    + e.getMessage());
+            refuse("the signed bundle of " + label + " at " + at + " does not decode: " + e.getMessage());
             return;
         }
-        if (key == null || !key.equals(bundle.tenant().value())) {
-            // Compaction keeps the latest record per key: a bundle under another tenant's key would replace theirs.
-            refuse("the bundle of " + bundle.tenant() + " v" + bundle.keyVersion() + " at " + record.partition() + "@" + record.offset()
-                    + " is keyed by another tenant id; refused");
-            return;
+        if (find(bundle.tenant(), bundle.keyVersion()).filter(k -> k.sameParameters(bundle.sealParameters())).isPresent()) {
+            return; // the same version re-signed (validity extended): nothing to load again
         }
         try {
             add(parse(bundle));
         } catch (RuntimeException e) {
-            refuse("the bundle of " + bundle.tenant() + " v" + bundle.keyVersion() + " does not load: " + e.getMessage());
+            refuse("the bundle of " + label + " does not load: " + e.getMessage());
+        }
+    }
+
+    private void withdraw(String key) {
+        int slash = key.indexOf("/v");
+        synchronized (lock) {
+            for (TenantId t : List.copyOf(keys.keySet())) {
+                if (slash < 0 && t.value().equals(key)) {
+                    keys.remove(t);
+                    LOG.info("tenant {} removed from {} (tombstone): its batches are no longer scored", t, topic);
+                } else if (slash > 0 && t.value().equals(key.substring(0, slash))) {
+                    try {
+                        int version = Integer.parseInt(key.substring(slash + 2));
+                        if (keys.get(t).remove(version) != null) {
+                            LOG.info("tenant {} key version {} withdrawn from {} (tombstone)", t, version, topic);
+                        }
+                    } catch (NumberFormatException e) {
+                        LOG.warn("{}: a tombstone with key {} names no version; ignored", topic, key);
+                    }
+                }
+            }
         }
     }
 
@@ -322,7 +377,7 @@ public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
     }
 
     private Map<String, Object> consumerConfig() {
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(clientProperties);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         // key-services publish in transactions: never act on a bundle that was rolled back

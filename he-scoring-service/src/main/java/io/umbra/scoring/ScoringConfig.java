@@ -20,8 +20,20 @@ public interface ScoringConfig {
     /** Stable per replica ({@code UMBRA_INSTANCE_ID}, the pod name): the transactional id suffix. The host name when absent. */
     Optional<String> instanceId();
 
-    /** A model JSON of umbra-model ({@code UMBRA_MODEL_PATH}); the bundled model when absent. */
+    /**
+     * A signed model file ({@code UMBRA_MODEL_PATH}, as {@code umbra model train} or {@code import-pmml}
+     * writes it); the bundled model when absent.
+     */
     Optional<Path> modelPath();
+
+    /**
+     * Per-tenant models ({@code UMBRA_MODELS_DIR}): {@code <tenant>.json} signed model files, logistic or
+     * network; a tenant without a file gets the default model.
+     */
+    Optional<Path> modelsDir();
+
+    /** The model owner's pinned verification key ({@code UMBRA_MODEL_VERIFICATION_KEY_FILE}); required with a model file. */
+    Optional<Path> modelVerificationKeyFile();
 
     /**
      * Score requests per poll, hence per transaction. Each one is a whole encrypted batch (load and
@@ -44,6 +56,12 @@ public interface ScoringConfig {
      */
     @WithDefault("PT5S")
     Duration keyWait();
+
+    /**
+     * The directory of the tenants' pinned bundle-verification keys, {@code <tenant>.json} each
+     * ({@code UMBRA_BUNDLE_VERIFICATION_KEYS_DIR}; in Kubernetes a mounted ConfigMap). Required.
+     */
+    Optional<Path> bundleVerificationKeysDir();
 
     /** Key versions kept per tenant (the newest); older ones are dropped, which bounds memory during rotations. */
     @WithDefault("8")

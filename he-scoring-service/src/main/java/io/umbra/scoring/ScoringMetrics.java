@@ -43,7 +43,7 @@ public final class ScoringMetrics implements ProcessorListener {
                 .register(registry);
         Gauge.builder("umbra.bundles.known", bundlesKnown).description("(tenant, key version) pairs whose public material is loaded")
                 .register(registry);
-        Gauge.builder("umbra.bundles.refused", bundlesRefused).description("public bundles that did not parse").register(registry);
+        Gauge.builder("umbra.bundles.refused", bundlesRefused).description("public bundles refused: unsigned, not signed by the pinned key, stale, mis-keyed, or not parsing").register(registry);
     }
 
     void scored(Duration load, Duration eval) {

@@ -6,9 +6,12 @@ import io.quarkus.runtime.StartupEvent;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.events.envelope.EnvelopeLimits;
-import io.umbra.kafka.InstanceIds;
 import io.umbra.kafka.ExactlyOnceProcessor;
+import io.umbra.kafka.InstanceIds;
+import io.umbra.kafka.KafkaClientSecurity;
 import io.umbra.model.LogisticModel;
+import io.umbra.model.SignedModel;
+import io.umbra.verify.BundleVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,6 +21,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -37,6 +44,7 @@ public class ScoringPipeline {
     private volatile PublicKeyDirectory keys;
     private volatile ExactlyOnceProcessor processor;
     private volatile LogisticModel model;
+    private volatile TenantModels models;
     private volatile boolean stopping;
     private volatile Throwable startFailure;
 
@@ -46,12 +54,20 @@ public class ScoringPipeline {
     }
 
     void onStart(@Observes StartupEvent event) {
-        model = loadModel(config.modelPath());
+        model = loadModel(config.modelPath(), config.modelVerificationKeyFile());
+        models = config.modelsDir().map(dir -> TenantModels.load(ScoringModel.of(model), dir, modelVerifier(config.modelVerificationKeyFile()
+                        .orElseThrow(() -> new IllegalStateException("UMBRA_MODELS_DIR is set but UMBRA_MODEL_VERIFICATION_KEY_FILE is not:"
+                                + " per-tenant model files are loaded only after their signatures verify")))))
+                .orElse(TenantModels.single(ScoringModel.of(model)));
         String instanceId = InstanceIds.resolve(config.instanceId());
+        Path pinned = config.bundleVerificationKeysDir().orElseThrow(() -> new IllegalStateException("UMBRA_BUNDLE_VERIFICATION_KEYS_DIR"
+                + " is not set: the pool trusts a tenant's public bundle only when it verifies under that tenant's pinned key"
+                + " (<dir>/<tenant>.json, written at provisioning; see docs/SECURITY.md)"));
+        LOG.info("tenants' bundle-verification keys are read from {}", pinned);
         keys = new PublicKeyDirectory(config.bootstrapServers(), GROUP_ID + "-" + instanceId + "-keys", config.keyVersionsPerTenant(),
-                config.topicRefresh());
+                config.topicRefresh(), pinned, KafkaClientSecurity.fromEnvironment().clientProperties());
         ScoringMetrics metrics = new ScoringMetrics(registry, keys::size, keys::refusedBundles);
-        BatchScorer scorer = new BatchScorer(model, keys, Clock.systemUTC(), EnvelopeLimits.DEFAULT, config.keyWait());
+        BatchScorer scorer = new BatchScorer(models, keys, Clock.systemUTC(), EnvelopeLimits.DEFAULT, config.keyWait());
         processor = ExactlyOnceProcessor.builder()
                 .bootstrapServers(config.bootstrapServers())
                 .groupId(GROUP_ID)
@@ -141,14 +157,39 @@ public class ScoringPipeline {
         return model;
     }
 
-    static LogisticModel loadModel(Optional<java.nio.file.Path> path) {
+    /**
+     * The bundled model (it ships inside the service's own jar), or the signed model file at
+     * {@code path}, verified against the model owner's key pinned in {@code verificationKey} before a
+     * weight is read. A model file without a pinned key, unsigned, altered or signed by another key
+     * stops the start: the pool never scores with a model it cannot attribute.
+     */
+    static LogisticModel loadModel(Optional<Path> path, Optional<Path> verificationKey) {
         if (path.isEmpty()) {
             return LogisticModel.bundled();
         }
+        Path keyFile = verificationKey.orElseThrow(() -> new IllegalStateException("UMBRA_MODEL_PATH is set but"
+                + " UMBRA_MODEL_VERIFICATION_KEY_FILE is not: a model file is loaded only after its signature verifies under the"
+                + " model owner's pinned key (the model-verification.json that `umbra model train` writes)"));
         try {
-            return LogisticModel.load(path.get());
+            BundleVerifier pinned = modelVerifier(keyFile);
+            LogisticModel m = SignedModel.loadLogistic(path.get(), pinned);
+            LOG.info("model {} v{} loaded from {}: signature verified under the pinned model key {}", m.modelId(), m.version(), path.get(),
+                    pinned.fingerprint());
+            return m;
         } catch (IOException e) {
             throw new UncheckedIOException("UMBRA_MODEL_PATH " + path.get() + " cannot be read", e);
+        }
+    }
+
+    /** The model owner's pinned verification key. */
+    static BundleVerifier modelVerifier(Path keyFile) {
+        try {
+            return BundleVerifier.fromKeyset(Files.readString(keyFile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("UMBRA_MODEL_VERIFICATION_KEY_FILE " + keyFile + " cannot be read", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("UMBRA_MODEL_VERIFICATION_KEY_FILE " + keyFile + " is not a public Tink keyset: "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -29,8 +29,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The proof that the scoring pool cannot touch a secret key or decrypt: from every class of the
  * service, through every umbra and he-core method it can call (interface calls to every implementation
  * that can exist), no code reaches {@code SecretKey}, {@code Decryptor}, {@code KeyGenerator},
- * symmetric (secret-key) encryption, loading or saving a secret key, umbra-crypto or Tink. And those
- * two are not on the classpath at all, so not even reflection could load them.
+ * symmetric (secret-key) encryption, loading or saving a secret key, umbra-crypto, or any of Tink but
+ * the public-key signature verification of bundles (umbra-verify). umbra-crypto is not on the
+ * classpath at all, so not even reflection could load its key handling; Tink is there for verification
+ * only, and no code path of the service calls anything of it that decrypts, signs or reads secret keys.
  *
  * <p>The analysis is shown to work on samples in the test sources that do leak, through an interface
  * and through a lambda, and to keep apart a sample that only looks similar.
@@ -39,6 +41,14 @@ class NoSecretKeyPathTest {
     private static final String SERVICE_PACKAGE = "io.umbra.scoring";
     private static final Set<String> SECRET_CLASSES = Set.of("io.umbra.he.ckks.SecretKey", "io.umbra.he.ckks.Decryptor",
             "io.umbra.he.ckks.KeyGenerator");
+    /** What of Tink the pool may call: parsing a public keyset and verifying a signature with it. */
+    private static final Set<String> TINK_VERIFICATION = Set.of(
+            "com.google.crypto.tink.signature.SignatureConfig.register",
+            "com.google.crypto.tink.TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret",
+            "com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeysetWithoutSecret",
+            "com.google.crypto.tink.KeysetHandle.getPrimitive",
+            "com.google.crypto.tink.RegistryConfiguration.get",
+            "com.google.crypto.tink.PublicKeyVerify.verify");
     private static JavaClasses classes;
 
     @BeforeAll
@@ -66,8 +76,12 @@ class NoSecretKeyPathTest {
         if (SECRET_CLASSES.contains(owner)) {
             return "touches " + target.getOwner().getSimpleName();
         }
-        if (owner.startsWith("io.umbra.crypto.") || owner.startsWith("com.google.crypto.tink.")) {
+        if (owner.startsWith("io.umbra.crypto.")) {
             return "calls manifest / key cryptography (" + owner + ")";
+        }
+        String tink = forbiddenTink(owner, name);
+        if (tink != null) {
+            return tink;
         }
         List<String> parameters = target instanceof AccessTarget.CodeUnitAccessTarget call
                 ? call.getRawParameterTypes().stream().map(JavaClass::getName).toList() : List.of();
@@ -109,7 +123,11 @@ class NoSecretKeyPathTest {
                 "io.umbra.he.serial.Seal.loadCiphertext(io.umbra.he.ckks.CkksContext, [B)",
                 "io.umbra.he.serial.Seal.loadRelinKeys(io.umbra.he.ckks.CkksContext, [B)",
                 "io.umbra.events.envelope.ScoreRequest.decode([B, io.umbra.events.envelope.EnvelopeLimits)",
-                "io.umbra.kafka.ExactlyOnceProcessor.start()")) {
+                "io.umbra.kafka.ExactlyOnceProcessor.start()",
+                "io.umbra.verify.BundleVerifier.verifies([B, [B)",
+                "io.umbra.model.EncryptedNetwork.evaluate(io.umbra.he.ckks.CkksContext, io.umbra.he.ckks.Evaluator,"
+                        + " io.umbra.he.ckks.RelinKeys, [Lio.umbra.he.ckks.Ciphertext;)",
+                "io.umbra.he.ckks.Evaluator.relinearize(io.umbra.he.ckks.Ciphertext, io.umbra.he.ckks.RelinKeys)")) {
             assertTrue(graph.reaches(expected), "the call graph reaches " + expected);
         }
         assertTrue(graph.reachesAnyOf("io.umbra.he.backend.JavaBackend.weightedSum"),
@@ -145,18 +163,32 @@ class NoSecretKeyPathTest {
     }
 
     @Test
-    void umbraCryptoAndTinkAreNotOnTheClasspath() {
+    void theRuleAgainstTinkIsNotVacuous() {
+        String why = forbiddenTink("com.google.crypto.tink.HybridDecrypt", "decrypt");
+        assertTrue(why != null && why.contains("beyond public-key signature verification"), String.valueOf(why));
+        assertEquals(null, forbiddenTink("com.google.crypto.tink.PublicKeyVerify", "verify"));
+        assertTrue(forbiddenTink("com.google.crypto.tink.PublicKeySign", "sign") != null);
+        assertTrue(forbiddenTink("com.google.crypto.tink.TinkJsonProtoKeysetFormat", "parseKeyset") != null,
+                "parsing a keyset with its secret is refused, only parseKeysetWithoutSecret passes");
+    }
+
+    private static String forbiddenTink(String owner, String name) {
+        return owner.startsWith("com.google.crypto.tink.") && !TINK_VERIFICATION.contains(owner + "." + name)
+                ? "calls Tink beyond public-key signature verification (" + owner + "." + name + ")" : null;
+    }
+
+    @Test
+    void umbraCryptoIsNotOnTheClasspath() {
         ClassLoader loader = getClass().getClassLoader();
-        for (String name : List.of("com.google.crypto.tink.Aead", "com.google.crypto.tink.hybrid.HybridConfig",
-                "com.google.crypto.tink.KeysetHandle", "io.umbra.crypto.ManifestOpener", "io.umbra.crypto.ManifestSealer",
-                "io.umbra.crypto.KeyEncryptionKey", "io.umbra.crypto.Tink")) {
+        for (String name : List.of("io.umbra.crypto.ManifestOpener", "io.umbra.crypto.ManifestSealer",
+                "io.umbra.crypto.KeyEncryptionKey", "io.umbra.crypto.BundleSigningKey", "io.umbra.crypto.Tink")) {
             assertThrows(ClassNotFoundException.class, () -> Class.forName(name, false, loader), name + " must not be loadable");
         }
         // the resolved classpath (test ⊇ runtime) names no such jar
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         for (String entry : classpath.split(File.pathSeparator)) {
             String jar = new File(entry).getName();
-            assertFalse(jar.startsWith("tink-") || jar.startsWith("umbra-crypto") || entry.contains("/umbra-crypto/"),
+            assertFalse(jar.startsWith("umbra-crypto") || entry.contains("/umbra-crypto/"),
                     "on the classpath: " + entry);
         }
         assertTrue(classpath.contains("he-core"), "the classpath was read: " + classpath.length() + " chars");

@@ -1,5 +1,11 @@
 package io.umbra.scoring;
 
+import com.google.crypto.tink.KeyTemplates;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.signature.SignatureConfig;
+import java.time.Clock;
+import java.time.Instant;
+
 import io.umbra.events.TenantId;
 import io.umbra.kafka.local.EmbeddedKafka;
 import io.umbra.kafka.local.KafkaLocalTestResource;
@@ -30,7 +36,13 @@ class PublicKeyDirectoryTest {
     void readsEveryBundleKeepsRecentVersionsRefusesBadOnesAndAnswersAMissQuickly() throws Exception {
         EmbeddedKafka kafka = KafkaLocalTestResource.broker();
         String topic = "test.keys-" + System.nanoTime();
-        try (PublicKeyDirectory keys = new PublicKeyDirectory(topic, kafka.bootstrapServers(), "directory-test", 2, Duration.ofSeconds(1));
+        TestBank acme1 = new TestBank("acme", 1);
+        TestBank acme2 = new TestBank("acme", 2);
+        TestBank bravo = new TestBank("bravo", 1);
+        TestBank.signingKey(ACME);
+        TestBank.signingKey(BRAVO);
+        try (PublicKeyDirectory keys = new PublicKeyDirectory(topic, kafka.bootstrapServers(), "directory-test", 2, Duration.ofSeconds(1),
+                TestBank.PINNED_KEYS, Map.of(), Clock.systemUTC());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                      kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
             keys.start();
@@ -38,16 +50,23 @@ class PublicKeyDirectoryTest {
             assertFalse(keys.caughtUpOnce(), "not ready while the topic does not exist");
 
             kafka.createTopics(TopicSpec.of(topic, 1).compacted());
-            TestBank acme1 = new TestBank("acme", 1);
-            TestBank acme2 = new TestBank("acme", 2);
-            TestBank bravo = new TestBank("bravo", 1);
-            send(producer, topic, "acme", TestBank.randomBytes(300));      // not a bundle
-            send(producer, topic, "bravo", acme1.bundle());                // acme's bundle under bravo's key
-            send(producer, topic, "acme", acme1.bundle());
-            send(producer, topic, "acme", acme2.bundle());
-            send(producer, topic, "bravo", bravo.bundle());
+            SignatureConfig.register();
+            KeysetHandle intruder = KeysetHandle.generateNew(KeyTemplates.get("ED25519"));
+            Instant now = Instant.now();
+            send(producer, topic, "acme/v1", TestBank.randomBytes(300));                  // not a bundle
+            send(producer, topic, "acme/v1", acme1.publicBundle().encode());              // unsigned
+            send(producer, topic, "bravo/v1", acme1.bundle());                            // acme's bundle under bravo's key
+            send(producer, topic, "acme/v1", TestBank.signed(acme1.publicBundle(), intruder, now, now.plusSeconds(3600))); // substituted
+            send(producer, topic, "acme/v1", TestBank.signed(acme1.publicBundle(), TestBank.signingKey(ACME),
+                    now.minusSeconds(7200), now.minusSeconds(3600)));                     // stale
+            // a well-signed bundle of a tenant nobody pinned a key for
+            send(producer, topic, "dave/v1", TestBank.signed(new TestBank("dave", 1).publicBundle(), intruder, now, now.plusSeconds(3600)));
+            assertTrue(java.nio.file.Files.notExists(TestBank.PINNED_KEYS.resolve("dave.json")));
+            send(producer, topic, acme1.bundleKey(), acme1.bundle());
+            send(producer, topic, acme2.bundleKey(), acme2.bundle());
+            send(producer, topic, bravo.bundleKey(), bravo.bundle());
             eventually(() -> keys.caughtUpOnce() && keys.size() == 3, "three key versions loaded");
-            assertEquals(2, keys.refusedBundles());
+            assertEquals(6, keys.refusedBundles(), "garbage, unsigned, wrong key, substituted, stale, unpinned tenant");
             assertSame(keys.find(ACME, 1).orElseThrow().context(), keys.find(ACME, 2).orElseThrow().context(),
                     "one parameter set, one parsed context");
             assertTrue(keys.find(ACME, 1).orElseThrow().relinKeys().isEmpty());
@@ -57,13 +76,17 @@ class PublicKeyDirectoryTest {
             assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 5,
                     "a key version the topic does not have is refused once the reader reached the end, not after the full wait");
 
-            send(producer, topic, "acme", new TestBank("acme", 3).bundle());
+            TestBank acme3 = new TestBank("acme", 3);
+            send(producer, topic, acme3.bundleKey(), acme3.bundle());
             assertTrue(keys.await(ACME, 3, Duration.ofSeconds(20)).isPresent(), "a bundle published just before is waited for");
             assertTrue(keys.find(ACME, 1).isEmpty(), "only the two newest versions of a tenant are kept");
             assertTrue(keys.find(ACME, 2).isPresent());
 
+            producer.send(new ProducerRecord<>(topic, "acme/v2".getBytes(StandardCharsets.UTF_8), null)).get();
+            eventually(() -> keys.find(ACME, 2).isEmpty(), "a tombstone withdraws one key version");
+            assertTrue(keys.find(ACME, 3).isPresent(), "and only that one");
             producer.send(new ProducerRecord<>(topic, "bravo".getBytes(StandardCharsets.UTF_8), null)).get();
-            eventually(() -> keys.find(BRAVO, 1).isEmpty(), "a tombstone removes the tenant");
+            eventually(() -> keys.find(BRAVO, 1).isEmpty(), "a tombstone under the tenant id removes the tenant");
         }
     }
 

@@ -68,8 +68,8 @@ class ScoringPipelineTest {
         if (acme == null) {
             acme = new TestBank("acme", 1);
             bravo = new TestBank("bravo", 3);
-            send(Topics.PUBLIC_KEYS, 0, "acme", acme.bundle());
-            send(Topics.PUBLIC_KEYS, 0, "bravo", bravo.bundle());
+            send(Topics.PUBLIC_KEYS, 0, acme.bundleKey(), acme.bundle());
+            send(Topics.PUBLIC_KEYS, 0, bravo.bundleKey(), bravo.bundle());
         }
     }
 
@@ -147,7 +147,7 @@ class ScoringPipelineTest {
                 TopicSpec.of(requests(carol), 1).maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES),
                 TopicSpec.of(results(carol), 1).maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES),
                 TopicSpec.of(Topics.name(carol.tenant, TopicKind.SCORE_DLQ), 1).maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES));
-        send(Topics.PUBLIC_KEYS, 0, "carol", carol.bundle());
+        send(Topics.PUBLIC_KEYS, 0, carol.bundleKey(), carol.bundle());
         double[][] features = TestBank.features(D, 50, 4);
         byte[] manifest = TestBank.randomBytes(64);
         ScoreRequest request = carol.request(features, 50, 1, 1, manifest);

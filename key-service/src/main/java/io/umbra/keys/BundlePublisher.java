@@ -1,7 +1,9 @@
 package io.umbra.keys;
 
 import io.umbra.events.Topics;
+import io.umbra.events.TenantId;
 import io.umbra.events.envelope.PublicBundle;
+import io.umbra.events.envelope.SignedBundle;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,16 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes the tenant's public bundle on {@link Topics#PUBLIC_KEYS}, keyed by tenant id. The topic is
- * compacted, so the latest bundle per tenant is what encrypt-services and the scoring pool read;
- * republishing the same bytes on every start is harmless. Not part of any consume-transform-produce
- * transaction: an idempotent producer with {@code acks=all} is enough for one record.
+ * Publishes the tenant's signed public bundles on {@link Topics#PUBLIC_KEYS}, one record per key version
+ * under {@link Topics#publicBundleKey}. The topic is compacted, so the latest signature of every live
+ * version is what encrypt-services and the scoring pool read; re-signing before a bundle goes stale
+ * replaces the record, a tombstone withdraws a destroyed version. Not part of any
+ * consume-transform-produce transaction: an idempotent producer with {@code acks=all} is enough.
  */
 final class BundlePublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
-    BundlePublisher(String bootstrapServers, String clientId) {
-        this.producer = new KafkaProducer<>(Map.of(
+    BundlePublisher(String bootstrapServers, String clientId, Map<String, Object> clientProperties) {
+        Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+        config.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
@@ -35,14 +39,22 @@ final class BundlePublisher implements AutoCloseable {
                 // wait at most this for the topic's metadata, then the caller logs and retries
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000",
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"),
-                new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"));
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Sends the bundle and waits for the broker's acknowledgement (all in-sync replicas). */
-    RecordMetadata publish(PublicBundle bundle, Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.PUBLIC_KEYS,
-                bundle.tenant().value().getBytes(StandardCharsets.US_ASCII), bundle.encode());
+    /** Sends the signed bundle and waits for the broker's acknowledgement (all in-sync replicas). */
+    RecordMetadata publish(SignedBundle bundle, Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
+        return send(Topics.publicBundleKey(bundle.tenant(), bundle.keyVersion()), bundle.encode(), timeout);
+    }
+
+    /** Withdraws {@code tenant}'s bundle of {@code keyVersion} (a tombstone: compaction then removes it). */
+    RecordMetadata withdraw(TenantId tenant, int keyVersion, Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
+        return send(Topics.publicBundleKey(tenant, keyVersion), null, timeout);
+    }
+
+    private RecordMetadata send(String key, byte[] value, Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.PUBLIC_KEYS, key.getBytes(StandardCharsets.US_ASCII), value);
         return producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -6,7 +6,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
+import io.umbra.events.audit.AuditEvent;
+import io.umbra.events.envelope.SignedBundle;
+import io.umbra.kafka.AuditLog;
 import io.umbra.kafka.InstanceIds;
+import io.umbra.kafka.KafkaClientSecurity;
 import io.umbra.kafka.ExactlyOnceProcessor;
 import io.umbra.kafka.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,35 +26,53 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The service's lifecycle. At startup: open (or create) the tenant's keys — a key problem stops the
  * application, it never makes new keys to cover a missing one. Then, on a thread of its own so the
- * HTTP face answers meanwhile: wait for the topics, publish the public bundle, start the decrypt loop.
- * Readiness is DOWN until both have happened.
+ * HTTP face answers meanwhile: wait for the topics, publish the signed bundle of every live key
+ * version, start the decrypt loop and the upkeep. Readiness is DOWN until all have happened.
+ *
+ * <p>Upkeep, every {@code umbra.rotation.upkeep-interval}: pick up versions another replica created or
+ * destroyed, re-sign each live bundle before half its validity has passed, and destroy retired versions
+ * once {@code umbra.rotation.retention} has passed since their successor became current (withdrawing
+ * their bundles). Every step is written to {@code <t>.audit}.
  */
 @ApplicationScoped
 public class KeyService {
     private static final Logger LOG = LoggerFactory.getLogger(KeyService.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
+    static final String SERVICE = "key-service";
 
     private final KeyServiceConfig config;
     private final MeterRegistry registry;
     private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Clock clock = Clock.systemUTC();
+    /** key version → the notAfter of its bundle as last published; guarded by {@code this}. */
+    private final Map<Integer, Instant> published = new HashMap<>();
     private TenantId tenant;
     private TenantKeyStore keys;
     private KeyServiceMetrics metrics;
+    private Map<String, Object> clientProperties;
     private Thread starter;
+    private volatile AuditLog audit;
     private volatile BundlePublisher publisher;
     private volatile ExactlyOnceProcessor processor;
     private volatile boolean bundlePublished;
+    private volatile ScheduledExecutorService upkeep;
+    /** This start created the tenant's first key version: audited once the audit topic is known to exist. */
+    private boolean createdFirstVersion;
 
     public KeyService(KeyServiceConfig config, MeterRegistry registry) {
         this.config = config;
@@ -61,18 +83,36 @@ public class KeyService {
         tenant = TenantId.of(config.tenant());
         HeParameterSet newKeys = HeParameterSet.named(config.he().params());
         Path dir = Path.of(config.keysDir().orElse("umbra-keys/" + tenant.value()));
-        keys = TenantKeyStore.open(dir, tenant, newKeys, config.he().relinKeys(), Clock.systemUTC());
+        int before = existingVersions(dir);
+        keys = TenantKeyStore.open(dir, tenant, config.kekUri(), newKeys, config.he().relinKeys(), clock);
+        clientProperties = KafkaClientSecurity.fromEnvironment().clientProperties();
         metrics = new KeyServiceMetrics(registry, tenant.value());
         metrics.keyVersion(keys.current().version());
+        audit = new AuditLog(tenant, SERVICE, instanceId(), config.bootstrapServers(), clientProperties);
+        createdFirstVersion = before == 0;
+        LOG.info("tenant {}: bundle-verification key {} (pin {} in the encrypt-service and the scoring pool)", tenant,
+                keys.verificationKeyFingerprint(), dir.resolve(io.umbra.crypto.BundleSigningKey.VERIFICATION_FILE));
         starter = new Thread(this::connect, "key-service-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    private static int existingVersions(Path dir) {
+        try (var entries = java.nio.file.Files.list(dir)) { // before open(): was the first version made by this start?
+            return (int) entries.filter(p -> p.getFileName().toString().matches("v[1-9][0-9]*")).count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stopping.countDown();
         if (starter != null) {
             starter.interrupt();
+        }
+        ScheduledExecutorService u = upkeep;
+        if (u != null) {
+            u.shutdownNow();
         }
         ExactlyOnceProcessor p = processor;
         if (p != null) {
@@ -82,8 +122,12 @@ public class KeyService {
         if (b != null) {
             b.close();
         }
+        AuditLog a = audit;
+        if (a != null) {
+            a.close();
+        }
         if (keys != null) {
-            keys.destroy();
+            keys.close();
         }
     }
 
@@ -91,7 +135,11 @@ public class KeyService {
         return keys;
     }
 
-    /** The public bundle of the current key version is on {@code umbra.keys.public}. */
+    public TenantId tenant() {
+        return tenant;
+    }
+
+    /** The signed bundle of every live key version is on {@code umbra.keys.public}. */
     public boolean bundlePublished() {
         return bundlePublished;
     }
@@ -108,29 +156,158 @@ public class KeyService {
         return p == null ? Optional.empty() : p.failure();
     }
 
+    /**
+     * Creates the next key version and publishes its signed bundle: encrypt-services switch to it once
+     * they have verified it; results under older versions still decrypt until the retention destroys
+     * them. {@code requestedBy} (a subject from the caller's credential) goes into the audit trail.
+     */
+    public synchronized KeyVersion rotate(String requestedBy) {
+        if (!bundlePublished) {
+            throw new IllegalStateException("the key-service is not connected to Kafka yet; rotate once it is ready");
+        }
+        int previous = keys.current().version();
+        audit.record(AuditEvent.Type.ROTATION_REQUESTED, previous, null, null, "requested by " + requestedBy);
+        KeyVersion next = keys.rotate(HeParameterSet.named(config.he().params()), config.he().relinKeys(), clock);
+        audit.record(AuditEvent.Type.KEY_CREATED, next.version(), null, null, "parameter set " + next.parameterSet().label()
+                + ", public key sha256:" + next.publicKeyFingerprint());
+        if (!publish(next)) {
+            throw new IllegalStateException("key version " + next.version() + " was created but its bundle could not be published yet;"
+                    + " the upkeep keeps trying");
+        }
+        audit.record(AuditEvent.Type.KEY_ROTATED, next.version(), null, null, "v" + previous + " -> v" + next.version() + ", requested by " + requestedBy
+                + "; v" + previous + " is destroyed after " + config.rotation().retention());
+        metrics.keyVersion(next.version());
+        LOG.info("tenant {}: rotated from key version {} to {} (requested by {})", tenant, previous, next.version(), requestedBy);
+        return next;
+    }
+
+    /** The audit trail, for the API: the last entries, newest last. */
+    List<AuditEvent> auditTrail(AuditQuery query) {
+        return AuditReader.read(config.bootstrapServers(), clientProperties, tenant, query);
+    }
+
     private void connect() {
         try {
             String results = Topics.name(tenant, TopicKind.SCORE_RESULTS);
             String scores = Topics.name(tenant, TopicKind.SCORES);
             String dlq = Topics.name(tenant, TopicKind.DECRYPT_DLQ);
-            if (!awaitTopics(List.of(Topics.PUBLIC_KEYS, results, scores, dlq))) {
+            if (!awaitTopics(List.of(Topics.PUBLIC_KEYS, results, scores, dlq, audit.topic()))) {
                 return;
             }
-            if (!publishBundle()) {
-                return;
+            if (createdFirstVersion) {
+                KeyVersion v = keys.current();
+                audit.record(AuditEvent.Type.KEY_CREATED, v.version(), null, null, "first key version, parameter set "
+                        + v.parameterSet().label() + ", public key sha256:" + v.publicKeyFingerprint() + "; bundles signed by "
+                        + keys.verificationKeyFingerprint());
             }
+            publisher = new BundlePublisher(config.bootstrapServers(), tenant.value() + ".key-service-bundle-" + instanceId(),
+                    clientProperties);
+            while (!publishAll()) {
+                if (sleep()) {
+                    return;
+                }
+            }
+            bundlePublished = true;
             startDecrypting(results, scores, dlq);
+            ScheduledExecutorService u = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "key-service-upkeep");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = config.rotation().upkeepInterval().toMillis();
+            u.scheduleWithFixedDelay(this::upkeep, every, every, TimeUnit.MILLISECONDS);
+            upkeep = u;
         } catch (RuntimeException e) {
             LOG.error("key-service for tenant {} could not start its Kafka side; readiness stays DOWN", tenant, e);
         }
     }
 
+    /** Publishes every live version's bundle; false if one failed (logged). */
+    private synchronized boolean publishAll() {
+        for (KeyVersion v : keys.versions()) {
+            if (!publish(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Signs {@code v}'s bundle for one validity period from now and publishes it; false if the broker did not take it. */
+    private synchronized boolean publish(KeyVersion v) {
+        Instant now = clock.instant();
+        Instant notAfter = now.plus(config.rotation().bundleValidity());
+        SignedBundle signed = keys.sign(v.publicBundle(), now, notAfter);
+        try {
+            RecordMetadata at = publisher.publish(signed, Duration.ofSeconds(30));
+            published.put(v.version(), signed.notAfter());
+            LOG.info("tenant {}: signed bundle of key version {} ({} bytes, public key sha256 {}, valid until {}) published on {} partition {}"
+                            + " offset {}", tenant, v.version(), v.bundleBytes(), v.publicKeyFingerprint(), signed.notAfter(), at.topic(),
+                    at.partition(), at.offset());
+            audit.record(AuditEvent.Type.BUNDLE_PUBLISHED, v.version(), null, null, "valid until " + signed.notAfter() + ", signed by "
+                    + keys.verificationKeyFingerprint());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.warn("tenant {}: publishing the bundle of key version {} on {} failed ({}); retrying", tenant, v.version(),
+                    Topics.PUBLIC_KEYS, e.toString());
+            return false;
+        }
+    }
+
+    /** One upkeep round; never throws (the scheduler would stop). */
+    void upkeep() {
+        try {
+            keys.refresh();
+            Instant now = clock.instant();
+            Duration validity = config.rotation().bundleValidity();
+            synchronized (this) {
+                for (KeyVersion v : keys.versions()) {
+                    Instant notAfter = published.get(v.version());
+                    if (notAfter == null || Duration.between(now, notAfter).compareTo(validity.dividedBy(2)) < 0) {
+                        publish(v);
+                    }
+                }
+                for (KeyVersion v : keys.versions()) {
+                    Optional<Instant> retired = keys.retiredAt(v.version());
+                    if (retired.isPresent() && !now.isBefore(retired.get().plus(config.rotation().retention()))) {
+                        destroyRetired(v.version(), retired.get());
+                    }
+                }
+                metrics.keyVersion(keys.current().version());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("tenant {}: key upkeep failed; next try in {}", tenant, config.rotation().upkeepInterval(), e);
+        }
+    }
+
+    private void destroyRetired(int version, Instant retiredAt) {
+        try {
+            publisher.withdraw(tenant, version, Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            LOG.warn("tenant {}: withdrawing the bundle of key version {} failed ({}); the version is kept until it succeeds", tenant,
+                    version, e.toString());
+            return;
+        }
+        published.remove(version);
+        if (keys.destroy(version)) {
+            audit.record(AuditEvent.Type.KEY_DESTROYED, version, null, null, "retired at " + retiredAt + ", retention "
+                    + config.rotation().retention() + " passed; secret files overwritten and removed, bundle withdrawn");
+        }
+    }
+
     /** Waits (logging which are missing) until every topic exists; false if stopped meanwhile. */
     private boolean awaitTopics(List<String> needed) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        Map<String, Object> adminConfig = new HashMap<>(clientProperties);
+        adminConfig.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 AdminClientConfig.CLIENT_ID_CONFIG, tenant.value() + ".key-service-admin",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000"))) {
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000"));
+        try (Admin admin = Admin.create(adminConfig)) {
             long lastLog = 0;
             while (true) {
                 String problem;
@@ -160,27 +337,6 @@ public class KeyService {
         }
     }
 
-    private boolean publishBundle() {
-        KeyVersion current = keys.current();
-        publisher = new BundlePublisher(config.bootstrapServers(), tenant.value() + ".key-service-bundle-" + instanceId());
-        while (true) {
-            try {
-                RecordMetadata at = publisher.publish(current.publicBundle(), Duration.ofSeconds(30));
-                bundlePublished = true;
-                LOG.info("tenant {}: public bundle of key version {} ({} bytes, public key sha256 {}) published on {} partition {} offset {}",
-                        tenant, current.version(), current.bundleBytes(), current.publicKeyFingerprint(), at.topic(), at.partition(), at.offset());
-                return true;
-            } catch (InterruptedException e) {
-                return false;
-            } catch (Exception e) {
-                LOG.warn("tenant {}: publishing the public bundle on {} failed ({}); retrying", tenant, Topics.PUBLIC_KEYS, e.toString());
-                if (sleep()) {
-                    return false;
-                }
-            }
-        }
-    }
-
     private void startDecrypting(String results, String scoresTopic, String dlq) {
         ResultDecryptor decryptor = new ResultDecryptor(keys, Clock.systemUTC(), metrics::decryptTook);
         ExactlyOnceProcessor p = ExactlyOnceProcessor.builder()
@@ -193,13 +349,16 @@ public class KeyService {
                 .maxRecordBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES)
                 .maxPollRecords(config.decrypt().maxPollRecords())
                 .listener(metrics)
-                .handler(record -> switch (decryptor.decrypt(record.value())) {
+                .handler(record -> switch (decryptor.decrypt(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset())) {
                     case ScoreDecryption.Scores s -> Outcome.emit(s.scores().stream()
                             .map(score -> new ProducerRecord<>(scoresTopic, score.transactionId().getBytes(StandardCharsets.UTF_8), score.toJson()))
                             .toList());
                     case ScoreDecryption.Refused r -> {
                         LOG.warn("tenant {}: result at {}-{}@{} refused, {}: {}", tenant, record.topic(), record.partition(), record.offset(),
                                 r.reason(), r.detail());
+                        audit.recordFor(record.topic(), record.partition(), record.offset(), auditType(r.reason()),
+                                null, null, r.reason(), "result at " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                                        + ": " + r.detail());
                         yield Outcome.reject(r.reason(), r.detail());
                     }
                 })
@@ -210,6 +369,14 @@ public class KeyService {
         p.start();
         processor = p;
         LOG.info("tenant {}: decrypting {} into {} (transactional id {})", tenant, results, scoresTopic, p.transactionalId());
+    }
+
+    /** The audit entry a refused result makes: a replay or a result moved from another tenant is tampering. */
+    static AuditEvent.Type auditType(String reason) {
+        if (reason.equals(ResultDecryptor.BATCH_REPLAYED) || reason.equals(ResultDecryptor.TENANT_MISMATCH)) {
+            return AuditEvent.Type.TAMPER_DETECTED;
+        }
+        return reason.startsWith("MANIFEST") ? AuditEvent.Type.MANIFEST_REFUSED : AuditEvent.Type.DECRYPTION_FAILED;
     }
 
     /** {@code UMBRA_INSTANCE_ID}, else the host name (the pod name in Kubernetes), reduced to what a transactional id may hold. */

@@ -21,6 +21,12 @@ public interface KeyServiceConfig {
     /** Where the wrapped keys and the local key-encryption keyset live ({@code UMBRA_KEYS_DIR}); {@code ./umbra-keys/<tenant>} when absent. */
     Optional<String> keysDir();
 
+    /**
+     * The key-encryption key in a KMS ({@code UMBRA_KEK_URI}, e.g. {@code gcp-kms://projects/…/cryptoKeys/…}
+     * or {@code aws-kms://arn:aws:kms:…}); absent, a local keyset file {@code kek.keyset} in the keys directory.
+     */
+    Optional<String> kekUri();
+
     /** The broker(s): {@code KAFKA_BOOTSTRAP_SERVERS}, wired in application.properties. */
     @WithDefault("localhost:9092")
     String bootstrapServers();
@@ -28,6 +34,26 @@ public interface KeyServiceConfig {
     He he();
 
     Decrypt decrypt();
+
+    Rotation rotation();
+
+    /** Key rotation, bundle validity and the destruction of retired versions. */
+    interface Rotation {
+        /** How long a signed bundle is valid; it is re-signed when half of it has passed ({@code UMBRA_ROTATION_BUNDLE_VALIDITY}). */
+        @WithDefault("P7D")
+        java.time.Duration bundleValidity();
+
+        /**
+         * How long a retired key version is kept after its successor became current, so batches encrypted
+         * under it drain ({@code UMBRA_ROTATION_RETENTION}); then its secret is destroyed.
+         */
+        @WithDefault("PT24H")
+        java.time.Duration retention();
+
+        /** How often re-signing, destruction and picking up other replicas' rotations are checked. */
+        @WithDefault("PT30S")
+        java.time.Duration upkeepInterval();
+    }
 
     /** Parameters of key versions this instance creates; existing versions keep the parameters they were made with. */
     interface He {

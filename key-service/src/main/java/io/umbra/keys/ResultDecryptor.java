@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -34,10 +37,24 @@ public final class ResultDecryptor {
     public static final String TENANT_MISMATCH = "TENANT_MISMATCH";
     public static final String UNKNOWN_KEY_VERSION = "UNKNOWN_KEY_VERSION";
     public static final String BAD_CIPHERTEXT = "BAD_CIPHERTEXT";
+    public static final String BATCH_REPLAYED = "BATCH_REPLAYED";
+    /** How many decrypted batch ids are remembered to recognise a replay (about 16 MB at most). */
+    static final int REMEMBERED_BATCHES = 200_000;
 
     private final TenantKeyStore keys;
     private final Clock clock;
     private final Consumer<Duration> decryptTime;
+    /**
+     * Batch id → the input position that first decrypted it. A record re-read after an aborted
+     * transaction has the same position and is decrypted again (nothing was committed); the same batch
+     * at another position is a replay. Bounded, oldest forgotten first; empty after a restart.
+     */
+    private final Map<UUID, String> decrypted = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, String> eldest) {
+            return size() > REMEMBERED_BATCHES;
+        }
+    };
 
     /**
      * @param decryptTime told how long each decryption (decrypt + decode of the score ciphertext) took
@@ -48,7 +65,16 @@ public final class ResultDecryptor {
         this.decryptTime = decryptTime;
     }
 
+    /** {@link #decrypt(byte[], String)} for an envelope that was not read from a topic (tests, tools). */
     public ScoreDecryption decrypt(byte[] envelope) {
+        return decrypt(envelope, null);
+    }
+
+    /**
+     * @param position where the envelope was read ({@code topic-partition@offset}), to tell a replayed
+     *                 batch from a re-read after an aborted transaction; null to skip the replay check
+     */
+    public ScoreDecryption decrypt(byte[] envelope, String position) {
         TenantId tenant = keys.tenant();
         ScoreResult result;
         try {
@@ -61,6 +87,10 @@ public final class ResultDecryptor {
                     + ", this key-service serves " + tenant);
         }
         Optional<KeyVersion> held = keys.version(result.keyVersion());
+        if (held.isEmpty() && result.keyVersion() > keys.current().version()) {
+            keys.refresh(); // another replica may have rotated
+            held = keys.version(result.keyVersion());
+        }
         if (held.isEmpty()) {
             return new ScoreDecryption.Refused(UNKNOWN_KEY_VERSION, "batch " + result.batchId() + " names key version " + result.keyVersion()
                     + "; this key-service holds " + keys.versions().stream().map(v -> "v" + v.version()).toList());
@@ -83,6 +113,15 @@ public final class ResultDecryptor {
         } catch (ManifestRefusedException e) {
             return new ScoreDecryption.Refused(e.reason(), e.getMessage()); // names tenant, batch and key version
         }
+        // Authentic, and for this tenant, batch and key version: a second copy at another position is a replay.
+        if (position != null) {
+            String first = decrypted.get(result.batchId());
+            if (first != null && !first.equals(position)) {
+                return new ScoreDecryption.Refused(BATCH_REPLAYED, "batch " + result.batchId() + " was already decrypted from " + first
+                        + "; this copy is a replay");
+            }
+        }
+
         double[] logits;
         long started = System.nanoTime();
         try {
@@ -108,6 +147,9 @@ public final class ResultDecryptor {
             out.add(new Score(tenant, tx.transactionId(), tx.cardId(), tx.amountMinor(), tx.currency(), tx.merchantId(),
                     Score.probabilityOf(logit), logit, result.modelId(), result.modelVersion(), tx.eventTime(),
                     result.requestCreatedAt(), result.scoredAt(), decryptedAt));
+        }
+        if (position != null) {
+            decrypted.putIfAbsent(result.batchId(), position);
         }
         return new ScoreDecryption.Scores(key.version(), out);
     }

@@ -1,6 +1,9 @@
 package io.umbra.keys;
 
+import io.umbra.crypto.BundleSigningKey;
 import io.umbra.crypto.KeyEncryptionKey;
+import io.umbra.events.envelope.PublicBundle;
+import io.umbra.events.envelope.SignedBundle;
 import io.umbra.crypto.ManifestKeys;
 import io.umbra.events.TenantId;
 import io.umbra.he.ckks.Ciphertext;
@@ -47,6 +50,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,7 +61,9 @@ import java.util.stream.Stream;
  * A tenant's keys on disk and in memory. On first start it creates, in its directory:
  *
  * <pre>
- * kek.keyset                    the local key-encryption key (Tink AES-256-GCM keyset, owner-only)
+ * kek.keyset                    the local key-encryption key (Tink AES-256-GCM keyset, owner-only), unless a KMS key is configured
+ * bundle-signing.wrapped        the Ed25519 bundle-signing keyset, encrypted by the key-encryption key
+ * bundle-verification.json      its public half: what the encrypt-service and the scoring pool pin
  * v1/key-version.properties     public facts: tenant, version, created at, parameter set, scale
  * v1/parameters.seal            SEAL EncryptionParameters
  * v1/public-key.seal            SEAL PublicKey
@@ -69,7 +76,8 @@ import java.util.stream.Stream;
  * hidden temporary directory and renamed into place in one atomic step, under a lock file, so two
  * instances starting on an empty directory end up with one key set, and a crash mid-creation leaves
  * no half version. Everything is owner-only. Several versions can live side by side; the highest
- * is current (rotation adds the next one).
+ * is current. {@link #rotate} adds the next one, {@link #destroy(int)} removes a retired one for good,
+ * {@link #refresh} picks up what another replica did in the same directory.
  */
 public final class TenantKeyStore {
     private static final Logger LOG = LoggerFactory.getLogger(TenantKeyStore.class);
@@ -92,12 +100,18 @@ public final class TenantKeyStore {
 
     private final TenantId tenant;
     private final Path dir;
-    private final NavigableMap<Integer, KeyVersion> versions;
+    private final KeyEncryptionKey kek;
+    private final BundleSigningKey signingKey;
+    /** Read by the decrypt loop and the API while rotation and destruction change it. */
+    private final ConcurrentNavigableMap<Integer, KeyVersion> versions;
 
-    private TenantKeyStore(TenantId tenant, Path dir, NavigableMap<Integer, KeyVersion> versions) {
+    private TenantKeyStore(TenantId tenant, Path dir, KeyEncryptionKey kek, BundleSigningKey signingKey,
+                           NavigableMap<Integer, KeyVersion> versions) {
         this.tenant = tenant;
         this.dir = dir;
-        this.versions = Collections.unmodifiableNavigableMap(versions);
+        this.kek = kek;
+        this.signingKey = signingKey;
+        this.versions = new ConcurrentSkipListMap<>(versions);
     }
 
     /**
@@ -106,7 +120,25 @@ public final class TenantKeyStore {
      * (a missing key-encryption key beside wrapped keys, files that do not unwrap, another tenant's keys).
      */
     public static TenantKeyStore open(Path dir, TenantId tenant, HeParameterSet newKeys, boolean relinKeys, Clock clock) {
+        return open(dir, tenant, Optional.empty(), newKeys, relinKeys, clock);
+    }
+
+    /**
+     * As {@link #open(Path, TenantId, HeParameterSet, boolean, Clock)}, with the key-encryption key in a
+     * KMS when {@code kmsKeyUri} is given ({@code UMBRA_KEK_URI}); then no local kek.keyset is used.
+     */
+    public static TenantKeyStore open(Path dir, TenantId tenant, Optional<String> kmsKeyUri, HeParameterSet newKeys, boolean relinKeys,
+                                      Clock clock) {
         Path root = dir.toAbsolutePath().normalize();
+        return locked(root, () -> openLocked(root, tenant, kmsKeyUri, newKeys, relinKeys, clock));
+    }
+
+    private interface LockedAction<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code action} holding this JVM's lock and the directory's file lock: one writer at a time, across replicas too. */
+    private static <T> T locked(Path root, LockedAction<T> action) {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(root, p -> new ReentrantLock());
         jvmLock.lock();
         try {
@@ -114,7 +146,7 @@ public final class TenantKeyStore {
             try (FileChannel lockFile = FileChannel.open(root.resolve(LOCK_FILE), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                     OWNER_ONLY_FILE.attributeOrNone(root));
                  FileLock ignored = lockFile.lock()) {
-                return openLocked(root, tenant, newKeys, relinKeys, clock);
+                return action.run();
             }
         } catch (IOException e) {
             throw new KeyStoreException("cannot use the key directory " + root + ": " + e, e);
@@ -123,21 +155,30 @@ public final class TenantKeyStore {
         }
     }
 
-    private static TenantKeyStore openLocked(Path root, TenantId tenant, HeParameterSet newKeys, boolean relinKeys, Clock clock)
-            throws IOException {
+    private static TenantKeyStore openLocked(Path root, TenantId tenant, Optional<String> kmsKeyUri, HeParameterSet newKeys,
+                                             boolean relinKeys, Clock clock) throws IOException {
         removeAbandonedCreations(root);
         List<Integer> existing = versionNumbers(root);
         Path kekFile = root.resolve(KEK_FILE);
-        if (!existing.isEmpty() && !Files.exists(kekFile)) {
+        if (kmsKeyUri.isEmpty() && !existing.isEmpty() && !Files.exists(kekFile)) {
             throw new KeyStoreException("the key-encryption keyset " + kekFile + " is missing, but " + existing.size()
-                    + " wrapped key version(s) exist in " + root + ". Restore kek.keyset from its backup: a new one could not"
-                    + " unwrap them, so none is created. Refusing to start.");
+                    + " wrapped key version(s) exist in " + root + ". Restore kek.keyset from its backup (or set UMBRA_KEK_URI if the"
+                    + " keys were wrapped by a KMS key): a new one could not unwrap them, so none is created. Refusing to start.");
         }
         KeyEncryptionKey kek;
         try {
-            kek = KeyEncryptionKey.localKeyset(kekFile);
+            kek = KeyEncryptionKey.open(kmsKeyUri, kekFile);
         } catch (GeneralSecurityException e) {
-            throw new KeyStoreException("the key-encryption keyset " + kekFile + " is not a usable Tink AEAD keyset", e);
+            throw new KeyStoreException("the key-encryption key (" + kmsKeyUri.map(u -> "KMS key " + u).orElse("keyset " + kekFile)
+                    + ") is not usable: " + e.getMessage(), e);
+        }
+        BundleSigningKey signingKey;
+        try {
+            signingKey = BundleSigningKey.openOrCreate(root, tenant.value(), kek);
+        } catch (GeneralSecurityException e) {
+            throw new KeyStoreException("the bundle-signing key in " + root + " does not unwrap with " + kek + " for tenant " + tenant
+                    + " (another tenant's directory — wrong UMBRA_KEYS_DIR? —, another key-encryption key, or altered files): "
+                    + e.getMessage(), e);
         }
         if (existing.isEmpty()) {
             create(root, tenant, 1, newKeys, relinKeys, kek, clock);
@@ -152,8 +193,106 @@ public final class TenantKeyStore {
             LOG.info("tenant {}: current key version {} uses parameter set {}; UMBRA_HE_PARAMS={} applies only to key versions created from now on",
                     tenant, current.version(), current.parameterSet().label(), newKeys.label());
         }
-        LOG.info("tenant {}: {} key version(s) loaded from {}, current {}", tenant, versions.size(), root, current);
-        return new TenantKeyStore(tenant, root, versions);
+        LOG.info("tenant {}: {} key version(s) loaded from {}, current {}; bundles signed by {}", tenant, versions.size(), root, current,
+                signingKey.fingerprint());
+        return new TenantKeyStore(tenant, root, kek, signingKey, versions);
+    }
+
+    /**
+     * Creates the next key version with {@code set}'s parameters and makes it current. Other replicas
+     * sharing the directory see it at their next {@link #refresh}. Returns the new version.
+     */
+    public KeyVersion rotate(HeParameterSet set, boolean relinKeys, Clock clock) {
+        return locked(dir, () -> {
+            refreshLocked();
+            int next = versions.lastKey() + 1;
+            create(dir, tenant, next, set, relinKeys, kek, clock);
+            KeyVersion created = load(dir, tenant, next, kek);
+            versions.put(next, created);
+            LOG.info("tenant {}: rotated to key version {}; versions held {}", tenant, next, versions.keySet());
+            return created;
+        });
+    }
+
+    /**
+     * Destroys retired version {@code version}: its wrapped secret files are overwritten and removed
+     * and its secret key cleared in memory; results under it can no longer be decrypted. The current
+     * version is never destroyed. Returns whether this call removed it.
+     */
+    public boolean destroy(int version) {
+        return locked(dir, () -> {
+            if (version >= versions.lastKey()) {
+                throw new IllegalArgumentException("key version " + version + " is current: rotate first");
+            }
+            KeyVersion gone = versions.remove(version);
+            Path vdir = dir.resolve("v" + version);
+            boolean onDisk = Files.isDirectory(vdir);
+            if (onDisk) {
+                // renamed first, so no replica ever loads a half-removed version
+                Path doomed = dir.resolve(TEMP_PREFIX + "destroyed-v" + version + "-" + HexFormat.of().formatHex(randomBytes(8)));
+                Files.move(vdir, doomed, StandardCopyOption.ATOMIC_MOVE);
+                for (String secret : List.of(SECRET_KEY_FILE, MANIFEST_KEYS_FILE)) {
+                    overwrite(doomed.resolve(secret));
+                }
+                deleteRecursively(doomed);
+            }
+            if (gone != null) {
+                gone.destroy();
+            }
+            LOG.info("tenant {}: key version {} destroyed (secret files overwritten and removed); versions held {}", tenant, version,
+                    versions.keySet());
+            return gone != null || onDisk;
+        });
+    }
+
+    /** Loads versions another replica created in the directory, and drops those it destroyed. */
+    public void refresh() {
+        locked(dir, () -> {
+            refreshLocked();
+            return null;
+        });
+    }
+
+    private void refreshLocked() throws IOException {
+        List<Integer> onDisk = versionNumbers(dir);
+        for (int v : onDisk) {
+            if (!versions.containsKey(v)) {
+                versions.put(v, load(dir, tenant, v, kek));
+                LOG.info("tenant {}: key version {} found in {} (created by another replica)", tenant, v, dir);
+            }
+        }
+        for (int v : List.copyOf(versions.keySet())) {
+            if (!onDisk.contains(v) && v < versions.lastKey()) {
+                KeyVersion gone = versions.remove(v);
+                gone.destroy();
+                LOG.info("tenant {}: key version {} was destroyed by another replica; cleared here too", tenant, v);
+            }
+        }
+    }
+
+    /** {@code bundle} signed with the tenant's bundle-signing key for [{@code signedAt}, {@code notAfter}]. */
+    public SignedBundle sign(PublicBundle bundle, Instant signedAt, Instant notAfter) {
+        if (!bundle.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the key-service of " + tenant + " signs only its own bundles, not " + bundle.tenant() + "'s");
+        }
+        byte[] signature = signingKey.sign(SignedBundle.contentToSign(bundle, signedAt, notAfter));
+        return SignedBundle.of(bundle, signedAt, notAfter, signature);
+    }
+
+    /** The public half of the bundle-signing key, Tink JSON: what provisioning pins in the encrypt-service and the scoring pool. */
+    public String verificationKeyset() {
+        return signingKey.verificationKeyset();
+    }
+
+    /** {@code sha256:…} of {@link #verificationKeyset()}. */
+    public String verificationKeyFingerprint() {
+        return signingKey.fingerprint();
+    }
+
+    /** When {@code version} stopped being current (the creation of the next version), or empty while it is current or unknown. */
+    public Optional<Instant> retiredAt(int version) {
+        Map.Entry<Integer, KeyVersion> next = versions.higherEntry(version);
+        return next == null || !versions.containsKey(version) ? Optional.empty() : Optional.of(next.getValue().createdAt());
     }
 
     public TenantId tenant() {
@@ -178,8 +317,8 @@ public final class TenantKeyStore {
         return List.copyOf(versions.values());
     }
 
-    /** Overwrites the secret keys in memory (on shutdown). */
-    public void destroy() {
+    /** Overwrites the secret keys in memory (on shutdown); the files stay. */
+    public void close() {
         versions.values().forEach(KeyVersion::destroy);
     }
 
@@ -385,6 +524,23 @@ public final class TenantKeyStore {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    /** Overwrites a file's bytes with zeros in place before it is removed. */
+    private static void overwrite(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        long size = Files.size(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate((int) Math.min(size, 1 << 20));
+            long written = 0;
+            while (written < size) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), size - written));
+                written += ch.write(zeros, written);
             }
             ch.force(true);
         }

@@ -1,5 +1,12 @@
 package io.umbra.keys;
 
+import io.umbra.crypto.BundleSigningKey;
+import io.umbra.events.envelope.SignedBundle;
+import io.umbra.verify.BundleVerifier;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,6 +58,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
@@ -69,27 +77,40 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaLocalTestResource.class, initArgs = @ResourceArg(name = "topics", value =
-        "acme.score.results:1:max.message.bytes=8454144,acme.scores:1,acme.decrypt.dlq:1,umbra.keys.public:1:compact"))
+        "acme.score.results:1:max.message.bytes=8454144,acme.scores:1,acme.decrypt.dlq:1,umbra.keys.public:1:compact,acme.audit:1"))
+@QuarkusTestResource(FreshKeyDirectory.class)
+@QuarkusTestResource(AdminTokens.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeyServicePipelineTest {
     private static final TenantId ACME = TenantId.of("acme");
     private static final Instant CREATED = Instant.parse("2025-11-23T17:42:07.912Z");
     private static final Instant SCORED = Instant.parse("2025-11-23T17:42:08.031Z");
 
     @Test
-    void publishesItsBundleDecryptsScoresAndDeadLettersHostileResults() throws Exception {
+    @Order(1)
+    void publishesItsSignedBundleDecryptsScoresAndDeadLettersHostileResults() throws Exception {
         awaitReady();
 
-        // ---- the published bundle ---------------------------------------------------------------
+        // ---- the published bundle, signed by the key whose public half is pinned ------------------
         List<ConsumerRecord<byte[], byte[]>> published = readUntil(Topics.PUBLIC_KEYS, l -> !l.isEmpty(), Duration.ofSeconds(30));
         ConsumerRecord<byte[], byte[]> bundleRecord = published.get(published.size() - 1);
-        assertEquals("acme", new String(bundleRecord.key(), StandardCharsets.US_ASCII));
-        PublicBundle bundle = PublicBundle.decode(bundleRecord.value());
+        assertEquals("acme/v1", new String(bundleRecord.key(), StandardCharsets.US_ASCII));
+        SignedBundle signed = SignedBundle.decode(bundleRecord.value());
+        String pinned = Files.readString(FreshKeyDirectory.DIR.resolve(BundleSigningKey.VERIFICATION_FILE));
+        BundleVerifier.fromKeyset(pinned).verify(signed.signature(), signed.signedContent());
+        assertFalse(BundleVerifier.fromKeyset(BundleSigningKey.generate().verificationKeyset())
+                .verifies(signed.signature(), signed.signedContent()), "another key does not verify it");
+        assertTrue(signed.notAfter().isAfter(Instant.now().plus(Duration.ofDays(6))), "valid for the configured week");
+        admin().get("/keys/verification-key").then().statusCode(200)
+                .body("keyset", equalTo(pinned))
+                .body("fingerprint", equalTo(BundleVerifier.fromKeyset(pinned).fingerprint()));
+        PublicBundle bundle = signed.bundle();
         assertEquals(ACME, bundle.tenant());
         assertEquals(1, bundle.keyVersion());
         assertFalse(bundle.hasRelinKeys());
 
         String fingerprint = "sha256:" + KeyVersion.sha256(bundle.sealPublicKey());
-        RestAssured.given().get("/keys").then().statusCode(200)
+        admin().get("/keys").then().statusCode(200)
                 .body("tenant", equalTo("acme"))
                 .body("currentVersion", equalTo(1))
                 .body("versions", hasSize(1))
@@ -99,7 +120,7 @@ class KeyServicePipelineTest {
                 .body("versions[0].parameters.primeBits", equalTo(List.of(36, 36, 37)))
                 .body("versions[0].parameters.log2Scale", equalTo(30))
                 .body("versions[0].publicKeyFingerprint", equalTo(fingerprint))
-                .body("versions[0].bundleBytes", equalTo(bundleRecord.value().length))
+                .body("versions[0].bundleBytes", equalTo(signed.bundleBytes().length))
                 .body(not(containsString("secret")));
 
         // ---- the test plays encrypt-service and scoring pool ------------------------------------
@@ -131,7 +152,9 @@ class KeyServicePipelineTest {
         badCiphertext[0] ^= (byte) 0xFF; // SEAL's magic
         byte[] corruptedCiphertext = result(ACME, a.batchId, 1, 3, badCiphertext, sealer.seal(a.manifest));
 
-        List<byte[]> inOrder = List.of(validA, garbage, otherTenant, unknownVersion, otherBatch, flippedManifest, corruptedCiphertext, validB);
+        // validA again at the end: the same batch a second time is a replay, not a second set of scores
+        List<byte[]> inOrder = List.of(validA, garbage, otherTenant, unknownVersion, otherBatch, flippedManifest, corruptedCiphertext, validB,
+                validA);
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (byte[] value : inOrder) {
                 producer.send(new ProducerRecord<>("acme.score.results", "batch".getBytes(StandardCharsets.US_ASCII), value)).get();
@@ -171,10 +194,11 @@ class KeyServicePipelineTest {
         System.out.println("worst logit error after decryption: " + worst);
 
         // ---- dead letters: each hostile result, its bytes unchanged, with the right reason ---------
-        List<ConsumerRecord<byte[], byte[]>> dead = readUntil("acme.decrypt.dlq", l -> l.size() >= 6, Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> dead = readUntil("acme.decrypt.dlq", l -> l.size() >= 7, Duration.ofSeconds(30));
         assertEquals(List.of("BAD_ENVELOPE", "TENANT_MISMATCH", "UNKNOWN_KEY_VERSION", "MANIFEST_NOT_OPENED", "MANIFEST_NOT_OPENED",
-                "BAD_CIPHERTEXT"), dead.stream().map(r -> header(r, DeadLetter.HEADER_REASON)).toList());
-        List<byte[]> hostile = inOrder.subList(1, 7);
+                "BAD_CIPHERTEXT", "BATCH_REPLAYED"), dead.stream().map(r -> header(r, DeadLetter.HEADER_REASON)).toList());
+        List<byte[]> hostile = new ArrayList<>(inOrder.subList(1, 7));
+        hostile.add(validA);
         for (int i = 0; i < hostile.size(); i++) {
             assertArrayEquals(hostile.get(i), dead.get(i).value(), "dead letter " + i + " keeps the result byte for byte");
             assertEquals("key-service", header(dead.get(i), DeadLetter.HEADER_SERVICE));
@@ -183,19 +207,34 @@ class KeyServicePipelineTest {
 
         // ---- metrics -------------------------------------------------------------------------------
         String metrics = awaitMetrics("umbra_key_scores_out_total{tenant=\"acme\"} 5.0");
-        assertTrue(metrics.contains("umbra_key_results_in_total{tenant=\"acme\"} 8.0"), "results in");
+        assertTrue(metrics.contains("umbra_key_results_in_total{tenant=\"acme\"} 9.0"), "results in");
         assertTrue(metrics.contains("umbra_key_dlq_total{reason=\"MANIFEST_NOT_OPENED\"} 2.0"), "dead letters by reason");
         assertTrue(metrics.contains("umbra_key_dlq_total{reason=\"BAD_ENVELOPE\"} 1.0"));
         assertTrue(metrics.contains("umbra_key_version{tenant=\"acme\"} 1.0"), "key version gauge");
         assertTrue(metrics.contains("umbra_key_decrypt_seconds_count{tenant=\"acme\"}"), "decrypt timer");
 
+        // ---- the audit trail: every refusal, by kind, and the bundle published; never a secret -------
+        List<Map<String, Object>> entries = awaitAudit(l -> l.stream().filter(e -> !"BUNDLE_PUBLISHED".equals(e.get("type"))).count() >= 7);
+        Map<String, List<String>> reasonsByType = new HashMap<>();
+        for (Map<String, Object> e : entries) {
+            reasonsByType.computeIfAbsent((String) e.get("type"), t -> new ArrayList<>()).add((String) e.get("reason"));
+            assertEquals("acme", e.get("tenant"));
+        }
+        assertEquals(List.of("BAD_ENVELOPE", "UNKNOWN_KEY_VERSION", "BAD_CIPHERTEXT"), reasonsByType.get("DECRYPTION_FAILED"));
+        assertEquals(List.of("MANIFEST_NOT_OPENED", "MANIFEST_NOT_OPENED"), reasonsByType.get("MANIFEST_REFUSED"));
+        assertEquals(List.of("TENANT_MISMATCH", "BATCH_REPLAYED"), reasonsByType.get("TAMPER_DETECTED"));
+        assertTrue(reasonsByType.containsKey("BUNDLE_PUBLISHED") && reasonsByType.containsKey("KEY_CREATED"), reasonsByType.keySet().toString());
+        admin().queryParam("type", "TAMPER_DETECTED").queryParam("limit", 1).get("/audit").then().statusCode(200)
+                .body("entries", hasSize(1)).body("entries[0].reason", equalTo("BATCH_REPLAYED"));
+        admin().queryParam("limit", 0).get("/audit").then().statusCode(400);
+
         // ---- the logs of this run never show the secret key ----------------------------------------
-        Path keysDir = Path.of("target/test-keys/acme");
+        Path keysDir = FreshKeyDirectory.DIR;
         byte[] secret = KeyEncryptionKey.localKeyset(keysDir.resolve(TenantKeyStore.KEK_FILE))
                 .unwrap(Files.readAllBytes(keysDir.resolve("v1").resolve(TenantKeyStore.SECRET_KEY_FILE)),
                         TenantKeyStore.secretKeyContext(ACME, 1));
         String log = Files.readString(Path.of("target/key-service-test.log"));
-        assertTrue(log.contains("public bundle of key version 1"), "the log file is the one this run writes");
+        assertTrue(log.contains("signed bundle of key version 1"), "the log file is the one this run writes");
         for (int start : new int[] {200, 1001, 4002, 20003, secret.length - 64}) {
             for (int shift = 0; shift < 3; shift++) {
                 byte[] window = Arrays.copyOfRange(secret, start + shift, start + shift + 30);
@@ -206,7 +245,115 @@ class KeyServicePipelineTest {
         }
     }
 
+    @Test
+    @Order(2)
+    void rotatesWithoutAGapAndDestroysTheOldVersionAfterTheRetention() throws Exception {
+        PublicBundle v1 = signedBundle(1).bundle();
+        admin().post("/keys/rotate").then().statusCode(201)
+                .body("previousVersion", equalTo(1)).body("currentVersion", equalTo(2));
+        SignedBundle v2Signed = signedBundle(2);
+        BundleVerifier.fromKeyset(Files.readString(FreshKeyDirectory.DIR.resolve(BundleSigningKey.VERIFICATION_FILE)))
+                .verify(v2Signed.signature(), v2Signed.signedContent());
+        PublicBundle v2 = v2Signed.bundle();
+        assertFalse(Arrays.equals(v1.sealPublicKey(), v2.sealPublicKey()), "a new key pair");
+
+        // a batch under v1 that was in flight during the rotation, and one under v2: both decrypt
+        int before = readUntil("acme.scores", l -> false, Duration.ofMillis(300)).size();
+        Batch old = batch(UUID.randomUUID(), 1, "old", new double[] {1.25});
+        Batch neu = batch(UUID.randomUUID(), 2, "new", new double[] {-2.5});
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>("acme.score.results", new byte[1], resultUnder(v1, old, new double[] {1.25}))).get();
+            producer.send(new ProducerRecord<>("acme.score.results", new byte[1], resultUnder(v2, neu, new double[] {-2.5}))).get();
+        }
+        List<ConsumerRecord<byte[], byte[]>> scored = readUntil("acme.scores", l -> l.size() >= before + 2, Duration.ofSeconds(60));
+        Map<String, Double> logits = new HashMap<>();
+        scored.subList(before, scored.size()).forEach(r -> logits.put(Score.fromJson(r.value()).transactionId(), Score.fromJson(r.value()).logit()));
+        assertEquals(1.25, logits.get("tx-old-0"), 1e-5);
+        assertEquals(-2.5, logits.get("tx-new-0"), 1e-5);
+
+        // the retention (test profile: a few seconds) passes: v1 is destroyed, its bundle withdrawn, audited
+        List<Map<String, Object>> entries = awaitAudit(l -> l.stream().anyMatch(e -> "KEY_DESTROYED".equals(e.get("type"))));
+        assertTrue(entries.stream().anyMatch(e -> "KEY_ROTATED".equals(e.get("type")) && Integer.valueOf(2).equals(e.get("keyVersion"))));
+        assertTrue(entries.stream().anyMatch(e -> "KEY_DESTROYED".equals(e.get("type")) && Integer.valueOf(1).equals(e.get("keyVersion"))));
+        assertFalse(Files.exists(FreshKeyDirectory.DIR.resolve("v1")), "v1's wrapped secret files are gone");
+        assertTrue(Files.exists(FreshKeyDirectory.DIR.resolve("v2").resolve(TenantKeyStore.SECRET_KEY_FILE)));
+        List<ConsumerRecord<byte[], byte[]>> keys = readUntil(Topics.PUBLIC_KEYS, l -> l.stream()
+                .anyMatch(r -> "acme/v1".equals(new String(r.key(), StandardCharsets.US_ASCII)) && r.value() == null), Duration.ofSeconds(30));
+        assertTrue(keys.stream().anyMatch(r -> "acme/v1".equals(new String(r.key(), StandardCharsets.US_ASCII)) && r.value() == null),
+                "a tombstone withdraws v1's bundle");
+        admin().get("/keys").then().statusCode(200).body("currentVersion", equalTo(2)).body("versions", hasSize(1));
+
+        // a v1 result arriving after the destruction can no longer be decrypted: dead-lettered, audited
+        int deadBefore = readUntil("acme.decrypt.dlq", l -> false, Duration.ofMillis(300)).size();
+        Batch late = batch(UUID.randomUUID(), 1, "late", new double[] {0.5});
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>("acme.score.results", new byte[1], resultUnder(v1, late, new double[] {0.5}))).get();
+        }
+        List<ConsumerRecord<byte[], byte[]>> dead = readUntil("acme.decrypt.dlq", l -> l.size() > deadBefore, Duration.ofSeconds(30));
+        assertEquals("UNKNOWN_KEY_VERSION", header(dead.get(dead.size() - 1), DeadLetter.HEADER_REASON));
+    }
+
+    @Test
+    @Order(3)
+    void keyOperationsNeedAnAdminOfThisTenant() {
+        for (String path : List.of("/keys", "/keys/verification-key", "/audit")) {
+            RestAssured.given().get(path).then().statusCode(401);
+            RestAssured.given().header("Authorization", AdminTokens.bearer("acme", io.umbra.auth.Roles.ANALYST)).get(path).then().statusCode(403);
+            RestAssured.given().header("Authorization", AdminTokens.bearer("bravo", io.umbra.auth.Roles.ADMIN)).get(path).then().statusCode(403)
+                    .body(emptyOrNullString());
+        }
+        RestAssured.given().post("/keys/rotate").then().statusCode(401);
+        RestAssured.given().header("Authorization", AdminTokens.bearer("bravo", io.umbra.auth.Roles.ADMIN)).post("/keys/rotate")
+                .then().statusCode(403);
+        RestAssured.given().header("Authorization", AdminTokens.bearer("acme", io.umbra.auth.Roles.ANALYST)).post("/keys/rotate")
+                .then().statusCode(403);
+        admin().get("/keys").then().statusCode(200).body("currentVersion", equalTo(2)); // no refused call rotated anything
+        RestAssured.given().get("/q/health/ready").then().statusCode(200);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
+
+    private static io.restassured.specification.RequestSpecification admin() {
+        return RestAssured.given().header("Authorization", AdminTokens.acmeAdmin());
+    }
+
+    /** The latest signed bundle of {@code version} on the public-key topic. */
+    private static SignedBundle signedBundle(int version) {
+        String key = "acme/v" + version;
+        List<ConsumerRecord<byte[], byte[]>> all = readUntil(Topics.PUBLIC_KEYS, l -> l.stream()
+                .anyMatch(r -> key.equals(new String(r.key(), StandardCharsets.US_ASCII)) && r.value() != null), Duration.ofSeconds(30));
+        ConsumerRecord<byte[], byte[]> last = null;
+        for (ConsumerRecord<byte[], byte[]> r : all) {
+            if (key.equals(new String(r.key(), StandardCharsets.US_ASCII)) && r.value() != null) {
+                last = r;
+            }
+        }
+        assertTrue(last != null, "a bundle under " + key);
+        return SignedBundle.decode(last.value());
+    }
+
+    /** A ScoreResult of {@code batch} under {@code bundle}'s keys, as the encrypt-service and the pool would make it. */
+    private static byte[] resultUnder(PublicBundle bundle, Batch batch, double[] logits) throws java.security.GeneralSecurityException {
+        CkksContext ctx = CkksContext.create(Seal.loadParameters(bundle.sealParameters()));
+        Encryptor encryptor = new Encryptor(ctx, Seal.loadPublicKey(ctx, bundle.sealPublicKey()));
+        byte[] ct = lastLevel(ctx, encryptor, new CkksEncoder(ctx), logits);
+        return result(ACME, batch.batchId, bundle.keyVersion(), logits.length, ct, new ManifestSealer(bundle.hpkePublicKeyset()).seal(batch.manifest));
+    }
+
+    private static List<Map<String, Object>> awaitAudit(Predicate<List<Map<String, Object>>> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            List<Map<String, Object>> entries = admin().queryParam("limit", 500).get("/audit").then().statusCode(200)
+                    .extract().jsonPath().getList("entries");
+            if (done.test(entries)) {
+                return entries;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("the audit trail did not get there within 60 s: " + entries);
+            }
+            Thread.sleep(500);
+        }
+    }
 
     private record Batch(UUID batchId, BatchManifest manifest) {
     }

@@ -112,7 +112,47 @@ class TenantKeyStoreTest {
         TenantKeyStore.open(dir, ACME, HeParameterSet.B, false, Clock.systemUTC());
         KeyStoreException e = assertThrows(KeyStoreException.class,
                 () -> TenantKeyStore.open(dir, TenantId.of("globex"), HeParameterSet.B, false, Clock.systemUTC()));
-        assertTrue(e.getMessage().contains("belongs to tenant acme"), e.getMessage());
+        assertTrue(e.getMessage().contains("another tenant's"), e.getMessage());
+    }
+
+    @Test
+    void withAKmsKeyNoLocalKeysetIsMadeAndTheKeysOpenOnlyThroughThatKmsKey() throws Exception {
+        String kms = io.umbra.crypto.LocalKmsClient.createMasterKey(tmp.resolve("kms/master.keyset"));
+        String otherKms = io.umbra.crypto.LocalKmsClient.createMasterKey(tmp.resolve("kms/other.keyset"));
+        Path dir = tmp.resolve("kms-wrapped/acme");
+        TenantKeyStore first = TenantKeyStore.open(dir, ACME, java.util.Optional.of(kms), HeParameterSet.B, false, Clock.systemUTC());
+        assertFalse(Files.exists(dir.resolve(TenantKeyStore.KEK_FILE)), "no local key-encryption keyset beside KMS-wrapped keys");
+        TenantKeyStore again = TenantKeyStore.open(dir, ACME, java.util.Optional.of(kms), HeParameterSet.B, false, Clock.systemUTC());
+        assertEquals(first.current().publicKeyFingerprint(), again.current().publicKeyFingerprint());
+        assertEquals(first.verificationKeyFingerprint(), again.verificationKeyFingerprint());
+        assertThrows(KeyStoreException.class,
+                () -> TenantKeyStore.open(dir, ACME, java.util.Optional.of(otherKms), HeParameterSet.B, false, Clock.systemUTC()),
+                "another KMS key cannot unwrap them");
+        assertThrows(KeyStoreException.class, () -> TenantKeyStore.open(dir, ACME, HeParameterSet.B, false, Clock.systemUTC()),
+                "nor a fresh local keyset");
+    }
+
+    @Test
+    void aRotationOrDestructionByOneReplicaIsPickedUpByAnotherSharingTheDirectory() throws Exception {
+        Path dir = tmp.resolve("shared/acme");
+        TenantKeyStore a = TenantKeyStore.open(dir, ACME, HeParameterSet.B, false, Clock.systemUTC());
+        TenantKeyStore b = TenantKeyStore.open(dir, ACME, HeParameterSet.B, false, Clock.systemUTC());
+        assertEquals(a.verificationKeyFingerprint(), b.verificationKeyFingerprint(), "one signing key per tenant");
+        KeyVersion v2 = a.rotate(HeParameterSet.B, false, Clock.systemUTC());
+        assertEquals(2, v2.version());
+        assertEquals(1, b.current().version(), "not yet seen");
+        b.refresh();
+        assertEquals(2, b.current().version());
+        assertEquals(v2.publicKeyFingerprint(), b.current().publicKeyFingerprint());
+        assertEquals(v2.createdAt(), a.retiredAt(1).orElseThrow(), "v1 retired when v2 was made");
+        assertTrue(a.retiredAt(2).isEmpty(), "the current version is not retired");
+        assertThrows(IllegalArgumentException.class, () -> a.destroy(2), "the current version is never destroyed");
+        assertTrue(a.destroy(1));
+        assertFalse(Files.exists(dir.resolve("v1")));
+        b.refresh();
+        assertTrue(b.version(1).isEmpty(), "the other replica drops it too");
+        TenantKeyStore reopened = TenantKeyStore.open(dir, ACME, HeParameterSet.B, false, Clock.systemUTC());
+        assertEquals(List.of(2), reopened.versions().stream().map(KeyVersion::version).toList());
     }
 
     @Test
@@ -128,7 +168,8 @@ class TenantKeyStoreTest {
             pool.shutdownNow();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            assertEquals(List.of(".lock", "kek.keyset", "v1"), entries.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of(".lock", "bundle-signing.wrapped", "bundle-verification.json", "kek.keyset", "v1"),
+                    entries.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 

@@ -6,6 +6,7 @@ import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.ingest.IngestConfig;
 import io.umbra.ingest.TenantStreamsConfig;
+import io.umbra.kafka.KafkaClientSecurity;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -63,6 +64,7 @@ public class RawTransactionPublisher {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ms));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1_000, ms - 10)));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1_000, ms - 10) + 5));
+        KafkaClientSecurity.fromEnvironment().addTo(props);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 

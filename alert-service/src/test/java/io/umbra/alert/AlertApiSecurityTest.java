@@ -1,0 +1,180 @@
+package io.umbra.alert;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.umbra.auth.Roles;
+import io.umbra.auth.TokenIssuer;
+import io.umbra.events.TenantId;
+import io.umbra.events.score.Score;
+import io.umbra.kafka.local.KafkaLocalTestResource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Who may call the alert API, against the real app and broker: no token, a forged or expired one → 401; a token of
+ * another bank → the same empty 403 whatever it asks, so it cannot even learn whether an alert id exists; acme's
+ * analyst and admin → their alerts. Health and metrics answer without a token.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaLocalTestResource.class, initArgs = @ResourceArg(name = "topics",
+        value = "acme.scores:2,acme.alerts:2,acme.alert.dlq"))
+@QuarkusTestResource(TestCredentials.class)
+class AlertApiSecurityTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static UUID existing;
+
+    @TempDir
+    static Path elsewhere;
+
+    /** One OPEN alert of acme, raised through the pipeline's own path (a score on acme.scores). */
+    @BeforeEach
+    void anAlertExists() throws Exception {
+        if (existing != null) {
+            return;
+        }
+        String tx = "authz-" + UUID.randomUUID();
+        Instant t = Instant.now().minusSeconds(2);
+        byte[] score = new Score(TenantId.of("acme"), tx, "card-authz", 100, "EUR", "m-0045812", 0.99, 4.6, "logreg-fraud", 4,
+                t, t.plusMillis(500), t.plusMillis(700), t.plusMillis(800)).toJson();
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("acme.scores", tx.getBytes(StandardCharsets.UTF_8), score)).get(10, TimeUnit.SECONDS);
+        }
+        UUID id = AlertIds.of(TenantId.of("acme"), tx);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (as(TestCredentials.analyst("acme")).get("/alerts/" + id).statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("alert " + id + " never showed in the store");
+            }
+            Thread.sleep(200);
+        }
+        existing = id;
+    }
+
+    @Test
+    void withoutAValidTokenEveryCallIs401() {
+        String forged = TokenIssuer.createOrLoad(elsewhere, TestCredentials.ISSUER)
+                .issue("acme", "mallory", Set.of(Roles.ADMIN), Duration.ofHours(1));
+        String otherIssuerName = TokenIssuer.createOrLoad(TestCredentials.DIR, "somebody-else")
+                .issue("acme", "mallory", Set.of(Roles.ADMIN), Duration.ofHours(1));
+        Map<String, RequestSpecification> callers = Map.of(
+                "no token", given(),
+                "not a JWT", given().header("Authorization", "Bearer not-a-jwt"),
+                "signed by another key", as(forged),
+                "another issuer", as(otherIssuerName),
+                "expired", as(TestCredentials.expired("acme")));
+        for (Map.Entry<String, RequestSpecification> c : callers.entrySet()) {
+            for (Response r : List.of(c.getValue().get("/alerts"), c.getValue().get("/alerts/" + existing),
+                    c.getValue().post("/alerts/" + existing + "/acknowledge"), c.getValue().get("/alerts/stream"))) {
+                assertEquals(401, r.statusCode(), c.getKey());
+                assertEquals("", r.asString(), c.getKey() + ": a refusal says nothing");
+            }
+        }
+        assertEquals("OPEN", status(existing), "nothing was acknowledged");
+    }
+
+    @Test
+    void anotherBanksAnalystGetsTheSame403WhateverItAsks() {
+        RequestSpecification bravo = as(TestCredentials.analyst("bravo"));
+        Response list = bravo.get("/alerts");
+        Response known = bravo.get("/alerts/" + existing);
+        Response unknown = bravo.get("/alerts/" + UUID.randomUUID());
+        Response garbage = bravo.get("/alerts/not-an-id");
+        Response ack = bravo.post("/alerts/" + existing + "/acknowledge");
+        Response ackUnknown = bravo.post("/alerts/" + UUID.randomUUID() + "/acknowledge");
+        Response resolve = bravo.post("/alerts/" + existing + "/resolve");
+        Response stream = bravo.get("/alerts/stream");
+        Response bravoAdmin = as(TestCredentials.token("bravo", Roles.ADMIN)).get("/alerts/" + existing);
+        for (Response r : List.of(list, known, unknown, garbage, ack, ackUnknown, resolve, stream, bravoAdmin)) {
+            assertEquals(403, r.statusCode());
+            assertEquals("", r.asString());
+        }
+        // an existing and an unknown id cannot be told apart: same status, same headers that matter, same body
+        assertEquals(known.getHeader("Content-Type"), unknown.getHeader("Content-Type"));
+        assertEquals(known.getHeader("Content-Length"), unknown.getHeader("Content-Length"));
+        assertEquals("OPEN", status(existing), "bravo's acknowledge changed nothing");
+    }
+
+    @Test
+    void withinTheTenantAnotherBanksAlertIdIsJustUnknown() {
+        RequestSpecification acme = as(TestCredentials.analyst("acme"));
+        // the id bravo's alert for the very same transaction id would have
+        UUID bravos = AlertIds.of(TenantId.of("bravo"), "authz-shared-tx");
+        Response theirs = acme.get("/alerts/" + bravos);
+        Response nobodys = acme.get("/alerts/" + UUID.randomUUID());
+        assertEquals(404, theirs.statusCode());
+        assertEquals(404, nobodys.statusCode());
+        assertEquals(nobodys.asString(), theirs.asString());
+        assertEquals(nobodys.getHeader("Content-Type"), theirs.getHeader("Content-Type"));
+    }
+
+    @Test
+    void acmesAnalystAndAdminReachAcmesAlerts() {
+        RequestSpecification analyst = as(TestCredentials.analyst("acme"));
+        List<String> ids = analyst.get("/alerts?limit=500").then().statusCode(200).extract().jsonPath().getList("alerts.alertId");
+        assertTrue(ids.contains(existing.toString()), ids.toString());
+        RequestSpecification admin = as(TestCredentials.token("acme", Roles.ADMIN));
+        assertEquals(existing.toString(), admin.get("/alerts/" + existing).then().statusCode(200).extract().path("alertId"));
+        admin.get("/alerts").then().statusCode(200);
+    }
+
+    @Test
+    void anAnalystAcknowledgesTheirBanksAlert() throws Exception {
+        String tx = "authz-ack-" + UUID.randomUUID();
+        Instant t = Instant.now().minusSeconds(2);
+        byte[] score = new Score(TenantId.of("acme"), tx, "card-authz", 100, "EUR", "m-0045812", 0.99, 4.6, "logreg-fraud", 4,
+                t, t.plusMillis(500), t.plusMillis(700), t.plusMillis(800)).toJson();
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("acme.scores", tx.getBytes(StandardCharsets.UTF_8), score)).get(10, TimeUnit.SECONDS);
+        }
+        UUID id = AlertIds.of(TenantId.of("acme"), tx);
+        RequestSpecification analyst = as(TestCredentials.analyst("acme"));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (analyst.get("/alerts/" + id).statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals("ACKNOWLEDGED", analyst.post("/alerts/" + id + "/acknowledge").then().statusCode(200).extract().path("status"));
+    }
+
+    @Test
+    void healthAndMetricsNeedNoToken() {
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        given().get("/").then().statusCode(200);
+    }
+
+    private static RequestSpecification as(String token) {
+        return given().auth().oauth2(token);
+    }
+
+    private static String status(UUID id) {
+        return as(TestCredentials.analyst("acme")).get("/alerts/" + id).then().statusCode(200).extract().path("status");
+    }
+}
