@@ -14,6 +14,10 @@ public final class Manifests {
     public static final String KAFKA_NAMESPACE = "umbra-kafka";
     /** The Strimzi {@code Kafka} resource's name: the {@code strimzi.io/cluster} label of topics and users. */
     public static final String KAFKA_CLUSTER = "umbra";
+    /** Where the shared scoring pool runs (k8s/scoring/base). */
+    public static final String SCORING_NAMESPACE = "umbra-scoring";
+    /** Strimzi's Secret of the cluster CA (public certificate, {@code ca.crt}, {@code ca.p12}, {@code ca.password}), in {@link #KAFKA_NAMESPACE}. */
+    public static final String CLUSTER_CA_SECRET = KAFKA_CLUSTER + "-cluster-ca-cert";
     /** The label every tenant resource carries, so a tenant's resources can be listed and pruned. */
     public static final String TENANT_LABEL = "umbra.io/tenant";
 

@@ -1,5 +1,7 @@
 package io.umbra.k8s;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -7,7 +9,9 @@ import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.umbra.events.TenantId;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,12 +27,31 @@ import java.util.regex.Pattern;
  * {@link io.umbra.events.Topics} ({@link TopicSpecs}): topic names have one source. The template's
  * kafka-topics.yaml, for {@code kubectl apply -k}, is kept equal to it by a test. The kustomization's
  * image rewrites are applied as Kustomize would.
+ *
+ * <p>What is decided at onboarding rather than in the template comes in as {@link TenantSettings}: the
+ * pinned bundle-verification key (ConfigMap {@code <t>-bundle-verification}, mounted by the
+ * encrypt-service; without a key the encrypt-service is rendered at 0 replicas, since it refuses to start
+ * without one), the API's token issuer (ConfigMap {@code api-auth}), and a KMS key URI for the
+ * key-encryption key (then the bank's KEK Secret is not mounted).
  */
 public final class TenantOverlay {
     /** The template's stand-in for the tenant id. Upper case: no valid tenant id can contain it. */
     public static final String PLACEHOLDER = "TENANT";
     static final String TEMPLATE_DIR = "tenant-template";
     static final String TOPICS_FILE = "kafka-topics.yaml";
+    /** The label every pinned-key ConfigMap carries (value {@value #PINNED_VALUE}), so the pool's copy can be rebuilt from them. */
+    public static final String PINNED_LABEL = "umbra.io/pinned";
+    public static final String PINNED_VALUE = "bundle-verification-key";
+    /** Annotation of a pinned-key ConfigMap: the key's fingerprint, for operators comparing with the key-service. */
+    public static final String FINGERPRINT_ANNOTATION = "umbra.io/fingerprint";
+    /** The key of the pinned keyset in {@code <t>-bundle-verification} (the file the encrypt-service reads). */
+    public static final String VERIFICATION_KEY_FILE = "bundle-verification.json";
+    /** Annotation of the encrypt-service Deployment while it is held at 0 replicas, saying why. */
+    public static final String HELD_ANNOTATION = "umbra.io/held";
+    static final String HELD_NO_KEY = "no bundle-verification key pinned: ./umbra tenant apply --verification-key FILE";
+    static final String ENCRYPT_SERVICE = "encrypt-service";
+    static final String KEY_SERVICE = "key-service";
+    static final String API_AUTH = "api-auth";
     private static final Pattern PLACEHOLDER_WORD = Pattern.compile("\\b" + PLACEHOLDER + "\\b");
 
     private final TenantId tenant;
@@ -45,7 +68,13 @@ public final class TenantOverlay {
     }
 
     public static TenantOverlay render(TenantId tenant) {
+        return render(tenant, TenantSettings.NONE);
+    }
+
+    /** The overlay of {@code tenant} with what was decided at onboarding. */
+    public static TenantOverlay render(TenantId tenant, TenantSettings settings) {
         Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(settings, "settings");
         Kustomization kustomization = Kustomization.read(TEMPLATE_DIR);
         List<HasMetadata> out = new ArrayList<>();
         for (String file : kustomization.resources()) {
@@ -55,6 +84,7 @@ public final class TenantOverlay {
                 out.addAll(renderFile(tenant, file));
             }
         }
+        out = applySettings(tenant, settings, out);
         for (HasMetadata r : out) {
             if (r instanceof Deployment d) {
                 applyImages(d, kustomization.images());
@@ -66,6 +96,63 @@ public final class TenantOverlay {
             }
         }
         return new TenantOverlay(tenant, out);
+    }
+
+    private static List<HasMetadata> applySettings(TenantId tenant, TenantSettings settings, List<HasMetadata> rendered) {
+        List<HasMetadata> out = new ArrayList<>();
+        for (HasMetadata r : rendered) {
+            String name = r.getMetadata().getName();
+            if (r instanceof ConfigMap cm && name.equals(API_AUTH)) {
+                Map<String, String> data = new LinkedHashMap<>();
+                settings.jwtIssuer().ifPresent(v -> data.put("UMBRA_JWT_ISSUER", v));
+                settings.jwtJwks().ifPresent(v -> data.put("UMBRA_JWT_JWKS", v));
+                cm.setData(data);
+            } else if (r instanceof ConfigMap cm && name.equals(KEY_SERVICE)) {
+                settings.kekUri().ifPresent(uri -> cm.getData().put("UMBRA_KEK_URI", uri));
+            } else if (r instanceof Deployment d && name.equals(KEY_SERVICE) && settings.kekUri().isPresent()) {
+                // the KMS holds the key-encryption key: no bank Secret to mount (nor to wait for)
+                var pod = d.getSpec().getTemplate().getSpec();
+                pod.getVolumes().removeIf(v -> v.getName().equals("kek"));
+                pod.getContainers().forEach(c -> c.getVolumeMounts().removeIf(m -> m.getName().equals("kek")));
+            } else if (r instanceof Deployment d && name.equals(ENCRYPT_SERVICE) && settings.verificationKey().isEmpty()) {
+                d.getSpec().setReplicas(0);
+                d.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(HELD_ANNOTATION, HELD_NO_KEY)));
+            } else if (r instanceof Deployment d && name.equals(ENCRYPT_SERVICE)) {
+                // the service reads the pinned file at start: a new key changes the pod template, so
+                // Kubernetes rolls the pods onto it
+                var template = d.getSpec().getTemplate().getMetadata();
+                Map<String, String> annotations = template.getAnnotations() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(template.getAnnotations());
+                annotations.put(FINGERPRINT_ANNOTATION, settings.verificationKey().get().fingerprint());
+                template.setAnnotations(annotations);
+            }
+            out.add(r);
+            if (r instanceof ConfigMap && name.equals(ENCRYPT_SERVICE) && settings.verificationKey().isPresent()) {
+                out.add(pinnedKeyConfigMap(tenant, r.getMetadata().getNamespace(), settings.verificationKey().get()));
+            }
+        }
+        return out;
+    }
+
+    /** {@code <t>-bundle-verification}: the ConfigMap of the tenant's pinned key. */
+    public static String pinnedKeyConfigMapName(TenantId tenant) {
+        return tenant.value() + "-bundle-verification";
+    }
+
+    static ConfigMap pinnedKeyConfigMap(TenantId tenant, String namespace, PinnedVerificationKey key) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", ENCRYPT_SERVICE);
+        labels.put("app.kubernetes.io/part-of", "umbra");
+        labels.put(Manifests.TENANT_LABEL, tenant.value());
+        labels.put(PINNED_LABEL, PINNED_VALUE);
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                    .withName(pinnedKeyConfigMapName(tenant))
+                    .withNamespace(namespace)
+                    .withLabels(labels)
+                    .withAnnotations(Map.of(FINGERPRINT_ANNOTATION, key.fingerprint()))
+                .endMetadata()
+                .withData(Map.of(VERIFICATION_KEY_FILE, key.keysetJson()))
+                .build();
     }
 
     /** One template file with the placeholder replaced, parsed strictly (package-private: tests compare files). */

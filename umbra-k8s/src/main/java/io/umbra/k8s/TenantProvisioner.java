@@ -1,14 +1,18 @@
 package io.umbra.k8s;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.umbra.events.TenantId;
 
 import java.time.Duration;
@@ -18,7 +22,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -35,7 +41,20 @@ import java.util.function.Consumer;
  * <p>The scoring pool's KafkaUser lists one literal ACL per tenant topic it may touch, so it is
  * re-rendered for the set of tenants after every apply and delete. That set is read from the cluster:
  * the tenants whose KafkaTopics exist in the Kafka namespace (a tenant whose topics are gone needs no
- * ACL, whatever is left of its namespace).
+ * ACL, whatever is left of its namespace). Likewise the pool's ConfigMap of pinned bundle-verification
+ * keys ({@value #POOL_PINNED_KEYS}, one {@code <t>.json} per tenant) is rebuilt from the tenants'
+ * {@code <t>-bundle-verification} ConfigMaps after every apply and delete.
+ *
+ * <p>Strimzi writes each KafkaUser's password, and the cluster CA, into Secrets of the Kafka namespace
+ * only; a pod can mount Secrets of its own namespace only. So apply copies them: the tenant's users'
+ * Secrets and the CA into the tenant's namespace, the pool's and the CA into the scoring namespace. A
+ * Secret Strimzi has not written yet is reported {@link Outcome#PENDING}: apply again once the
+ * KafkaUsers are ready (and after Strimzi renews the cluster CA, to refresh the copies).
+ *
+ * <p>Apply prunes: whatever carries the tenant's label in its namespaces, of the kinds the overlay is
+ * made of (and Secrets), but is not part of the current rendering, is deleted — a resource an older
+ * template had. Data is never pruned: a KafkaTopic or a PersistentVolumeClaim no longer rendered is
+ * reported {@link Outcome#KEPT} with a note, and the key material is never touched.
  */
 public final class TenantProvisioner {
     /** Who owns the fields we set, in server-side apply's bookkeeping. */
@@ -45,17 +64,35 @@ public final class TenantProvisioner {
     public static final String BANK_ZONE = "bank";
     /** The key-service's sealed key store: losing it loses the tenant's keys. */
     public static final String KEYS_PVC = "key-service-keys";
+    /** The scoring pool's ConfigMap of every tenant's pinned key, mounted by k8s/scoring/base/deployment.yaml. */
+    public static final String POOL_PINNED_KEYS = "he-scoring-bundle-verification-keys";
+    /** Annotation of a Secret copied from Strimzi's namespace: where it came from. */
+    public static final String COPIED_FROM_ANNOTATION = "umbra.io/copied-from";
     private static final String DEFAULT_PREFIX = "umbra-";
     private static final Duration POLL = Duration.ofSeconds(1);
 
     /** What one apply or delete did to one resource. */
-    public enum Outcome { CREATED, CHANGED, UNCHANGED, DELETED, KEPT }
+    public enum Outcome {
+        CREATED, CHANGED, UNCHANGED, DELETED, KEPT,
+        /** Not written yet: it depends on something another party makes first (a Secret Strimzi writes). */
+        PENDING
+    }
 
-    public record Change(String kind, String namespace, String name, Outcome outcome) {
+    /** One resource's outcome; {@code note}, when not null, is what the operator should know about it. */
+    public record Change(String kind, String namespace, String name, Outcome outcome, String note) {
+        public Change(String kind, String namespace, String name, Outcome outcome) {
+            this(kind, namespace, name, outcome, null);
+        }
+
+        public Change withNote(String text) {
+            return new Change(kind, namespace, name, outcome, text);
+        }
+
         @Override
         public String toString() {
             String where = namespace == null ? "" : namespace + "/";
-            return String.format("%-9s %s %s%s", outcome.name().toLowerCase(java.util.Locale.ROOT), kind, where, name);
+            String line = String.format("%-9s %s %s%s", outcome.name().toLowerCase(java.util.Locale.ROOT), kind, where, name);
+            return note == null ? line : line + "  (" + note + ")";
         }
     }
 
@@ -123,12 +160,20 @@ public final class TenantProvisioner {
         return namespacePrefix + tenant.value();
     }
 
-    /** The tenant's overlay with the namespace prefix applied: what {@link #apply} sends, in order. */
+    /**
+     * The tenant's overlay with the namespace prefix applied and the settings the cluster holds for it:
+     * what {@link #apply(TenantId)} sends, in order.
+     */
     public List<HasMetadata> resourcesOf(TenantId tenant) {
+        return resourcesOf(tenant, settingsInCluster(tenant));
+    }
+
+    /** The tenant's overlay with {@code settings} and the namespace prefix applied, in order. */
+    public List<HasMetadata> resourcesOf(TenantId tenant, TenantSettings settings) {
         String template = TenantOverlay.namespaceOf(tenant);
         String target = namespaceOf(tenant);
         List<HasMetadata> out = new ArrayList<>();
-        for (HasMetadata r : TenantOverlay.render(tenant).resources()) {
+        for (HasMetadata r : TenantOverlay.render(tenant, settings).resources()) {
             if (r instanceof Namespace ns && template.equals(ns.getMetadata().getName())) {
                 ns.getMetadata().setName(target);
             } else if (template.equals(r.getMetadata().getNamespace())) {
@@ -152,27 +197,224 @@ public final class TenantProvisioner {
         return resource;
     }
 
-    /**
-     * Applies the tenant's overlay (Namespace first, in the kustomization's order), then the scoring
-     * pool's KafkaUser for the tenants present plus this one. Returns one change per resource, the pool
-     * user last.
-     */
+    /** {@link #apply(TenantId, TenantSettings, boolean)} keeping every setting the cluster holds for the tenant. */
     public List<Change> apply(TenantId tenant) {
-        // without it, the first KafkaTopic fails halfway through with the API server's bare 404,
-        // after the tenant's namespace and services were already created
+        return apply(tenant, TenantSettings.NONE, false);
+    }
+
+    /**
+     * Applies the tenant's overlay (Namespace first, in the kustomization's order) with {@code given}'s
+     * settings, each absent one taken from what the cluster holds for the tenant (so a later apply
+     * without options never unpins a key or empties the API's issuer); copies Strimzi's Secrets; prunes
+     * what the rendering no longer has; then the scoring pool's KafkaUser, Secrets and pinned keys.
+     * Returns one change per resource.
+     *
+     * @param replaceVerificationKey whether {@code given}'s verification key may replace a different one
+     *     already pinned. A different key means the key-service's signing key is not the one pinned at
+     *     onboarding (a restored or lost key store, or another bank's file): refused unless asked for.
+     */
+    public List<Change> apply(TenantId tenant, TenantSettings given, boolean replaceVerificationKey) {
+        // without them, the first KafkaTopic (or the pool's ConfigMap) fails halfway through with the API
+        // server's bare 404, after the tenant's namespace and services were already created
         if (client.namespaces().withName(Manifests.KAFKA_NAMESPACE).get() == null) {
             throw new IllegalStateException("namespace " + Manifests.KAFKA_NAMESPACE
                     + " not found: install the shared Kafka zone first (kubectl apply -k k8s/kafka, see docs/OPERATIONS.md)");
         }
-        List<Change> changes = new ArrayList<>();
-        for (HasMetadata r : resourcesOf(tenant)) {
-            changes.add(applyOne(r));
+        if (client.namespaces().withName(Manifests.SCORING_NAMESPACE).get() == null) {
+            throw new IllegalStateException("namespace " + Manifests.SCORING_NAMESPACE
+                    + " not found: install the shared scoring pool first (kubectl apply -k k8s/scoring/base, see docs/OPERATIONS.md)");
         }
+        TenantSettings pinned = settingsInCluster(tenant);
+        if (given.verificationKey().isPresent() && pinned.verificationKey().isPresent() && !replaceVerificationKey
+                && !given.verificationKey().get().fingerprint().equals(pinned.verificationKey().get().fingerprint())) {
+            throw new IllegalStateException("tenant " + tenant + " already pins bundle-verification key " + pinned.verificationKey().get().fingerprint()
+                    + "; the key given is " + given.verificationKey().get().fingerprint() + ". Its key-service now signs with another key"
+                    + " (a new or restored key store?) or the file is not this tenant's: check with the bank, then apply again with"
+                    + " --replace-verification-key. Nothing was changed");
+        }
+        TenantSettings settings = given.orElse(pinned);
+        List<HasMetadata> desired = resourcesOf(tenant, settings);
+        List<Change> changes = new ArrayList<>();
+        for (HasMetadata r : desired) {
+            Change c = applyOne(r);
+            if (r instanceof Deployment d && d.getMetadata().getAnnotations() != null
+                    && d.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION)) {
+                c = c.withNote("held at 0 replicas: " + d.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION));
+            } else if (r instanceof ConfigMap cm && cm.getMetadata().getName().equals(TenantOverlay.API_AUTH)
+                    && !cm.getData().containsKey("UMBRA_JWT_JWKS")) {
+                c = c.withNote("no --jwt-jwks/--jwt-issuer: the alert and keys APIs refuse every call (401)");
+            }
+            changes.add(c);
+        }
+        // Strimzi's Secrets the tenant's pods mount (kafka-users.yaml, the Deployments' volumes)
+        String ns = namespaceOf(tenant);
+        Map<String, String> tenantLabels = Map.of("app.kubernetes.io/part-of", "umbra", Manifests.TENANT_LABEL, tenant.value());
+        List<HasMetadata> copies = new ArrayList<>();
+        for (HasMetadata r : desired) {
+            if (r instanceof KafkaUser user) {
+                copies.add(secretRef(user.getMetadata().getName(), ns));
+                changes.add(copySecret(user.getMetadata().getName(), ns, tenantLabels));
+            }
+        }
+        copies.add(secretRef(Manifests.CLUSTER_CA_SECRET, ns));
+        changes.add(copySecret(Manifests.CLUSTER_CA_SECRET, ns, tenantLabels));
+
+        List<HasMetadata> rendered = new ArrayList<>(desired);
+        rendered.addAll(copies);
+        changes.addAll(prune(tenant, rendered));
+
         Set<TenantId> tenants = new TreeSet<>(java.util.Comparator.comparing(TenantId::value));
         tenants.addAll(tenantsWithTopics());
         tenants.add(tenant);
-        changes.add(applyOne(alignedApiVersion(ScoringPoolUser.render(tenants))));
+        changes.addAll(applyPool(tenants, null));
         return changes;
+    }
+
+    /**
+     * The scoring pool's share of a change of tenants: its KafkaUser for {@code tenants}, its Secrets
+     * copied from Strimzi, and its ConfigMap of pinned keys ({@code leaving}, if not null, left out even if
+     * its ConfigMap is still there: a namespace is deleted asynchronously).
+     */
+    private List<Change> applyPool(Set<TenantId> tenants, TenantId leaving) {
+        List<Change> changes = new ArrayList<>();
+        KafkaUser poolUser = ScoringPoolUser.render(tenants);
+        changes.add(applyOne(alignedApiVersion(poolUser)));
+        Map<String, String> poolLabels = Map.of("app.kubernetes.io/part-of", "umbra", "app.kubernetes.io/name", "he-scoring-service");
+        if (client.namespaces().withName(Manifests.SCORING_NAMESPACE).get() != null) {
+            changes.add(copySecret(poolUser.getMetadata().getName(), Manifests.SCORING_NAMESPACE, poolLabels));
+            changes.add(copySecret(Manifests.CLUSTER_CA_SECRET, Manifests.SCORING_NAMESPACE, poolLabels));
+            changes.add(applyOne(poolPinnedKeys(leaving)));
+        }
+        return changes;
+    }
+
+    /**
+     * The pool's ConfigMap: {@code <t>.json} for every tenant with a pinned key. A tenant's key is taken
+     * only from {@code <t>-bundle-verification} in a namespace labelled as that tenant's bank zone
+     * (Namespaces are cluster-scoped: a bank cannot relabel its own), so no bank can pin a key for
+     * another by labelling a ConfigMap of its namespace with the other's id.
+     */
+    ConfigMap poolPinnedKeys(TenantId leaving) {
+        Map<String, String> data = new TreeMap<>();
+        for (ConfigMap cm : client.configMaps().inAnyNamespace().withLabel(TenantOverlay.PINNED_LABEL, TenantOverlay.PINNED_VALUE).list().getItems()) {
+            String owner = cm.getMetadata().getLabels().get(Manifests.TENANT_LABEL);
+            TenantId t;
+            try {
+                t = TenantId.of(owner);
+            } catch (IllegalArgumentException | NullPointerException notATenant) {
+                continue;
+            }
+            if (t.equals(leaving) || !cm.getMetadata().getName().equals(TenantOverlay.pinnedKeyConfigMapName(t))) {
+                continue;
+            }
+            Namespace home = client.namespaces().withName(cm.getMetadata().getNamespace()).get();
+            Map<String, String> homeLabels = home == null || home.getMetadata().getLabels() == null ? Map.of() : home.getMetadata().getLabels();
+            if (!owner.equals(homeLabels.get(Manifests.TENANT_LABEL)) || !BANK_ZONE.equals(homeLabels.get(ZONE_LABEL))) {
+                continue;
+            }
+            String keyset = cm.getData() == null ? null : cm.getData().get(TenantOverlay.VERIFICATION_KEY_FILE);
+            PinnedVerificationKey key = PinnedVerificationKey.fromPinned(t, keyset,
+                    "ConfigMap " + cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName());
+            data.put(t.value() + ".json", key.keysetJson());
+        }
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                    .withName(POOL_PINNED_KEYS)
+                    .withNamespace(Manifests.SCORING_NAMESPACE)
+                    .withLabels(Map.of("app.kubernetes.io/part-of", "umbra", "app.kubernetes.io/name", "he-scoring-service"))
+                .endMetadata()
+                .withData(data)
+                .build();
+    }
+
+    /**
+     * What the cluster holds for the tenant of what {@link TenantSettings} decides: its pinned key
+     * ({@code <t>-bundle-verification}), its API issuer ({@code api-auth}), its KMS key URI (key-service's
+     * ConfigMap). {@link TenantSettings#NONE} for a tenant not applied yet.
+     */
+    public TenantSettings settingsInCluster(TenantId tenant) {
+        String ns = namespaceOf(tenant);
+        Optional<PinnedVerificationKey> key = Optional.empty();
+        ConfigMap pinned = client.configMaps().inNamespace(ns).withName(TenantOverlay.pinnedKeyConfigMapName(tenant)).get();
+        if (pinned != null && pinned.getData() != null && pinned.getData().containsKey(TenantOverlay.VERIFICATION_KEY_FILE)) {
+            key = Optional.of(PinnedVerificationKey.fromPinned(tenant, pinned.getData().get(TenantOverlay.VERIFICATION_KEY_FILE),
+                    "ConfigMap " + ns + "/" + pinned.getMetadata().getName()));
+        }
+        Map<String, String> auth = dataOf(ns, TenantOverlay.API_AUTH);
+        Map<String, String> keyService = dataOf(ns, TenantOverlay.KEY_SERVICE);
+        return new TenantSettings(key, Optional.ofNullable(auth.get("UMBRA_JWT_ISSUER")),
+                Optional.ofNullable(auth.get("UMBRA_JWT_JWKS")), Optional.ofNullable(keyService.get("UMBRA_KEK_URI")));
+    }
+
+    private Map<String, String> dataOf(String namespace, String configMap) {
+        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(configMap).get();
+        return cm == null || cm.getData() == null ? Map.of() : cm.getData();
+    }
+
+    private static Secret secretRef(String name, String namespace) {
+        return new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
+    }
+
+    /**
+     * Strimzi's Secret {@code name} of the Kafka namespace, copied into {@code namespace} under the same
+     * name with {@code labels}; PENDING if Strimzi has not written it yet. Its data is compared, never printed.
+     */
+    private Change copySecret(String name, String namespace, Map<String, String> labels) {
+        Secret source = client.secrets().inNamespace(Manifests.KAFKA_NAMESPACE).withName(name).get();
+        if (source == null) {
+            return new Change("Secret", namespace, name, Outcome.PENDING, "Strimzi has not written " + Manifests.KAFKA_NAMESPACE + "/" + name
+                    + " yet; apply again once the KafkaUsers are Ready (kubectl -n " + Manifests.KAFKA_NAMESPACE + " get kafkausers)");
+        }
+        Secret copy = new SecretBuilder()
+                .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(namespace)
+                    .withLabels(labels)
+                    .withAnnotations(Map.of(COPIED_FROM_ANNOTATION, Manifests.KAFKA_NAMESPACE))
+                .endMetadata()
+                .withType(source.getType())
+                .withData(source.getData())
+                .build();
+        return applyOne(copy);
+    }
+
+    /**
+     * Deletes what carries the tenant's label in the namespaces and of the kinds of {@code rendered}
+     * (and Secrets), but is not in {@code rendered}. Never the key material; a KafkaTopic or a PVC (data)
+     * only reported.
+     */
+    private List<Change> prune(TenantId tenant, List<HasMetadata> rendered) {
+        Set<Class<? extends HasMetadata>> kinds = new LinkedHashSet<>();
+        Set<String> namespaces = new LinkedHashSet<>();
+        for (HasMetadata r : rendered) {
+            if (!(r instanceof Namespace)) {
+                kinds.add(r.getClass());
+                namespaces.add(r.getMetadata().getNamespace());
+            }
+        }
+        kinds.add(Secret.class);
+        List<Change> changes = new ArrayList<>();
+        for (String namespace : namespaces) {
+            for (Class<? extends HasMetadata> kind : kinds) {
+                for (HasMetadata live : client.resources(kind).inNamespace(namespace).withLabel(Manifests.TENANT_LABEL, tenant.value()).list().getItems()) {
+                    if (rendered.stream().anyMatch(r -> sameObject(r, live)) || isKeyMaterial(tenant, live)) {
+                        continue;
+                    }
+                    if (live instanceof KafkaTopic || live instanceof PersistentVolumeClaim) {
+                        changes.add(change(live, Outcome.KEPT).withNote("no longer rendered, but holds data: delete it by hand if it is not needed"));
+                    } else {
+                        client.resource(live).delete();
+                        changes.add(change(live, Outcome.DELETED).withNote("pruned: no longer rendered"));
+                    }
+                }
+            }
+        }
+        return changes;
+    }
+
+    private boolean isKeyMaterial(TenantId tenant, HasMetadata r) {
+        return (r instanceof PersistentVolumeClaim && KEYS_PVC.equals(r.getMetadata().getName()))
+                || (r instanceof Secret && kekSecretName(tenant).equals(r.getMetadata().getName()));
     }
 
     private Change applyOne(HasMetadata desired) {
@@ -233,6 +475,8 @@ public final class TenantProvisioner {
                 namespaces.add(r.getMetadata().getNamespace());
             }
         }
+        // the Kafka Secrets apply copied from Strimzi's namespace
+        kinds.add(Secret.class);
         List<HasMetadata> labelled = new ArrayList<>();
         for (String namespace : namespaces) {
             for (Class<? extends HasMetadata> kind : kinds) {
@@ -267,7 +511,7 @@ public final class TenantProvisioner {
         Set<TenantId> remaining = new TreeSet<>(java.util.Comparator.comparing(TenantId::value));
         remaining.addAll(tenantsWithTopics());
         remaining.remove(tenant);
-        changes.add(applyOne(alignedApiVersion(ScoringPoolUser.render(remaining))));
+        changes.addAll(applyPool(remaining, tenant));
         return changes;
     }
 
@@ -340,6 +584,6 @@ public final class TenantProvisioner {
     }
 
     private static Change change(HasMetadata r, Outcome outcome) {
-        return new Change(r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(), outcome);
+        return new Change(r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(), outcome, null);
     }
 }

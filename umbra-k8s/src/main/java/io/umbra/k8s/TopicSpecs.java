@@ -16,6 +16,12 @@ public final class TopicSpecs {
     /** Three copies, two in sync before a write counts: one broker may fail without losing an acknowledged record. */
     public static final int REPLICAS = 3;
     public static final int MIN_IN_SYNC_REPLICAS = 2;
+    /**
+     * How long the audit trail ({@code <t>.audit}) keeps an entry: 400 days, a year and a month of
+     * margin for an annual audit. Kafka's default (7 days) would silently shorten the trail; a bank
+     * whose rules ask for longer raises this (or sets {@code -1}, forever, with the disk to match).
+     */
+    public static final long AUDIT_RETENTION_MS = java.time.Duration.ofDays(400).toMillis();
 
     private TopicSpecs() {
     }
@@ -44,6 +50,11 @@ public final class TopicSpecs {
         if (topic.kind().scoringZone()) {
             // one encrypted batch per record; other topics keep the broker's default
             config.put("max.message.bytes", topic.kind().maxMessageBytes());
+        }
+        if (topic.kind() == TopicKind.AUDIT) {
+            // the audit trail is deleted by age only, never compacted: every entry is a fact of its own
+            config.put("cleanup.policy", "delete");
+            config.put("retention.ms", AUDIT_RETENTION_MS);
         }
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("strimzi.io/cluster", Manifests.KAFKA_CLUSTER);

@@ -10,7 +10,6 @@ import io.fabric8.zjsonpatch.JsonPatch;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
-import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationTls;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -58,7 +57,8 @@ class SharedManifestsTest {
         assertFalse(listeners.isEmpty());
         for (GenericKafkaListener l : listeners) {
             assertTrue(l.isTls(), l.getName() + " must be TLS: ACLs mean nothing on a plaintext listener");
-            assertTrue(l.getAuth() instanceof KafkaListenerAuthenticationTls, l.getName());
+            // SCRAM-SHA-512 over TLS: what the services' KAFKA_SECURITY_PROTOCOL=SASL_SSL logs in with
+            assertTrue(l.getAuth() instanceof io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512, l.getName());
         }
         assertTrue(kafka.getSpec().getKafka().getAuthorization() instanceof KafkaAuthorizationSimple);
         assertEquals(false, kafka.getSpec().getKafka().getConfig().get("auto.create.topics.enable"));
@@ -121,8 +121,13 @@ class SharedManifestsTest {
         assertEquals("false", m.get("allowIdleConsumers"));
         TriggerAuthentication auth = only(all, TriggerAuthentication.class);
         assertEquals(auth.getMetadata().getName(), trigger.authenticationRef().name());
-        assertEquals(List.of("ca", "cert", "key"), auth.getSpec().secretTargetRef().stream()
-                .map(TriggerAuthentication.SecretTargetRef::parameter).toList());
+        // the pool's own SCRAM login over TLS: password and CA from Strimzi's Secrets, the user name from the pool's environment
+        assertEquals("enable", m.get("tls"));
+        assertEquals("scram_sha512", m.get("sasl"));
+        assertEquals(List.of("password:umbra-he-scoring/password", "ca:" + Manifests.CLUSTER_CA_SECRET + "/ca.crt"),
+                auth.getSpec().secretTargetRef().stream().map(r -> r.parameter() + ":" + r.name() + "/" + r.key()).toList());
+        assertEquals(List.of("username:KAFKA_SASL_USERNAME@he-scoring-service"),
+                auth.getSpec().env().stream().map(e -> e.parameter() + ":" + e.name() + "@" + e.containerName()).toList());
     }
 
     @Test

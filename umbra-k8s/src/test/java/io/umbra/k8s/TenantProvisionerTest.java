@@ -70,6 +70,8 @@ class TenantProvisionerTest {
         provisioner = new TenantProvisioner(client, "umbra-", MOCK_WRITER);
         // the shared zone (k8s/kafka) is installed before any tenant
         client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(Manifests.KAFKA_NAMESPACE).endMetadata().build()).create();
+        // and the scoring pool (k8s/scoring/base)
+        client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(Manifests.SCORING_NAMESPACE).endMetadata().build()).create();
     }
 
     @Test
@@ -116,11 +118,14 @@ class TenantProvisionerTest {
                 }
             }
         }
-        // every overlay resource created; the pool user created by the first apply, changed by the second
-        assertEquals(Set.of(Outcome.CREATED), acme.stream().map(Change::outcome).collect(Collectors.toSet()));
-        assertEquals(Outcome.CHANGED, acmeEu.getLast().outcome());
-        assertEquals("KafkaUser", acmeEu.getLast().kind());
-        assertEquals(provisioner.resourcesOf(ACME_EU).size() + 1, acmeEu.size());
+        // every overlay resource created; the pool user created by the first apply, changed by the second;
+        // Strimzi has not written its Secrets (no operator here): their copies are pending, saying so
+        assertEquals(Set.of(Outcome.CREATED), acme.stream().filter(c -> !c.kind().equals("Secret")).map(Change::outcome).collect(Collectors.toSet()));
+        List<Change> secrets = acme.stream().filter(c -> c.kind().equals("Secret")).toList();
+        assertEquals(7, secrets.size(), "four users' and the CA for acme, the pool's and the CA for the pool: " + secrets);
+        assertTrue(secrets.stream().allMatch(c -> c.outcome() == Outcome.PENDING && c.note().contains("Strimzi")), secrets.toString());
+        assertEquals(Outcome.CHANGED, poolUserChange(acmeEu).outcome());
+        assertEquals(provisioner.resourcesOf(ACME_EU).size() + 5 + 4, acmeEu.size(), "overlay, its Secrets, the pool's user, Secrets, keys");
 
         // nothing of acme in acme-eu's namespace and the reverse
         assertOnlyTenantIn("umbra-acme", ACME);
@@ -131,6 +136,9 @@ class TenantProvisionerTest {
     @Test
     void applyingAgainChangesNothingAndAHandEditIsReverted() {
         provisioner.apply(ACME);
+        provisioner.apply(ACME_EU);
+        strimziWritesItsSecrets();
+        assertTrue(provisioner.apply(ACME).stream().anyMatch(c -> c.kind().equals("Secret") && c.outcome() == Outcome.CREATED));
         provisioner.apply(ACME_EU);
 
         for (TenantId tenant : List.of(ACME, ACME_EU)) {
@@ -176,7 +184,7 @@ class TenantProvisionerTest {
         }
         assertNotNull(client.secrets().inNamespace("umbra-acme-eu").withName("umbra-acme-eu-kek").get());
         assertEquals(Set.of("acme-eu"), poolAclTenants());
-        assertEquals(Outcome.CHANGED, changes.getLast().outcome());
+        assertEquals(Outcome.CHANGED, poolUserChange(changes).outcome());
 
         List<TenantProvisioner.Tenant> tenants = provisioner.list();
         assertEquals(List.of("acme-eu"), tenants.stream().map(TenantProvisioner.Tenant::tenant).toList());
@@ -208,7 +216,8 @@ class TenantProvisionerTest {
         List<List<TenantProvisioner.Readiness>> polls = new ArrayList<>();
         assertFalse(provisioner.awaitReady(ACME, Duration.ofMillis(200), polls::add));
         assertEquals(4, polls.getLast().size());
-        assertTrue(polls.getLast().stream().allMatch(r -> r.ready() == 0 && r.desired() >= 1), polls.getLast().toString());
+        assertTrue(polls.getLast().stream().allMatch(r -> r.ready() == 0), polls.getLast().toString());
+        assertTrue(polls.getLast().stream().anyMatch(r -> !r.isReady()), polls.getLast().toString());
 
         for (Deployment d : client.apps().deployments().inNamespace("umbra-acme").list().getItems()) {
             d.setStatus(new DeploymentStatusBuilder().withReadyReplicas(d.getSpec().getReplicas()).withReplicas(d.getSpec().getReplicas()).build());
@@ -228,6 +237,187 @@ class TenantProvisionerTest {
         assertEquals(4, client.apps().deployments().inNamespace("bank-acme").list().getItems().size());
         assertFalse(client.resources(KafkaTopic.class).inNamespace(Manifests.KAFKA_NAMESPACE).list().getItems().isEmpty());
         assertEquals(List.of("bank-acme"), bank.list().stream().map(TenantProvisioner.Tenant::namespace).toList());
+    }
+
+    @Test
+    void applyingWithoutTheScoringNamespaceSaysSoAndCreatesNothing() {
+        client.namespaces().withName(Manifests.SCORING_NAMESPACE).delete();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> provisioner.apply(ACME));
+        assertTrue(e.getMessage().contains("k8s/scoring/base"), e.getMessage());
+        assertNull(client.namespaces().withName("umbra-acme").get());
+    }
+
+    @Test
+    void strimzisSecretsAreCopiedWhereThePodsMountThemAndFollowARenewal() {
+        provisioner.apply(ACME);
+        strimziWritesItsSecrets();
+        provisioner.apply(ACME);
+
+        // every Secret a Deployment of acme mounts exists in umbra-acme, but the bank's KEK (which the bank creates)
+        for (Deployment d : client.apps().deployments().inNamespace("umbra-acme").list().getItems()) {
+            for (var v : d.getSpec().getTemplate().getSpec().getVolumes()) {
+                if (v.getSecret() != null && !v.getSecret().getSecretName().equals("umbra-acme-kek")) {
+                    Secret copy = client.secrets().inNamespace("umbra-acme").withName(v.getSecret().getSecretName()).get();
+                    assertNotNull(copy, d.getMetadata().getName() + " mounts " + v.getSecret().getSecretName());
+                    Secret source = client.secrets().inNamespace(Manifests.KAFKA_NAMESPACE).withName(v.getSecret().getSecretName()).get();
+                    assertEquals(source.getData(), copy.getData());
+                    assertEquals("acme", copy.getMetadata().getLabels().get(Manifests.TENANT_LABEL));
+                    for (var item : v.getSecret().getItems()) {
+                        assertTrue(copy.getData().containsKey(item.getKey()), v.getSecret().getSecretName() + " has " + item.getKey());
+                    }
+                }
+            }
+        }
+        // the pool's, in the pool's namespace; no tenant's user there
+        assertNotNull(client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName("umbra-he-scoring").get());
+        assertNotNull(client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(Manifests.CLUSTER_CA_SECRET).get());
+        assertNull(client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName("acme.encrypt-service").get());
+        // and no other tenant's user in acme's namespace
+        assertTrue(client.secrets().inNamespace("umbra-acme").list().getItems().stream()
+                .noneMatch(s -> s.getMetadata().getName().startsWith("acme-eu.") || s.getMetadata().getName().equals("umbra-he-scoring")));
+
+        // Strimzi renews the cluster CA: the next apply refreshes both copies, nothing else
+        Secret ca = client.secrets().inNamespace(Manifests.KAFKA_NAMESPACE).withName(Manifests.CLUSTER_CA_SECRET).get();
+        ca.setData(Map.of("ca.crt", b64("renewed"), "ca.p12", b64("renewed p12"), "ca.password", b64("renewed password")));
+        client.resource(ca).update();
+        List<Change> changed = provisioner.apply(ACME).stream().filter(c -> c.outcome() != Outcome.UNCHANGED).toList();
+        assertEquals(List.of(new Change("Secret", "umbra-acme", Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED),
+                new Change("Secret", Manifests.SCORING_NAMESPACE, Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED)), changed);
+        // a change line never shows a Secret's value
+        assertTrue(changed.stream().map(Change::toString).noneMatch(s -> s.contains(b64("renewed password")) || s.contains("renewed")));
+    }
+
+    @Test
+    void eachTenantsPinnedKeyReachesItsEncryptServiceAndThePoolHoldsExactlyTheAppliedTenants() {
+        PinnedVerificationKey a = PinnedVerificationKey.parse(ACME, TestKeys.ed25519().publicKeyset());
+        PinnedVerificationKey b = PinnedVerificationKey.parse(ACME_EU, TestKeys.ed25519().publicKeyset());
+        assertEquals(Map.of(), poolPinnedKeys(), "no tenant yet");
+
+        // acme first without its key: its encrypt-service is held, the pool does not list it
+        List<Change> first = provisioner.apply(ACME);
+        Change held = first.stream().filter(c -> c.name().equals("encrypt-service") && c.kind().equals("Deployment")).findFirst().orElseThrow();
+        assertTrue(held.note().startsWith("held at 0 replicas") && held.toString().contains("--verification-key"), held.toString());
+        assertEquals(0, encryptReplicas("umbra-acme"));
+        assertEquals(Map.of(), poolPinnedKeys());
+
+        // pinned: the encrypt-service runs and reads its own key; the pool holds it
+        provisioner.apply(ACME, TenantSettings.NONE.withVerificationKey(a), false);
+        provisioner.apply(ACME_EU, TenantSettings.NONE.withVerificationKey(b), false);
+        assertEquals(2, encryptReplicas("umbra-acme"));
+        assertEquals(a.keysetJson(), pinnedIn("umbra-acme", ACME));
+        assertEquals(b.keysetJson(), pinnedIn("umbra-acme-eu", ACME_EU));
+        assertEquals(Map.of("acme.json", a.keysetJson(), "acme-eu.json", b.keysetJson()), poolPinnedKeys());
+
+        // a later apply without the option keeps the pin: nothing changes
+        assertEquals(List.of(), provisioner.apply(ACME).stream().filter(c -> c.outcome() != Outcome.UNCHANGED && c.outcome() != Outcome.PENDING).toList());
+        assertEquals(2, encryptReplicas("umbra-acme"));
+
+        // another key for acme (acme-eu's, say) is refused unless replacing is asked for, and nothing changes
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> provisioner.apply(ACME, TenantSettings.NONE.withVerificationKey(PinnedVerificationKey.parse(ACME, b.keysetJson())), false));
+        assertTrue(refused.getMessage().contains(a.fingerprint()) && refused.getMessage().contains("--replace-verification-key"), refused.getMessage());
+        assertEquals(a.keysetJson(), pinnedIn("umbra-acme", ACME));
+        PinnedVerificationKey a2 = PinnedVerificationKey.parse(ACME, TestKeys.ed25519().publicKeyset());
+        List<Change> repinned = provisioner.apply(ACME, TenantSettings.NONE.withVerificationKey(a2), true).stream()
+                .filter(c -> c.outcome() != Outcome.UNCHANGED && c.outcome() != Outcome.PENDING).toList();
+        // the pin, the encrypt-service (its pod template names the new fingerprint, so its pods roll), the pool's keys
+        assertEquals(List.of(new Change("ConfigMap", "umbra-acme", "acme-bundle-verification", Outcome.CHANGED),
+                new Change("Deployment", "umbra-acme", "encrypt-service", Outcome.CHANGED),
+                new Change("ConfigMap", Manifests.SCORING_NAMESPACE, TenantProvisioner.POOL_PINNED_KEYS, Outcome.CHANGED)), repinned);
+        assertEquals(a2.fingerprint(), client.apps().deployments().inNamespace("umbra-acme").withName("encrypt-service").get()
+                .getSpec().getTemplate().getMetadata().getAnnotations().get(TenantOverlay.FINGERPRINT_ANNOTATION));
+        assertEquals(Map.of("acme.json", a2.keysetJson(), "acme-eu.json", b.keysetJson()), poolPinnedKeys());
+
+        // a ConfigMap in acme-eu's namespace posing as acme's pin is not taken into the pool
+        ConfigMap forged = TenantOverlay.pinnedKeyConfigMap(ACME, "umbra-acme-eu", b);
+        client.resource(forged).create();
+        provisioner.apply(ACME_EU);
+        assertEquals(a2.keysetJson(), poolPinnedKeys().get("acme.json"));
+        client.resource(forged).delete();
+
+        // acme leaves: the pool holds acme-eu only
+        provisioner.delete(ACME, (tenant, keys) -> true);
+        assertEquals(Map.of("acme-eu.json", b.keysetJson()), poolPinnedKeys());
+    }
+
+    @Test
+    void applyPrunesWhatTheRenderingNoLongerHasOfThatTenantOnly() {
+        provisioner.apply(ACME);
+        provisioner.apply(ACME_EU);
+        createKek(ACME);
+        // what an older template rendered, for both tenants
+        for (TenantId t : List.of(ACME, ACME_EU)) {
+            String ns = "umbra-" + t.value();
+            Map<String, String> labels = Map.of(Manifests.TENANT_LABEL, t.value(), "app.kubernetes.io/part-of", "umbra");
+            client.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("retired-feature")
+                    .withNamespace(ns).withLabels(labels).endMetadata().addToData("X", "1").build()).create();
+            client.resource(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withNewMetadata().withName("allow-retired")
+                    .withNamespace(ns).withLabels(labels).endMetadata().withNewSpec().withNewPodSelector().endPodSelector().endSpec().build()).create();
+            client.resource(new SecretBuilder().withNewMetadata().withName(t.value() + ".retired-service").withNamespace(ns)
+                    .withLabels(labels).endMetadata().addToData("password", b64("x")).build()).create();
+            KafkaTopic legacy = TopicSpecs.kafkaTopics(t).getFirst();
+            legacy.getMetadata().setName(t.value() + ".legacy");
+            legacy.getSpec().setTopicName(t.value() + ".legacy");
+            client.resource(legacy).create();
+        }
+        // something of acme's that is not labelled (made by hand): not provisioning's to prune
+        client.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("bank-notes")
+                .withNamespace("umbra-acme").endMetadata().addToData("X", "1").build()).create();
+
+        List<Change> changes = provisioner.apply(ACME);
+        List<Change> pruned = changes.stream().filter(c -> c.note() != null && (c.outcome() == Outcome.DELETED || c.outcome() == Outcome.KEPT)).toList();
+        assertEquals(Set.of("ConfigMap umbra-acme/retired-feature DELETED", "NetworkPolicy umbra-acme/allow-retired DELETED",
+                        "Secret umbra-acme/acme.retired-service DELETED", "KafkaTopic umbra-kafka/acme.legacy KEPT"),
+                pruned.stream().map(c -> c.kind() + " " + c.namespace() + "/" + c.name() + " " + c.outcome()).collect(Collectors.toSet()));
+        assertNull(client.configMaps().inNamespace("umbra-acme").withName("retired-feature").get());
+        assertNull(client.secrets().inNamespace("umbra-acme").withName("acme.retired-service").get());
+        // data is never pruned: the topic stays, reported; the key material and the unlabelled ConfigMap stay
+        assertNotNull(client.resources(KafkaTopic.class).inNamespace(Manifests.KAFKA_NAMESPACE).withName("acme.legacy").get());
+        assertNotNull(client.secrets().inNamespace("umbra-acme").withName("umbra-acme-kek").get());
+        assertNotNull(client.persistentVolumeClaims().inNamespace("umbra-acme").withName(TenantProvisioner.KEYS_PVC).get());
+        assertNotNull(client.configMaps().inNamespace("umbra-acme").withName("bank-notes").get());
+        // acme-eu's leftovers are acme-eu's business: untouched until acme-eu is applied
+        assertNotNull(client.configMaps().inNamespace("umbra-acme-eu").withName("retired-feature").get());
+        assertNotNull(client.secrets().inNamespace("umbra-acme-eu").withName("acme-eu.retired-service").get());
+        for (HasMetadata r : provisioner.resourcesOf(ACME)) {
+            assertNotNull(client.resource(r).get(), "pruning took a rendered " + r.getKind() + " " + r.getMetadata().getName());
+        }
+        // pruned once: the next apply has nothing left to prune
+        assertTrue(provisioner.apply(ACME).stream().noneMatch(c -> c.outcome() == Outcome.DELETED));
+    }
+
+    /** What Strimzi's operators write in the Kafka namespace: the cluster CA, and each KafkaUser's SCRAM password. */
+    private void strimziWritesItsSecrets() {
+        java.util.Set<String> users = new java.util.TreeSet<>();
+        client.resources(KafkaUser.class).inNamespace(Manifests.KAFKA_NAMESPACE).list().getItems().forEach(u -> users.add(u.getMetadata().getName()));
+        for (String user : users) {
+            client.resource(new SecretBuilder().withNewMetadata().withName(user).withNamespace(Manifests.KAFKA_NAMESPACE).endMetadata()
+                    .addToData("password", b64("password of " + user)).addToData("sasl.jaas.config", b64("…")).build()).createOr(r -> r.update());
+        }
+        client.resource(new SecretBuilder().withNewMetadata().withName(Manifests.CLUSTER_CA_SECRET).withNamespace(Manifests.KAFKA_NAMESPACE).endMetadata()
+                .addToData("ca.crt", b64("ca")).addToData("ca.p12", b64("p12")).addToData("ca.password", b64("secret")).build()).createOr(r -> r.update());
+    }
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Change poolUserChange(List<Change> changes) {
+        return changes.stream().filter(c -> c.kind().equals("KafkaUser") && c.name().equals("umbra-he-scoring")).findFirst().orElseThrow();
+    }
+
+    private int encryptReplicas(String namespace) {
+        return client.apps().deployments().inNamespace(namespace).withName("encrypt-service").get().getSpec().getReplicas();
+    }
+
+    private String pinnedIn(String namespace, TenantId tenant) {
+        return client.configMaps().inNamespace(namespace).withName(TenantOverlay.pinnedKeyConfigMapName(tenant)).get()
+                .getData().get(TenantOverlay.VERIFICATION_KEY_FILE);
+    }
+
+    private Map<String, String> poolPinnedKeys() {
+        ConfigMap cm = client.configMaps().inNamespace(Manifests.SCORING_NAMESPACE).withName(TenantProvisioner.POOL_PINNED_KEYS).get();
+        return cm == null || cm.getData() == null ? Map.of() : cm.getData();
     }
 
     private void createKek(TenantId tenant) {
