@@ -5,6 +5,8 @@ import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.events.features.FeatureVector;
+import io.umbra.crypto.KeyEncryptionKey;
+import io.umbra.events.envelope.ScoreRequest;
 import io.umbra.events.score.Alert;
 import io.umbra.events.score.Score;
 import io.umbra.local.LocalPipeline;
@@ -32,6 +34,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,14 +127,28 @@ class PipelineTest {
     void everyTransactionIsScoredOnceEqualToThePlaintextModelAndAlertedWhereThePolicySays() throws Exception {
         int perTenant = 5_000;
         Map<TenantId, Integer> frauds = new HashMap<>();
+        Map<TenantId, TrafficGenerator> generators = new HashMap<>();
+        Instant at = Instant.now().minusSeconds(600);
         for (TenantId t : TENANTS) {
-            TrafficGenerator generator = new TrafficGenerator(TrafficProfile.of(t).withFraudRate(0.01), t.equals(ACME) ? 11 : 22);
-            Instant at = Instant.now().minusSeconds(600);
-            for (int i = 0; i < perTenant; i++) {
-                LabelledTransaction tx = generator.next(at.plusMillis(100L * i));
-                send(t, tx);
+            generators.put(t, new TrafficGenerator(TrafficProfile.of(t).withFraudRate(0.01), t.equals(ACME) ? 11 : 22));
+        }
+        // the first half, then acme rotates its keys while those are still in flight, then the second half
+        for (TenantId t : TENANTS) {
+            for (int i = 0; i < perTenant / 2; i++) {
+                send(t, generators.get(t).next(at.plusMillis(100L * i)));
             }
-            frauds.put(t, (int) generator.frauds());
+        }
+        producer.flush();
+        String scoresOfAcme = Topics.name(ACME, TopicKind.SCORES);
+        collector.await(scoresOfAcme, l -> l.size() >= 200, WAIT, "the first acme scores");
+        HttpResponse<String> rotation = post(ACME, Service.KEY, "/keys/rotate", pipeline.credentials().adminBearer(ACME));
+        assertEquals(201, rotation.statusCode(), rotation.body());
+        System.out.println("[pipeline] acme rotated its keys mid-stream: " + rotation.body());
+        for (TenantId t : TENANTS) {
+            for (int i = perTenant / 2; i < perTenant; i++) {
+                send(t, generators.get(t).next(at.plusMillis(100L * i)));
+            }
+            frauds.put(t, (int) generators.get(t).frauds());
         }
         producer.flush();
 
@@ -171,6 +188,21 @@ class PipelineTest {
                     frauds.get(t));
         }
 
+        // the rotation lost nothing: batches went out under both versions, every one decrypted (no dead letter)
+        Set<Integer> versions = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : collector.records(Topics.name(ACME, TopicKind.SCORE_REQUESTS))) {
+            versions.add(ScoreRequest.decode(r.value()).keyVersion());
+        }
+        assertEquals(Set.of(1, 2), versions, "acme's batches before and after the rotation");
+        for (TenantId t : TENANTS) {
+            assertEquals(List.of(), collector.records(Topics.name(t, TopicKind.DECRYPT_DLQ)).stream().map(r -> deadLetter(r).reason()).toList(),
+                    t + ": no failed decryption");
+        }
+        String acmeKeys = get(ACME, Service.KEY, "/keys", pipeline.credentials().adminBearer(ACME)).body();
+        assertTrue(acmeKeys.contains("\"currentVersion\":2"), acmeKeys);
+        String audit = get(ACME, Service.KEY, "/audit?type=KEY_ROTATED", pipeline.credentials().adminBearer(ACME)).body();
+        assertTrue(audit.contains("KEY_ROTATED") && audit.contains("acme-admin"), "the rotation is in acme's audit trail: " + audit);
+
         // what an operator watches: every service exports its consumer lag and its own counters
         for (Service s : Service.values()) {
             String metrics = get(ACME, s, "/q/metrics").body();
@@ -186,6 +218,9 @@ class PipelineTest {
             HttpResponse<String> r = get(GLOBEX, Service.ALERT, "/alerts/" + acmeAlert);
             assertEquals(404, r.statusCode(), "globex's alert API does not serve acme's alert");
             assertEquals(200, get(ACME, Service.ALERT, "/alerts/" + acmeAlert).statusCode());
+            // acme's analyst at globex's API is refused before anything is looked up; no token at all is 401
+            assertEquals(403, get(GLOBEX, Service.ALERT, "/alerts/" + acmeAlert, pipeline.credentials().analystBearer(ACME)).statusCode());
+            assertEquals(401, get(ACME, Service.ALERT, "/alerts/" + acmeAlert, null).statusCode());
             String list = get(GLOBEX, Service.ALERT, "/alerts?limit=500").body();
             for (String id : produced.get(ACME).keySet()) {
                 assertFalse(list.contains(id), "globex's alert list names an acme transaction");
@@ -419,8 +454,73 @@ class PipelineTest {
         }
     }
 
-    private HttpResponse<String> get(TenantId t, Service s, String path) throws Exception {
+    // ---- 4: the logs of the whole run never show a secret ----
+
+    @Test
+    @Order(4)
+    void noServiceLogOfTheWholeRunContainsSecretKeyMaterial() throws Exception {
+        List<Path> logs;
+        try (var files = Files.list(pipeline.logDirectory())) {
+            logs = files.filter(f -> f.toString().endsWith(".log")).toList();
+        }
+        assertTrue(logs.size() >= 9, "the logs of every service: " + logs);
+        StringBuilder all = new StringBuilder();
+        for (Path log : logs) {
+            all.append(Files.readString(log, StandardCharsets.ISO_8859_1)).append('\n');
+        }
+        String text = all.toString();
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        assertTrue(text.contains("signed bundle of key version 2"), "the logs of this run, rotation included, were read");
+
+        List<byte[]> secrets = new ArrayList<>();
+        for (TenantId t : TENANTS) {
+            Path keys = pipeline.runDirectory().resolve("keys").resolve(t.value());
+            KeyEncryptionKey kek = KeyEncryptionKey.localKeyset(keys.resolve("kek.keyset"));
+            try (var versions = Files.list(keys)) {
+                for (Path v : versions.filter(d -> d.getFileName().toString().matches("v[0-9]+")).toList()) {
+                    byte[] wrapped = Files.readAllBytes(v.resolve("secret-key.wrapped"));
+                    // the CKKS secret key as the key-service holds it in memory (SEAL's serialization)
+                    secrets.add(kek.unwrap(wrapped, (t.value() + "/" + v.getFileName() + "/ckks-secret-key").getBytes(StandardCharsets.US_ASCII)));
+                }
+            }
+            secrets.add(Files.readAllBytes(keys.resolve("kek.keyset")));        // the key-encryption key itself
+        }
+        secrets.add(Files.readAllBytes(pipeline.runDirectory().resolve("credentials").resolve("jwt-signing.keyset"))); // token signing key
+        assertTrue(secrets.size() >= 6, "secret keys of both tenants (acme has two versions), both KEKs, the token key");
+        int windows = 0;
+        for (byte[] secret : secrets) {
+            for (int start = 0; start + 24 <= secret.length; start += Math.max(1, secret.length / 40)) {
+                byte[] window = java.util.Arrays.copyOfRange(secret, start, start + 24);
+                windows++;
+                assertFalse(text.contains(java.util.Base64.getEncoder().encodeToString(window).substring(0, 28)), "secret bytes (Base64) in a log");
+                assertFalse(text.contains(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(window).substring(0, 28)),
+                        "secret bytes (Base64url) in a log");
+                assertFalse(lower.contains(java.util.HexFormat.of().formatHex(window)), "secret bytes (hex) in a log");
+                assertFalse(text.contains(new String(window, StandardCharsets.ISO_8859_1)), "raw secret bytes in a log");
+            }
+        }
+        System.out.printf("[pipeline] %d log files (%d kB) searched for %d windows of %d secrets: none found%n", logs.size(),
+                text.length() / 1024, windows, secrets.size());
+    }
+
+    private HttpResponse<String> post(TenantId t, Service s, String path, String bearer) throws Exception {
         URI uri = URI.create("http://localhost:" + pipeline.httpPort(t, s) + path);
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + bearer)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET at tenant {@code t}'s service; the alert API is called with {@code t}'s analyst token from the run. */
+    private HttpResponse<String> get(TenantId t, Service s, String path) throws Exception {
+        return get(t, s, path, s == Service.ALERT ? pipeline.credentials().analystBearer(t) : null);
+    }
+
+    private HttpResponse<String> get(TenantId t, Service s, String path, String bearer) throws Exception {
+        URI uri = URI.create("http://localhost:" + pipeline.httpPort(t, s) + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -3,6 +3,7 @@ package io.umbra.cli;
 import io.umbra.cli.he.HeCommand;
 import io.umbra.cli.local.LocalCommand;
 import io.umbra.cli.load.LoadCommand;
+import io.umbra.cli.keys.KeysCommand;
 import io.umbra.cli.tenant.TenantCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = UmbraCli.JarVersion.class,
     description = "Umbra: fraud scoring for banks on homomorphically encrypted transactions.",
-    subcommands = {HeCommand.class, LocalCommand.class, LoadCommand.class, TenantCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {HeCommand.class, LocalCommand.class, LoadCommand.class, TenantCommand.class, KeysCommand.class, io.umbra.cli.model.ModelCommand.class, CommandLine.HelpCommand.class},
     footer = {
         "",
         "The ./umbra launcher also runs, outside this program:",

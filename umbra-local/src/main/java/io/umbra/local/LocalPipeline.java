@@ -22,7 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 
 /**
  * Umbra on one machine: the broker in this JVM, every tenant's topics, and the five services as child
@@ -43,9 +49,17 @@ import java.util.function.Consumer;
  * Each gets {@code KAFKA_BOOTSTRAP_SERVERS}, {@code UMBRA_TENANT} (not the scoring pool),
  * {@code UMBRA_INSTANCE_ID = <tenant>-<service>-0} (the pool: {@code he-scoring-service-0}),
  * {@code QUARKUS_HTTP_PORT}, {@code UMBRA_STATE_DIR = <run>/state/<instance id>} and, for the
- * key-service, {@code UMBRA_KEYS_DIR = <run>/keys/<tenant>}; nothing else from the caller's
+ * key-service, {@code UMBRA_KEYS_DIR = <run>/keys/<tenant>}; the alert- and key-services
+ * {@code UMBRA_JWT_JWKS} and {@code UMBRA_JWT_ISSUER} of the run's {@link DevCredentials}; nothing else from the caller's
  * {@code UMBRA_*}, {@code QUARKUS_*} or {@code KAFKA_*} environment. Logs go to
  * {@code <run>/logs/<tenant>-<service>.log} ({@code he-scoring-service.log}).
+ *
+ * <p>With {@link Builder#kafkaSecurity(boolean) kafkaSecurity(true)} the broker requires SASL/SCRAM-SHA-512
+ * and authorizes every request by ACL, as production does: each service logs in as its own principal
+ * ({@link KafkaAccess}: production's KafkaUsers from k8s/, e.g. {@code acme.ingest-service},
+ * {@code umbra-he-scoring}) with a random password from {@code <run>/kafka-credentials/<principal>.password}
+ * (owner-only), handed over as {@code KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT},
+ * {@code KAFKA_SASL_MECHANISM=SCRAM-SHA-512}, {@code KAFKA_SASL_USERNAME} and {@code KAFKA_SASL_PASSWORD_FILE}.
  *
  * <p>The services die with this JVM: {@link #close()} stops them (SIGTERM, then SIGKILL after a grace
  * period), a shutdown hook calls it on Ctrl-C or SIGTERM, and a watchdog process covers SIGKILL of this
@@ -60,9 +74,14 @@ public final class LocalPipeline implements AutoCloseable {
     private final int basePort;
     private final Consumer<String> progress;
     private final boolean keepBrokerData;
+    private final boolean kafkaSecurity;
     private final Map<String, ServiceProcess> processes = new LinkedHashMap<>();
     private EmbeddedKafka kafka;
     private ParentWatch watch;
+    private DevCredentials credentials;
+    private BundleKeyPinning pinning;
+    private KafkaAccess kafkaAccess;
+    private KafkaCredentials kafkaCredentials;
     private Thread shutdownHook;
     private boolean closed;
 
@@ -73,6 +92,7 @@ public final class LocalPipeline implements AutoCloseable {
         this.basePort = b.basePort;
         this.progress = b.progress;
         this.keepBrokerData = b.keepBrokerData;
+        this.kafkaSecurity = b.kafkaSecurity;
     }
 
     public static Builder builder() {
@@ -93,8 +113,65 @@ public final class LocalPipeline implements AutoCloseable {
         return tenants;
     }
 
+    /** Whether the broker requires SCRAM logins and enforces ACLs ({@link Builder#kafkaSecurity}). */
+    public boolean kafkaSecurity() {
+        return kafkaSecurity;
+    }
+
+    /** The principals and ACLs the secured broker enforces; an IllegalStateException without security. */
+    public KafkaAccess kafkaAccess() {
+        requireSecurity();
+        return kafkaAccess;
+    }
+
+    /** The principal {@code service} of {@code tenant} logs in as (any tenant for the scoring pool). */
+    public String kafkaPrincipal(TenantId tenant, Service service) {
+        requireSecurity();
+        return kafkaAccess.principal(tenant, service).name();
+    }
+
+    /** {@code <run>/kafka-credentials}: one owner-only {@code <principal>.password} file per principal, the broker admin's included. */
+    public Path kafkaCredentialsDirectory() {
+        requireSecurity();
+        return kafkaCredentials.directory();
+    }
+
+    /** The password file of {@code principal} ({@code admin}, or one of {@link KafkaAccess#principals()}). */
+    public Path kafkaPasswordFile(String principal) {
+        requireSecurity();
+        return kafkaCredentials.passwordFile(principal);
+    }
+
+    /**
+     * What a Kafka client needs besides {@code bootstrap.servers} to log in as {@code principal}
+     * ({@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}); without security an
+     * empty map, whatever the principal.
+     */
+    public Map<String, Object> kafkaClientProperties(String principal) {
+        return kafkaSecurity ? kafka.clientProperties(principal) : Map.of();
+    }
+
+    /**
+     * The operator's login (the broker's super user, {@value KafkaCredentials#ADMIN}) for tools that see
+     * every tenant, such as the progress monitor of {@code ./umbra local}; empty without security.
+     */
+    public Map<String, Object> operatorClientProperties() {
+        return kafkaSecurity ? kafka.clientProperties(KafkaCredentials.ADMIN) : Map.of();
+    }
+
+    private void requireSecurity() {
+        if (!kafkaSecurity) {
+            throw new IllegalStateException("this run's broker has no authentication: start it with kafkaSecurity(true)");
+        }
+    }
+
     public Path runDirectory() {
         return runDirectory;
+    }
+
+    /** The run's development API credentials: per tenant an analyst and an admin token file, in {@code <run>/credentials/}. */
+    public DevCredentials credentials() {
+        return credentials;
     }
 
     /** Where the services' logs are. */
@@ -156,17 +233,30 @@ public final class LocalPipeline implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the run directory " + runDirectory, e);
         }
+        credentials = DevCredentials.create(runDirectory.resolve("credentials"), tenants);
+        pinning = BundleKeyPinning.provision(runDirectory.resolve("keys"), runDirectory.resolve("pinned-keys"), tenants);
+        tenants.forEach(t -> progress.accept("tenant " + t + ": bundle-signing key " + pinning.fingerprint(t) + " pinned in "
+                + pinning.pinnedFile(t)));
         if (!Files.isDirectory(runDirectory.resolve("kafka"))) {
             // Kafka Streams state (offsets, stores) from a run whose broker data is gone describes topics
             // that no longer exist: a service would fail on it (OffsetOutOfRange on its global store).
             deleteRecursively(runDirectory.resolve("state"));
         }
         progress.accept("starting the Kafka broker (data in " + runDirectory.resolve("kafka") + ")");
-        kafka = EmbeddedKafka.builder().dataDir(runDirectory.resolve("kafka"))
-                .maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES).start();
+        EmbeddedKafka.Builder broker = EmbeddedKafka.builder().dataDir(runDirectory.resolve("kafka"))
+                .maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES);
+        if (kafkaSecurity) {
+            secureBroker(broker);
+        }
+        kafka = broker.start();
         List<TopicSpec> topics = LocalTopics.forTenants(tenants);
         kafka.createTopics(topics);
         progress.accept("broker on " + kafka.bootstrapServers() + ", " + topics.size() + " topics created");
+        if (kafkaSecurity) {
+            grantAcls();
+            progress.accept("SASL/SCRAM-SHA-512 and ACLs on: " + kafkaAccess.principals().size() + " principals, "
+                    + kafkaAccess.acls().size() + " ACLs; passwords (owner-only) in " + kafkaCredentials.directory());
+        }
         if (b.services.isEmpty()) {
             return;
         }
@@ -190,6 +280,78 @@ public final class LocalPipeline implements AutoCloseable {
             p.awaitReady();
             progress.accept(p.name() + " ready on port " + p.httpPort());
         }
+        writeEndpoints(b.httpHost);
+    }
+
+    /**
+     * Principals and passwords for the broker. The data directory is made owner-only first: the broker
+     * keeps its admin password in {@code server.properties} there.
+     */
+    private void secureBroker(EmbeddedKafka.Builder broker) {
+        kafkaAccess = KafkaAccess.forTenants(tenants);
+        Path data = runDirectory.resolve("kafka");
+        boolean keptData = Files.exists(data.resolve("logs").resolve("meta.properties"));
+        kafkaCredentials = KafkaCredentials.provision(runDirectory.resolve("kafka-credentials"),
+                kafkaAccess.principals().stream().map(KafkaAccess.Principal::name).toList(), keptData);
+        if (keptData && !kafkaCredentials.adminReused()) {
+            throw new IllegalStateException("the kept broker data in " + data + " has no admin password in " + kafkaCredentials.directory()
+                    + " (it was made by a run without Kafka security): delete " + data + " or run without security");
+        }
+        KafkaCredentials.ownerOnlyDirectory(data);
+        broker.scramUsers(kafkaCredentials.userPasswords()).scramAdmin(KafkaCredentials.ADMIN, kafkaCredentials.adminPassword());
+    }
+
+    /**
+     * Makes the broker's ACLs exactly {@link KafkaAccess#acls()} (a kept broker may hold those of tenants
+     * no longer in the run) and waits until the broker authorizes with them: it reads ACLs from its
+     * metadata image, a moment behind the controller's commit.
+     */
+    private void grantAcls() {
+        Set<AclBinding> wanted = new LinkedHashSet<>(kafkaAccess.acls());
+        try {
+            kafka.admin().createAcls(wanted).all().get(30, TimeUnit.SECONDS);
+            List<AclBindingFilter> stale = new ArrayList<>();
+            for (AclBinding b : kafka.admin().describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS)) {
+                if (!wanted.contains(b)) {
+                    stale.add(b.toFilter());
+                }
+            }
+            if (!stale.isEmpty()) {
+                kafka.admin().deleteAcls(stale).all().get(30, TimeUnit.SECONDS);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Set.copyOf(kafka.admin().describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS)).equals(wanted)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker did not show the " + wanted.size() + " ACLs of this run within 30 s");
+                }
+                Thread.sleep(20);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not set the broker's ACLs: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting the broker's ACLs", e);
+        }
+    }
+
+    /**
+     * {@code <run>/endpoints.properties}: each tenant service's base URL ({@code acme.key-service=http://…}),
+     * what {@code umbra keys …} reads to find the latest local run's key-services.
+     */
+    private void writeEndpoints(String host) {
+        StringBuilder text = new StringBuilder("# the HTTP endpoints of this local run\n");
+        String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        for (ServiceProcess p : processes.values()) {
+            if (p.tenant() != null) {
+                text.append(p.tenant().value()).append('.').append(p.service().module()).append("=http://").append(shown).append(':')
+                        .append(p.httpPort()).append('\n');
+            }
+        }
+        try {
+            Files.writeString(runDirectory.resolve("endpoints.properties"), text.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDirectory.resolve("endpoints.properties"), e);
+        }
     }
 
     private ServiceProcess newProcess(Builder b, Service service, TenantId tenant, String java, List<String> launcher) {
@@ -198,6 +360,14 @@ public final class LocalPipeline implements AutoCloseable {
         int port = service.perTenant() ? httpPort(tenant, service) : basePort + service.portOffset();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        if (kafkaSecurity) {
+            // the path of the password, never the password: it stays out of /proc/<pid>/environ and every log
+            String principal = kafkaAccess.principal(tenant, service).name();
+            env.put("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT");
+            env.put("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+            env.put("KAFKA_SASL_USERNAME", principal);
+            env.put("KAFKA_SASL_PASSWORD_FILE", kafkaCredentials.passwordFile(principal).toString());
+        }
         if (tenant != null) {
             env.put("UMBRA_TENANT", tenant.value());
         }
@@ -207,6 +377,14 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("UMBRA_STATE_DIR", runDirectory.resolve("state").resolve(instanceId).toString());
         if (service == Service.KEY) {
             env.put("UMBRA_KEYS_DIR", runDirectory.resolve("keys").resolve(tenant.value()).toString());
+        }
+        if (service == Service.ENCRYPT) {
+            env.put("UMBRA_BUNDLE_VERIFICATION_KEY_FILE", pinning.pinnedFile(tenant).toString());
+        } else if (service == Service.HE_SCORING) {
+            env.put("UMBRA_BUNDLE_VERIFICATION_KEYS_DIR", pinning.pinnedDirectory().toString());
+        }
+        if (service == Service.ALERT || service == Service.KEY) {
+            env.putAll(credentials.serviceEnv()); // their REST APIs verify the run's development tokens
         }
         env.putAll(b.env);
         env.putAll(b.serviceEnv.getOrDefault(service, Map.of()));
@@ -310,6 +488,7 @@ public final class LocalPipeline implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>();
         private boolean shutdownHook = true;
         private boolean keepBrokerData;
+        private boolean kafkaSecurity;
         private Consumer<String> progress = message -> { };
 
         private Builder() {
@@ -401,6 +580,17 @@ public final class LocalPipeline implements AutoCloseable {
         /** Keep the broker's data and the services' Kafka Streams state after close (default: deleted; logs and keys are always kept). */
         public Builder keepBrokerData(boolean keep) {
             this.keepBrokerData = keep;
+            return this;
+        }
+
+        /**
+         * Whether the broker requires SASL/SCRAM-SHA-512 logins and enforces production's ACLs (default no):
+         * each service logs in as its own principal ({@link KafkaAccess}), with a random password in an
+         * owner-only file under {@code <run>/kafka-credentials/}. Clients of the caller log in with
+         * {@link LocalPipeline#kafkaClientProperties} or {@link LocalPipeline#operatorClientProperties}.
+         */
+        public Builder kafkaSecurity(boolean on) {
+            this.kafkaSecurity = on;
             return this;
         }
 

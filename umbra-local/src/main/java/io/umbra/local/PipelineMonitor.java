@@ -72,8 +72,8 @@ public final class PipelineMonitor implements AutoCloseable {
     private volatile boolean running = true;
     private volatile RuntimeException failure;
 
-    private PipelineMonitor(String bootstrapServers, List<TenantId> tenants, BiConsumer<TenantId, Score> onScore,
-                            BiConsumer<TenantId, Alert> onAlert) {
+    private PipelineMonitor(String bootstrapServers, Map<String, Object> clientProperties, List<TenantId> tenants,
+                            BiConsumer<TenantId, Score> onScore, BiConsumer<TenantId, Alert> onAlert) {
         this.onScore = onScore;
         this.onAlert = onAlert;
         for (TenantId t : tenants) {
@@ -88,14 +88,15 @@ public final class PipelineMonitor implements AutoCloseable {
             alertsRaised.put(t, new AtomicLong());
             unreadable.put(t, new AtomicLong());
         }
-        this.consumer = new KafkaConsumer<>(Map.of(
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, "umbra-local-monitor",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // score.dlq records are envelopes of several MB; one at a time is enough to count them
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES));
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::loop, "umbra-local-monitor");
         this.thread.setDaemon(true);
     }
@@ -108,7 +109,16 @@ public final class PipelineMonitor implements AutoCloseable {
     /** As {@link #start(String, List)}, calling {@code onScore} and {@code onAlert} (either may be null) per record. */
     public static PipelineMonitor start(String bootstrapServers, List<TenantId> tenants, BiConsumer<TenantId, Score> onScore,
                                         BiConsumer<TenantId, Alert> onAlert) {
-        PipelineMonitor monitor = new PipelineMonitor(bootstrapServers, List.copyOf(tenants), onScore, onAlert);
+        return start(bootstrapServers, Map.of(), tenants, onScore, onAlert);
+    }
+
+    /**
+     * As {@link #start(String, List, BiConsumer, BiConsumer)} on a secured broker: {@code clientProperties}
+     * log the monitor in (e.g. {@link LocalPipeline#operatorClientProperties()}).
+     */
+    public static PipelineMonitor start(String bootstrapServers, Map<String, Object> clientProperties, List<TenantId> tenants,
+                                        BiConsumer<TenantId, Score> onScore, BiConsumer<TenantId, Alert> onAlert) {
+        PipelineMonitor monitor = new PipelineMonitor(bootstrapServers, clientProperties, List.copyOf(tenants), onScore, onAlert);
         monitor.thread.start();
         try {
             if (!monitor.assigned.await(30, TimeUnit.SECONDS)) {

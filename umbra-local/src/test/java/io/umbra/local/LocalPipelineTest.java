@@ -45,6 +45,12 @@ class LocalPipelineTest {
         List<String> progress = new ArrayList<>();
         try (LocalPipeline pipeline = LocalPipeline.builder().tenants("acme", "globex").runDirectory(run)
                 .services(Set.of()).progress(progress::add).start()) {
+            // the run's development API credentials, for the alert- and key-services and for `umbra local` to print
+            assertEquals(run.resolve("credentials/jwks.json"), pipeline.credentials().jwksFile());
+            for (TenantId t : tenants) {
+                assertTrue(Files.isRegularFile(pipeline.credentials().analystToken(t)), t + " analyst token");
+                assertTrue(Files.isRegularFile(pipeline.credentials().adminToken(t)), t + " admin token");
+            }
             var admin = pipeline.kafka().admin();
             Set<String> expected = new HashSet<>();
             expected.add(Topics.PUBLIC_KEYS);

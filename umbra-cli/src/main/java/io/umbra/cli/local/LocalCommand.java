@@ -47,7 +47,8 @@ import java.util.concurrent.TimeUnit;
         "Shows what each tenant's pipeline has produced once a second; Ctrl-C (or the end of --duration) stops the "
             + "traffic, the services and the broker and prints a summary. Logs and keys stay in the run directory."},
     footer = {"", "Examples:", "  ./umbra local", "  ./umbra local --tenants acme --rate 50 --duration 2m --seed 7",
-        "  ./umbra local --no-traffic        # just the stack; send your own to <tenant>.tx.raw or POST /transactions"})
+        "  ./umbra local --no-traffic        # just the stack; send your own to <tenant>.tx.raw or POST /transactions",
+        "  ./umbra local --secure            # the broker requires SCRAM logins and enforces production's per-tenant ACLs"})
 public final class LocalCommand implements Callable<Integer> {
     private static final List<String> HOME_COUNTRIES = List.of("DE", "FR", "NL", "AT", "IT", "ES");
 
@@ -75,6 +76,13 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--no-traffic", description = "Start the stack only: no generated transactions.")
     boolean noTraffic;
+
+    @Option(names = "--secure",
+            description = {"Run the broker with SASL/SCRAM-SHA-512 and production's ACLs (the KafkaUsers of k8s/): every service logs in "
+                + "as its own principal (<tenant>.<service>, umbra-he-scoring) and may touch only its own tenant's topics; the "
+                + "scoring pool only the score.requests/results/dlq topics. Random passwords in owner-only files under "
+                + "<run-dir>/kafka-credentials/."})
+    boolean secure;
 
     @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "8080",
             description = "HTTP ports are PORT+1..5 for the first tenant, PORT+11..15 for the second, … (default: ${DEFAULT-VALUE}).")
@@ -157,7 +165,7 @@ public final class LocalCommand implements Callable<Integer> {
         LocalPipeline pipeline;
         try {
             pipeline = LocalPipeline.builder().repositoryRoot(repository).tenants(ids).runDirectory(run).basePort(basePort)
-                    .readyTimeout(readyTimeout).shutdownHook(false)
+                    .readyTimeout(readyTimeout).shutdownHook(false).kafkaSecurity(secure)
                     .progress(message -> {
                         out.println("  " + message);
                         out.flush();
@@ -179,7 +187,7 @@ public final class LocalCommand implements Callable<Integer> {
         PipelineMonitor monitor = null;
         long started = System.nanoTime();
         try {
-            monitor = PipelineMonitor.start(pipeline.bootstrapServers(), ids,
+            monitor = PipelineMonitor.start(pipeline.bootstrapServers(), pipeline.operatorClientProperties(), ids,
                     (tenant, score) -> tallies.get(tenant).scored(score),
                     (tenant, alert) -> tallies.get(tenant).alerted(alert));
             printWhere(pipeline, out);
@@ -188,9 +196,14 @@ public final class LocalCommand implements Callable<Integer> {
                     TenantId tenant = ids.get(i);
                     TrafficProfile profile = TrafficProfile.of(tenant).withHomeCountry(HOME_COUNTRIES.get(i % HOME_COUNTRIES.size()))
                             .withFraudRate(fraudRate);
-                    TrafficProducer producer = TrafficProducer.builder().bootstrapServers(pipeline.bootstrapServers())
+                    TrafficProducer.Builder traffic = TrafficProducer.builder().bootstrapServers(pipeline.bootstrapServers())
                             .generator(new TrafficGenerator(profile, trafficSeed + 1_000_003L * i)).rate(rate)
-                            .onSent(tallies.get(tenant)::sent).build();
+                            .onSent(tallies.get(tenant)::sent);
+                    if (pipeline.kafkaSecurity()) {
+                        // the bank's side writes its raw transactions with its own ingest identity, not the broker admin's
+                        pipeline.kafkaClientProperties(pipeline.kafkaPrincipal(tenant, Service.INGEST)).forEach(traffic::producerProperty);
+                    }
+                    TrafficProducer producer = traffic.build();
                     producers.put(tenant, producer);
                     Thread t = new Thread(producer::run, "traffic-" + tenant);
                     t.setDaemon(true);
@@ -293,10 +306,22 @@ public final class LocalCommand implements Callable<Integer> {
         for (TenantId t : pipeline.tenants()) {
             out.println("  " + t);
             out.println("    alerts page    http://localhost:" + pipeline.httpPort(t, Service.ALERT) + "/");
+            out.println("    alerts API     curl -H \"Authorization: Bearer $(cat '" + pipeline.credentials().analystToken(t) + "')\" http://localhost:"
+                    + pipeline.httpPort(t, Service.ALERT) + "/alerts");
+            out.println("    admin token    " + pipeline.credentials().adminToken(t) + "   (key operations; valid 12 h)");
             out.println("    ingest API     POST http://localhost:" + pipeline.httpPort(t, Service.INGEST) + "/transactions");
             out.println("    metrics        http://localhost:{" + pipeline.httpPort(t, Service.INGEST) + ","
                     + pipeline.httpPort(t, Service.ENCRYPT) + "," + pipeline.httpPort(t, Service.KEY) + ","
                     + pipeline.httpPort(t, Service.ALERT) + "}/q/metrics   (ingest, encrypt, key, alert)");
+        }
+        if (pipeline.kafkaSecurity()) {
+            out.println("  Kafka security   SASL_PLAINTEXT with SCRAM-SHA-512 and ACLs; each service logs in as its own principal:");
+            for (TenantId t : pipeline.tenants()) {
+                out.println("    " + t + "  " + String.join(", ", List.of(Service.INGEST, Service.ENCRYPT, Service.KEY, Service.ALERT).stream()
+                        .map(s -> pipeline.kafkaPrincipal(t, s)).toList()));
+            }
+            out.println("    scoring pool  " + pipeline.kafkaPrincipal(null, Service.HE_SCORING) + "   (broker super user: admin)");
+            out.println("    passwords     " + pipeline.kafkaCredentialsDirectory() + "/<principal>.password   (owner-only)");
         }
         out.println("  scoring pool     http://localhost:" + pipeline.httpPort(pipeline.tenants().get(0), Service.HE_SCORING)
                 + "/q/metrics   (shared by every tenant)");

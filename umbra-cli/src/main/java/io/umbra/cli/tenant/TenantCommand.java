@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.umbra.cli.CommandFailure;
 import io.umbra.cli.load.DurationConverter;
 import io.umbra.events.TenantId;
+import io.umbra.k8s.PinnedVerificationKey;
 import io.umbra.k8s.TenantProvisioner;
+import io.umbra.k8s.TenantSettings;
 import io.umbra.k8s.TenantProvisioner.Change;
 import io.umbra.k8s.TenantProvisioner.Outcome;
 import io.umbra.k8s.TenantProvisioner.Readiness;
@@ -16,11 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.Console;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -32,7 +39,8 @@ import java.util.stream.Collectors;
     description = "Put a bank's deployment (k8s/tenant-template rendered for it) into a Kubernetes cluster, take it out, list them.",
     subcommands = {TenantCommand.Apply.class, TenantCommand.Delete.class, TenantCommand.ListTenants.class},
     footer = {"", "Examples:",
-        "  ./umbra tenant apply --tenant acme --wait --timeout 5m",
+        "  ./umbra tenant apply --tenant acme --jwt-issuer https://idp.acme.example --jwt-jwks https://idp.acme.example/jwks.json",
+        "  ./umbra tenant apply --tenant acme --verification-key acme-verification-key.json --wait --timeout 5m",
         "  ./umbra tenant list --context prod",
         "  ./umbra tenant delete --tenant acme"})
 public final class TenantCommand implements Runnable {
@@ -71,8 +79,12 @@ public final class TenantCommand implements Runnable {
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
              description = {"Render the tenant's overlay and apply it with server-side apply (field manager 'umbra', conflicts forced), "
-                 + "Namespace first, then the scoring pool's KafkaUser for every tenant present. Prints what was created, "
-                 + "changed or left unchanged; applying twice changes nothing."})
+                 + "Namespace first; copy Strimzi's Kafka Secrets into the namespaces that mount them; delete what an earlier apply "
+                 + "made that the overlay no longer has (never data: topics and volumes are only reported); then the scoring pool's "
+                 + "KafkaUser and pinned keys for every tenant present. Prints what was created, changed, deleted or left unchanged; "
+                 + "applying twice changes nothing.",
+                 "Settings not given are kept as the cluster has them. Without a pinned bundle-verification key the encrypt-service "
+                 + "stays at 0 replicas: it cannot start without one, and the key exists only once key-service has run."})
     static final class Apply implements Runnable {
         @Spec
         CommandSpec spec;
@@ -88,21 +100,78 @@ public final class TenantCommand implements Runnable {
                 description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--verification-key", paramLabel = "FILE",
+                description = {"Pin the tenant's bundle-verification key: the key-service's answer to GET /keys/verification-key "
+                    + "(JSON with tenant, fingerprint, keyset), or its keyset alone. Checked: a Tink public keyset, of this tenant, "
+                    + "matching its fingerprint. Written to ConfigMap <T>-bundle-verification and the scoring pool's pinned keys."})
+        Path verificationKey;
+
+        @Option(names = "--replace-verification-key",
+                description = "Allow --verification-key to replace a different key pinned earlier (after the bank's key store was replaced).")
+        boolean replaceVerificationKey;
+
+        @Option(names = "--jwt-issuer", paramLabel = "ISS", description = "The 'iss' of the bank identity provider's API tokens (UMBRA_JWT_ISSUER).")
+        String jwtIssuer;
+
+        @Option(names = "--jwt-jwks", paramLabel = "URL", description = "The provider's JWK set, a URL (UMBRA_JWT_JWKS).")
+        String jwtJwks;
+
+        @Option(names = "--kek-uri", paramLabel = "URI",
+                description = "The key-encryption key in a KMS, gcp-kms://… or aws-kms://… (UMBRA_KEK_URI); then no KEK Secret is mounted. "
+                    + "Choose at onboarding: a key store made under one KEK does not open under another.")
+        String kekUri;
+
         @Override
         public void run() {
             TenantId id = tenant.tenantId();
             PrintWriter out = spec.commandLine().getOut();
+            // every local input is checked before the cluster is contacted
+            TenantSettings settings = new TenantSettings(Optional.ofNullable(verificationKey).map(f -> readKey(id, f)),
+                    Optional.ofNullable(jwtIssuer), Optional.ofNullable(jwtJwks), Optional.ofNullable(kekUri));
             withCluster(cluster, client -> {
                 TenantProvisioner provisioner = new TenantProvisioner(client, tenant.namespacePrefix);
-                List<Change> changes = provisioner.apply(id);
+                List<Change> changes = provisioner.apply(id, settings, replaceVerificationKey);
                 changes.forEach(out::println);
                 out.println(summary(changes));
+                settings.verificationKey().ifPresent(k -> out.println("bundle-verification key of " + id + " pinned: " + k.fingerprint()));
+                explainHeld(changes, provisioner, id, out);
                 out.flush();
                 if (await) {
                     awaitReady(provisioner, id, out);
                 }
                 return null;
             });
+        }
+
+        private static PinnedVerificationKey readKey(TenantId id, Path file) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new CommandFailure("cannot read the verification key " + file + ": " + e.getMessage());
+            }
+            try {
+                return PinnedVerificationKey.parse(id, text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure(file + ": " + e.getMessage());
+            }
+        }
+
+        /** What to do next when the encrypt-service is held for want of a pinned key. */
+        private static void explainHeld(List<Change> changes, TenantProvisioner provisioner, TenantId id, PrintWriter out) {
+            boolean held = changes.stream().anyMatch(c -> c.kind().equals("Deployment") && c.name().equals("encrypt-service")
+                    && c.note() != null && c.note().startsWith("held"));
+            if (!held) {
+                return;
+            }
+            String ns = provisioner.namespaceOf(id);
+            out.println();
+            out.println("encrypt-service of " + id + " stays at 0 replicas: no bundle-verification key is pinned, and it refuses to start without one.");
+            out.println("Once key-service is ready (it makes the signing key at its first start and logs the fingerprint), with an admin token of the bank:");
+            out.println("  kubectl -n " + ns + " port-forward svc/key-service 8084:8084 &");
+            out.println("  curl -fsS -H \"Authorization: Bearer $(cat admin.jwt)\" http://localhost:8084/keys/verification-key > " + id + "-verification-key.json");
+            out.println("  ./umbra tenant apply --tenant " + id + " --verification-key " + id + "-verification-key.json");
+            out.println("and compare the fingerprint printed then with the one key-service logged.");
         }
 
         private void awaitReady(TenantProvisioner provisioner, TenantId id, PrintWriter out) {

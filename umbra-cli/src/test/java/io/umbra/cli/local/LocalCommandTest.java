@@ -33,7 +33,7 @@ class LocalCommandTest {
     void helpNamesTheOptions() {
         Run run = umbra("local", "--help");
         assertEquals(0, run.exitCode());
-        for (String option : new String[] {"--tenants", "--rate", "--duration", "--seed", "--no-traffic", "--fraud-rate"}) {
+        for (String option : new String[] {"--tenants", "--rate", "--duration", "--seed", "--no-traffic", "--fraud-rate", "--secure"}) {
             assertTrue(run.out().contains(option), option + " in " + run.out());
         }
         assertTrue(umbra("--help").out().contains("local"));

@@ -114,4 +114,45 @@ class TenantCommandTest {
         assertTrue(run.isOneLineFailure("apply"), run.err());
         assertTrue(run.err().contains("namespace prefix"), run.err());
     }
+
+    @Test
+    void aVerificationKeyThatIsNotThisTenantsPublicKeyIsRefusedBeforeAnyClusterIsContacted(@TempDir Path dir) throws Exception {
+        com.google.crypto.tink.signature.SignatureConfig.register();
+        var signing = com.google.crypto.tink.KeysetHandle.generateNew(com.google.crypto.tink.KeyTemplates.get("ED25519"));
+        String publicKeyset = com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(signing.getPublicKeysetHandle());
+        String privateKeyset = com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(signing, com.google.crypto.tink.InsecureSecretKeyAccess.get());
+        String absentKubeconfig = dir.resolve("absent").toString();
+
+        // the key-service's answer of another bank
+        Path otherBank = dir.resolve("globex.json");
+        Files.writeString(otherBank, "{\"tenant\":\"globex\",\"fingerprint\":null,\"keyset\":"
+                + com.fasterxml.jackson.databind.node.TextNode.valueOf(publicKeyset) + "}");
+        Run run = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", otherBank.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(run.isOneLineFailure("apply"), run.err());
+        assertTrue(run.err().contains("'globex'") && !run.err().contains("no kubeconfig"), run.err());
+
+        // the private half: refused, and not echoed
+        Path secret = dir.resolve("signing.json");
+        Files.writeString(secret, privateKeyset);
+        Run leaked = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", secret.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(leaked.isOneLineFailure("apply"), leaked.err());
+        assertTrue(leaked.err().contains("secret key material"), leaked.err());
+        assertTrue(!leaked.err().contains(privateKeyset) && !leaked.out().contains(privateKeyset));
+
+        // the right key goes on, to the next error: the missing kubeconfig
+        Path good = dir.resolve("acme.json");
+        Files.writeString(good, publicKeyset);
+        Run ok = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", good.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(ok.isOneLineFailure("apply") && ok.err().contains("no kubeconfig file"), ok.err());
+
+        Run missing = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", dir.resolve("nope.json").toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(missing.isOneLineFailure("apply") && missing.err().contains("cannot read the verification key"), missing.err());
+    }
+
+    @Test
+    void aKekUriThatIsNotAKmsKeyIsOneLine(@TempDir Path dir) {
+        Run run = umbra("tenant", "apply", "--tenant", "acme", "--kek-uri", "file:///etc/kek.keyset", "--kubeconfig", dir.resolve("absent").toString());
+        assertTrue(run.isOneLineFailure("apply"), run.err());
+        assertTrue(run.err().contains("gcp-kms://"), run.err());
+    }
 }

@@ -1,0 +1,112 @@
+package io.umbra.cli.keys;
+
+import com.sun.net.httpserver.HttpServer;
+import io.umbra.cli.UmbraCli;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * How {@code umbra keys} reaches a key-service: the local run's endpoints and admin token, or --url and
+ * --token-file; what it sends and how it reports a refusal. The key-service's side (rotation, the audit
+ * trail, 401/403) is tested in key-service and pipeline-tests; here an HTTP endpoint stands in for it
+ * and records the requests.
+ */
+class KeysCommandTest {
+    private HttpServer server;
+    private final List<String> requests = new ArrayList<>();
+    private volatile int status = 201;
+
+    @BeforeEach
+    void serve() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = "{\"tenant\":\"acme\",\"previousVersion\":1,\"currentVersion\":2}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, status == 403 ? -1 : body.length);
+            if (status != 403) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run umbra(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = UmbraCli.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return new Run(cli.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void rotateUsesTheLocalRunsEndpointAndAdminToken(@TempDir Path run) throws IOException {
+        Files.writeString(run.resolve("endpoints.properties"), "acme.key-service=" + url() + "\nglobex.key-service=http://127.0.0.1:1\n");
+        Files.createDirectories(run.resolve("credentials"));
+        Files.writeString(run.resolve("credentials/acme-admin.jwt"), "header.payload.sig\n");
+        Run r = umbra("keys", "rotate", "--tenant", "acme", "--run-dir", run.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(List.of("POST /keys/rotate Bearer header.payload.sig"), requests);
+        assertTrue(r.out().contains("\"currentVersion\":2"), r.out());
+    }
+
+    @Test
+    void auditAndListGoWhereTheUrlSaysWithTheGivenToken(@TempDir Path dir) throws IOException {
+        Path token = Files.writeString(dir.resolve("admin.jwt"), "t0k3n");
+        status = 200;
+        assertEquals(0, umbra("keys", "audit", "--tenant", "acme", "--url", url() + "/", "--token-file", token.toString(),
+                "--type", "KEY_ROTATED", "--limit", "5").exitCode());
+        assertEquals(0, umbra("keys", "list", "--tenant", "acme", "--url", url(), "--token-file", token.toString()).exitCode());
+        assertEquals(List.of("GET /audit?limit=5&type=KEY_ROTATED Bearer t0k3n", "GET /keys Bearer t0k3n"), requests);
+    }
+
+    @Test
+    void aRefusalIsOneLineThatSaysWhy(@TempDir Path dir) throws IOException {
+        Path token = Files.writeString(dir.resolve("analyst.jwt"), "not-admin");
+        status = 403;
+        Run r = umbra("keys", "rotate", "--tenant", "acme", "--url", url(), "--token-file", token.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("403") && r.err().contains("not an admin token of tenant acme"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(r.err().contains("not-admin"), "the token is never printed");
+    }
+
+    @Test
+    void withoutARunOrAUrlItSaysWhatToGive(@TempDir Path empty) {
+        Run r = umbra("keys", "rotate", "--tenant", "acme", "--run-dir", empty.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("endpoints.properties") && r.err().contains("./umbra local"), r.err());
+        assertEquals(2, umbra("keys", "rotate").exitCode(), "--tenant is required");
+        assertTrue(requests.isEmpty());
+    }
+}

@@ -1,0 +1,99 @@
+package io.umbra.cli.model;
+
+import io.umbra.cli.UmbraCli;
+import io.umbra.model.LogisticModel;
+import io.umbra.model.ModelArtifact;
+import io.umbra.model.ModelRefusedException;
+import io.umbra.model.SignedModel;
+import io.umbra.verify.BundleVerifier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code umbra model train} and {@code import-pmml} end to end, on a small set. */
+class ModelCommandTest {
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run umbra(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = UmbraCli.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void trainWritesSignedModelsThatTheScorersLoaderAcceptsAndPrintsTheFigures(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("models");
+        Path owner = dir.resolve("owner");
+        Run run = umbra("model", "train", "--transactions", "12000", "--fraud-rate", "0.02", "--seed", "5", "--epochs", "3",
+                "--out", out.toString(), "--signing-key", owner.toString());
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("ROC-AUC") && run.out().contains("PR-AUC") && run.out().contains("false positives"), run.out());
+        BundleVerifier pinned = BundleVerifier.fromKeyset(Files.readString(out.resolve("model-verification.json")));
+        LogisticModel lr = SignedModel.loadLogistic(out.resolve("logistic.json"), pinned);
+        ModelArtifact nn = SignedModel.load(out.resolve("network.json"), pinned);
+        assertEquals("square", nn.network().activation());
+        assertEquals(lr.featureSchemaVersion(), nn.featureSchemaVersion());
+
+        // a second run signs with the same owner key (created once, never replaced)
+        Run again = umbra("model", "train", "--transactions", "3000", "--fraud-rate", "0.02", "--seed", "6", "--epochs", "1",
+                "--out", dir.resolve("models2").toString(), "--signing-key", owner.toString());
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(Files.readString(out.resolve("model-verification.json")),
+                Files.readString(dir.resolve("models2/model-verification.json")));
+
+        // a changed weight in the file is refused by the scorer's loader
+        String text = Files.readString(out.resolve("network.json"));
+        String tampered = text.replaceFirst("\"outputBias\" : (-?[0-9])", "\"outputBias\" : 1$1");
+        assertTrue(!tampered.equals(text));
+        Files.writeString(out.resolve("network.json"), tampered, StandardCharsets.UTF_8);
+        assertThrows(ModelRefusedException.class, () -> SignedModel.load(out.resolve("network.json"), pinned));
+    }
+
+    @Test
+    void importPmmlWritesASignedModelOrRefusesNamingTheElement(@TempDir Path dir) throws Exception {
+        String pmml = """
+                <PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
+                  <Header/>
+                  <DataDictionary>
+                    <DataField name="y" optype="categorical" dataType="integer"><Value value="0"/><Value value="1"/></DataField>
+                    <DataField name="cross_border" optype="continuous" dataType="double"/>
+                  </DataDictionary>
+                  <RegressionModel functionName="classification" normalizationMethod="logit">
+                    <MiningSchema><MiningField name="y" usageType="target"/><MiningField name="cross_border"/></MiningSchema>
+                    <RegressionTable targetCategory="1" intercept="-3"><NumericPredictor name="cross_border" coefficient="2.5"/></RegressionTable>
+                    <RegressionTable targetCategory="0" intercept="0"/>
+                  </RegressionModel>
+                </PMML>
+                """;
+        Path file = dir.resolve("lr.pmml");
+        Files.writeString(file, pmml);
+        Run ok = umbra("model", "import-pmml", file.toString(), "--out", dir.resolve("m").toString(), "--model-id", "bank-lr",
+                "--signing-key", dir.resolve("owner").toString());
+        assertEquals(0, ok.exit(), ok.err());
+        BundleVerifier pinned = BundleVerifier.fromKeyset(Files.readString(dir.resolve("m/model-verification.json")));
+        assertEquals(2.5, SignedModel.loadLogistic(dir.resolve("m/bank-lr.json"), pinned).weight("cross_border"));
+
+        Files.writeString(file, pmml.replace("normalizationMethod=\"logit\"", "normalizationMethod=\"softmax\""));
+        Run refused = umbra("model", "import-pmml", file.toString(), "--out", dir.resolve("m").toString(), "--signing-key",
+                dir.resolve("owner").toString());
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().startsWith("umbra model import-pmml: RegressionModel: attribute normalizationMethod=softmax"),
+                refused.err());
+    }
+}

@@ -1,0 +1,125 @@
+package io.umbra.local;
+
+import io.umbra.auth.Roles;
+import io.umbra.auth.TokenIssuer;
+import io.umbra.events.TenantId;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The local run's API credentials: a development token issuer in {@code <run>/credentials/} whose JWK set the
+ * alert- and key-services verify with ({@code UMBRA_JWT_JWKS}, {@code UMBRA_JWT_ISSUER}), and per tenant an
+ * analyst and an admin token, each in an owner-only file ({@code <tenant>-analyst.jwt}, {@code <tenant>-admin.jwt}),
+ * issued afresh at every start and valid for 12 hours. For a laptop, never for a bank: its signing key is unwrapped.
+ */
+public final class DevCredentials {
+    /** The {@code iss} of the local run's tokens. */
+    public static final String ISSUER = "umbra-local";
+    public static final Duration TOKEN_LIFETIME = Duration.ofHours(12);
+
+    private final TokenIssuer issuer;
+    private final Map<TenantId, Path> analystTokens;
+    private final Map<TenantId, Path> adminTokens;
+
+    private DevCredentials(TokenIssuer issuer, Map<TenantId, Path> analystTokens, Map<TenantId, Path> adminTokens) {
+        this.issuer = issuer;
+        this.analystTokens = analystTokens;
+        this.adminTokens = adminTokens;
+    }
+
+    /** Creates (or reuses) the issuer in {@code dir} and writes every tenant's two tokens there. */
+    public static DevCredentials create(Path dir, List<TenantId> tenants) {
+        TokenIssuer issuer = TokenIssuer.createOrLoad(dir, ISSUER);
+        Map<TenantId, Path> analysts = new LinkedHashMap<>();
+        Map<TenantId, Path> admins = new LinkedHashMap<>();
+        for (TenantId t : tenants) {
+            analysts.put(t, write(dir.resolve(t.value() + "-analyst.jwt"),
+                    issuer.issue(t.value(), t.value() + "-analyst", Set.of(Roles.ANALYST), TOKEN_LIFETIME)));
+            admins.put(t, write(dir.resolve(t.value() + "-admin.jwt"),
+                    issuer.issue(t.value(), t.value() + "-admin", Set.of(Roles.ADMIN), TOKEN_LIFETIME)));
+        }
+        return new DevCredentials(issuer, Map.copyOf(analysts), Map.copyOf(admins));
+    }
+
+    /** What the alert- and key-services need to verify these tokens. */
+    public Map<String, String> serviceEnv() {
+        return Map.of("UMBRA_JWT_JWKS", issuer.jwksFile().toString(), "UMBRA_JWT_ISSUER", issuer.issuer());
+    }
+
+    public Path jwksFile() {
+        return issuer.jwksFile();
+    }
+
+    /** The file holding {@code tenant}'s analyst token (role analyst: reads and acknowledges its alerts). */
+    public Path analystToken(TenantId tenant) {
+        return require(analystTokens, tenant);
+    }
+
+    /** The file holding {@code tenant}'s admin token (role admin: key operations, audit, reading alerts). */
+    public Path adminToken(TenantId tenant) {
+        return require(adminTokens, tenant);
+    }
+
+    /** The analyst token itself, for an {@code Authorization: Bearer} header. */
+    public String analystBearer(TenantId tenant) {
+        return read(analystToken(tenant));
+    }
+
+    /** The admin token itself, for an {@code Authorization: Bearer} header. */
+    public String adminBearer(TenantId tenant) {
+        return read(adminToken(tenant));
+    }
+
+    private static String read(Path token) {
+        try {
+            return Files.readString(token, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path require(Map<TenantId, Path> tokens, TenantId tenant) {
+        Path p = tokens.get(tenant);
+        if (p == null) {
+            throw new IllegalArgumentException("no credentials for tenant " + tenant + " in this run; tenants: " + tokens.keySet());
+        }
+        return p;
+    }
+
+    /** A bearer token is a password: owner-only from the moment the file exists, swapped in whole. */
+    private static Path write(Path file, String token) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            boolean posix = Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
+            Path tmp = posix
+                    ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try {
+                Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the development token " + file, e);
+        }
+    }
+}
