@@ -109,7 +109,9 @@ public final class KeysCommand {
             try {
                 response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                throw new CommandFailure(method + " " + request.uri() + " failed: " + e.getMessage());
+                // a refused connection has no message of its own
+                throw new CommandFailure(method + " " + request.uri() + " failed: " + (e.getMessage() != null ? e.getMessage()
+                        : e.getClass().getSimpleName() + " (is the key-service running? `./umbra local` stops after --duration)"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CommandFailure("interrupted");

@@ -102,6 +102,15 @@ class KeysCommandTest {
     }
 
     @Test
+    void aKeyServiceThatIsNotThereIsNamed(@TempDir Path dir) throws IOException {
+        Path token = Files.writeString(dir.resolve("admin.jwt"), "t");
+        server.stop(0);
+        Run r = umbra("keys", "list", "--tenant", "acme", "--url", url(), "--token-file", token.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("is the key-service running?"), r.err());
+    }
+
+    @Test
     void withoutARunOrAUrlItSaysWhatToGive(@TempDir Path empty) {
         Run r = umbra("keys", "rotate", "--tenant", "acme", "--run-dir", empty.toString());
         assertEquals(1, r.exitCode());
