@@ -50,10 +50,18 @@ public class IngestBeans {
             throw new IllegalStateException("umbra.features.home-country must be an ISO 3166-1 alpha-2 code (upper case), e.g. DE");
         }
         try {
-            return new FeatureExtractor(f.homeCountry(), rates(f.referenceCurrency(), f.rates()));
+            return new FeatureExtractor(f.homeCountry(), rates(f.referenceCurrency(), f.rates()), schemaVersion(config));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("umbra.features.reference-currency / rates: " + e.getMessage(), e);
         }
+    }
+
+    private static int schemaVersion(IngestConfig config) {
+        int v = config.featureSchemaVersion();
+        if (v != 1 && v != 2) {
+            throw new IllegalStateException("UMBRA_FEATURE_SCHEMA_VERSION must be 1 or 2, not " + v);
+        }
+        return v;
     }
 
     /** Rates keyed by ISO 4217 code; keys are upper-cased because environment variables arrive lower-cased. */

@@ -24,7 +24,17 @@ public interface IngestConfig {
     /** Where Kafka Streams keeps its RocksDB state ({@code UMBRA_STATE_DIR}); see {@link TenantStreamsConfig} for the default. */
     Optional<String> stateDir();
 
+    /**
+     * The feature schema version written to {@code <t>.tx.features} ({@code UMBRA_FEATURE_SCHEMA_VERSION}): 1 (the
+     * default, per-transaction features) or 2 (plus per-card behaviour, from a per-card state store). It must
+     * match the tenant's model: the scoring pool refuses a batch of another version.
+     */
+    @WithDefault("1")
+    int featureSchemaVersion();
+
     Features features();
+
+    CardState cardState();
 
     Validation validation();
 
@@ -63,6 +73,16 @@ public interface IngestConfig {
         /** Records larger than this are refused unparsed (RECORD_TOO_LARGE); EVENTS.md sets 16 KiB. */
         @WithDefault("16384")
         int maxRecordBytes();
+    }
+
+    /** The per-card history of feature schema 2. */
+    interface CardState {
+        /**
+         * A card without a transaction for this long (by this service's clock) is forgotten: its next transaction
+         * counts as its first ({@code UMBRA_CARD_STATE_IDLE_RETENTION}).
+         */
+        @WithDefault("P90D")
+        Duration idleRetention();
     }
 
     /** Exact-duplicate dropping by transaction id. */

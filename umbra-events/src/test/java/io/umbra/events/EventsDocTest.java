@@ -33,13 +33,15 @@ class EventsDocTest {
 
     @Test
     void listsTheFeaturesInSchemaOrder() {
-        Matcher m = Pattern.compile("(?m)^\\| (\\d+) \\| `([a-z_]+)` \\|").matcher(DOC);
+        Matcher m = Pattern.compile("(?m)^\\| (\\d+) \\| `([a-z][a-z0-9_]*)` \\|").matcher(DOC);
         List<String> names = new ArrayList<>();
         while (m.find()) {
             assertEquals(names.size(), Integer.parseInt(m.group(1)));
             names.add(m.group(2));
         }
-        assertEquals(FeatureSchema.current().names(), names);
+        // The table lists V2, whose first 15 rows are V1 (the default, current schema) unchanged.
+        assertEquals(FeatureSchema.V2.names(), names);
+        assertEquals(FeatureSchema.current().names(), names.subList(0, FeatureSchema.current().dimension()));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.umbra.training;
 
+import io.umbra.events.features.CardFeatures;
+import io.umbra.events.features.CardHistory;
 import io.umbra.events.features.FeatureSchema;
 import io.umbra.events.features.ReferenceRates;
 import io.umbra.events.features.TransactionFeatures;
@@ -11,13 +13,14 @@ import io.umbra.traffic.TrafficProfile;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Labelled feature vectors in arrival order: row i is the i-th generated transaction's features, computed
- * by the pipeline's own {@link TransactionFeatures} (the code ingest-service runs, not a copy), and
- * whether it is a planted fraud, of which pattern.
+ * by the pipeline's own {@link TransactionFeatures} (schema 1) or {@link CardFeatures} (schema 2) — the code
+ * ingest-service runs, not a copy — and whether it is a planted fraud, of which pattern.
  */
 public record LabelledFeatures(FeatureSchema schema, double[][] x, boolean[] fraud, FraudPattern[] pattern) {
     /** 2026-01-05T00:00Z, a Monday: generated traffic starts here, so a seed gives the same days of week. */
@@ -31,22 +34,43 @@ public record LabelledFeatures(FeatureSchema schema, double[][] x, boolean[] fra
      * is the profile's and whose reference rates are the generator's (see {@link #ratesFor}).
      */
     public static LabelledFeatures generate(TrafficProfile profile, long seed, int n) {
+        return generate(profile, seed, n, FeatureSchema.V1);
+    }
+
+    /**
+     * As {@link #generate(TrafficProfile, long, int)}, in feature schema {@code schema}: {@link FeatureSchema#V1}
+     * through {@link TransactionFeatures}, {@link FeatureSchema#V2} through {@link CardFeatures} with one
+     * {@link CardHistory} per card advanced in the stream's order — what ingest's per-card store does when a
+     * card's transactions reach it in the order they were produced.
+     */
+    public static LabelledFeatures generate(TrafficProfile profile, long seed, int n, FeatureSchema schema) {
         if (n < 1) {
             throw new IllegalArgumentException("at least one transaction");
+        }
+        if (!schema.equals(FeatureSchema.V1) && !schema.equals(FeatureSchema.V2)) {
+            throw new IllegalArgumentException("training knows feature schemas 1 and 2, not " + schema.version());
         }
         TrafficGenerator generator = new TrafficGenerator(profile, seed);
         ReferenceRates rates = ratesFor(profile.homeCountry());
         TransactionFeatures features = new TransactionFeatures(profile.homeCountry(), rates);
+        CardFeatures cardFeatures = new CardFeatures(profile.homeCountry(), rates);
+        Map<String, CardHistory> histories = new HashMap<>();
         double[][] x = new double[n][];
         boolean[] fraud = new boolean[n];
         FraudPattern[] pattern = new FraudPattern[n];
         for (int i = 0; i < n; i++) {
             LabelledTransaction tx = generator.next(START.plus(STEP.multipliedBy(i)));
-            x[i] = features.extract(tx.transaction());
+            if (schema.equals(FeatureSchema.V1)) {
+                x[i] = features.extract(tx.transaction());
+            } else {
+                CardHistory history = histories.computeIfAbsent(tx.transaction().cardId(), card -> new CardHistory());
+                x[i] = cardFeatures.features(history, tx.transaction());
+                cardFeatures.update(history, tx.transaction(), 0);
+            }
             fraud[i] = tx.isFraud();
             pattern[i] = tx.fraud();
         }
-        return new LabelledFeatures(features.schema(), x, fraud, pattern);
+        return new LabelledFeatures(schema, x, fraud, pattern);
     }
 
     /**

@@ -34,9 +34,10 @@ public final class ModelTraining {
      * @param trainShare   the share of the stream, in arrival order, that trains
      * @param hiddenUnits  the network's hidden units
      * @param epochs       the network's passes over the training set
+     * @param featureSchema the feature schema version, 1 (per transaction, the default) or 2 (plus per-card behaviour)
      */
     public record Config(int transactions, double fraudRate, long seed, String homeCountry, double trainShare, int hiddenUnits,
-                         int epochs) {
+                         int epochs, int featureSchema) {
         public Config {
             if (transactions < 100) {
                 throw new IllegalArgumentException("train on at least 100 transactions, not " + transactions);
@@ -44,26 +45,43 @@ public final class ModelTraining {
             if (!(trainShare > 0 && trainShare < 1)) {
                 throw new IllegalArgumentException("trainShare must be in (0, 1)");
             }
+            if (featureSchema != 1 && featureSchema != 2) {
+                throw new IllegalArgumentException("feature schema must be 1 or 2, not " + featureSchema);
+            }
+        }
+
+        /** Feature schema 1. */
+        public Config(int transactions, double fraudRate, long seed, String homeCountry, double trainShare, int hiddenUnits, int epochs) {
+            this(transactions, fraudRate, seed, homeCountry, trainShare, hiddenUnits, epochs, 1);
         }
 
         public static Config defaults() {
-            return new Config(200_000, 0.01, 42, "DE", 0.7, 8, 12);
+            return new Config(200_000, 0.01, 42, "DE", 0.7, 8, 12, 1);
         }
 
         public Config withTransactions(int n) {
-            return new Config(n, fraudRate, seed, homeCountry, trainShare, hiddenUnits, epochs);
+            return new Config(n, fraudRate, seed, homeCountry, trainShare, hiddenUnits, epochs, featureSchema);
         }
 
         public Config withFraudRate(double f) {
-            return new Config(transactions, f, seed, homeCountry, trainShare, hiddenUnits, epochs);
+            return new Config(transactions, f, seed, homeCountry, trainShare, hiddenUnits, epochs, featureSchema);
         }
 
         public Config withSeed(long s) {
-            return new Config(transactions, fraudRate, s, homeCountry, trainShare, hiddenUnits, epochs);
+            return new Config(transactions, fraudRate, s, homeCountry, trainShare, hiddenUnits, epochs, featureSchema);
         }
 
         public Config withEpochs(int e) {
-            return new Config(transactions, fraudRate, seed, homeCountry, trainShare, hiddenUnits, e);
+            return new Config(transactions, fraudRate, seed, homeCountry, trainShare, hiddenUnits, e, featureSchema);
+        }
+
+        public Config withFeatureSchema(int version) {
+            return new Config(transactions, fraudRate, seed, homeCountry, trainShare, hiddenUnits, epochs, version);
+        }
+
+        /** The {@link FeatureSchema} of {@link #featureSchema()}. */
+        public FeatureSchema schema() {
+            return FeatureSchema.of(FeatureSchema.TX, featureSchema);
         }
 
         /** One card per ten transactions (at least 200), 300 home merchants: a card recurs, merchants are shared. */
@@ -104,7 +122,7 @@ public final class ModelTraining {
     }
 
     public static Result train(Config config) {
-        LabelledFeatures all = LabelledFeatures.generate(config.profile(), config.seed(), config.transactions());
+        LabelledFeatures all = LabelledFeatures.generate(config.profile(), config.seed(), config.transactions(), config.schema());
         int cut = (int) Math.round(all.size() * config.trainShare());
         LabelledFeatures train = all.slice(0, cut);
         LabelledFeatures heldOut = all.slice(cut, all.size());
@@ -207,6 +225,7 @@ public final class ModelTraining {
         m.put("data", "umbra-traffic generator, home country " + config.homeCountry() + ", " + config.profile().cardholders()
                 + " cards, " + config.profile().merchants() + " home merchants");
         m.put("seed", config.seed());
+        m.put("featureSchemaVersion", config.featureSchema());
         m.put("transactions", config.transactions());
         m.put("fraudRate", config.fraudRate());
         m.put("split", "by arrival time: first " + Math.round(config.trainShare() * 100) + " % train, the rest held out");

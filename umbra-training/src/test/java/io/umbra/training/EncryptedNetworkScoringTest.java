@@ -81,7 +81,7 @@ class EncryptedNetworkScoringTest {
     }
 
     static LabelledFeatures heldOut(ModelTraining.Config config) {
-        LabelledFeatures all = LabelledFeatures.generate(config.profile(), config.seed(), config.transactions());
+        LabelledFeatures all = LabelledFeatures.generate(config.profile(), config.seed(), config.transactions(), config.schema());
         int cut = (int) Math.round(all.size() * config.trainShare());
         return all.slice(cut, all.size());
     }
@@ -99,6 +99,18 @@ class EncryptedNetworkScoringTest {
         ModelArtifact network = ModelTraining.train(config).network();
         Comparison c = compare(network, heldOut(config), 4_096);
         print("trained network (30,000 tx, 6 epochs)", network, c);
+        assertTrue(c.frauds() > 10 && c.alerts() > 10, "the batch holds frauds and alerts: " + c);
+        assertEquals(0, c.disagreements(), "alert decisions differ: " + c);
+        assertTrue(c.worstDelta() <= 1e-4, "worst |Δ logit| " + c.worstDelta());
+    }
+
+    @Test
+    void aNetworkOnFeatureSchema2ScoresEncryptedAsInPlaintextToo() {
+        ModelTraining.Config config = ModelTrainingTest.SMALL.withFeatureSchema(2);
+        ModelArtifact network = ModelTraining.train(config).network();
+        assertEquals(27, network.schema().dimension());
+        Comparison c = compare(network, heldOut(config), 4_096);
+        print("trained network on feature schema 2 (30,000 tx, 6 epochs, 27 columns)", network, c);
         assertTrue(c.frauds() > 10 && c.alerts() > 10, "the batch holds frauds and alerts: " + c);
         assertEquals(0, c.disagreements(), "alert decisions differ: " + c);
         assertTrue(c.worstDelta() <= 1e-4, "worst |Δ logit| " + c.worstDelta());

@@ -1,8 +1,11 @@
 package io.umbra.ingest.stream;
 
+import io.umbra.events.EventJson;
 import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
+import io.umbra.events.features.FeatureVector;
+import io.umbra.events.tx.RawTransaction;
 import io.umbra.events.tx.TransactionValidator;
 import io.umbra.ingest.FeatureExtractor;
 import io.umbra.ingest.IngestConfig;
@@ -36,13 +39,17 @@ import java.time.Duration;
  *   → &lt;t&gt;.tx.features
  * </pre>
  *
+ * With feature schema 2 the feature step is preceded by a second hop, keyed by card id
+ * ({@code <t>.ingest-service-by-card-id-repartition}), and keeps each card's history in the key-value store
+ * {@code card-history} (RocksDB, changelogged); schema 1 has neither.
+ *
  * Why the repartition: producers key by card id, but nothing stops a retry arriving with another key (a
  * different producer, a null key) and so on another partition, where a store local to the first partition
  * would never see it. Routing every copy of one transaction id to one partition makes the duplicate check
  * exact across partitions. The price: after it, one card's transactions may be processed by different
  * tasks, so their order on {@code <t>.tx.features} follows arrival at the repartition, not the raw topic.
- * Today's features depend on one transaction only, so that costs nothing; per-card history will re-key by
- * card id (a second repartition) before its store.
+ * Schema 1's features depend on one transaction only, so that costs nothing; schema 2's per-card history
+ * re-keys by card id (the second repartition) before its store, and a card's order is then that partition's.
  */
 @ApplicationScoped
 public class IngestTopology {
@@ -51,15 +58,26 @@ public class IngestTopology {
     /** Names the repartition topic: {@code <t>.ingest-service-by-transaction-id-repartition}. */
     public static final String BY_TRANSACTION_ID = "by-transaction-id";
 
+    /** The per-card history store of schema 2; its changelog is {@code <t>.ingest-service-card-history-changelog}. */
+    public static final String CARD_STORE = "card-history";
+    /** Names schema 2's repartition topic: {@code <t>.ingest-service-by-card-id-repartition}. */
+    public static final String BY_CARD_ID = "by-card-id";
+
     @Produces
     public Topology topology(TenantId tenant, IngestConfig config, TransactionValidator validator, FeatureExtractor extractor,
                              IngestMetrics metrics) {
-        return build(tenant, config.dedupe().retention(), validator, extractor, metrics);
+        return build(tenant, config.dedupe().retention(), validator, extractor, metrics, config.cardState().idleRetention());
     }
 
-    /** The topology, buildable without CDI. */
+    /** The topology of schema 1, buildable without CDI. */
     public static Topology build(TenantId tenant, Duration dedupeRetention, TransactionValidator validator,
                                  FeatureExtractor extractor, IngestMetrics metrics) {
+        return build(tenant, dedupeRetention, validator, extractor, metrics, Duration.ofDays(90));
+    }
+
+    /** The topology of {@code extractor}'s schema, buildable without CDI. */
+    public static Topology build(TenantId tenant, Duration dedupeRetention, TransactionValidator validator,
+                                 FeatureExtractor extractor, IngestMetrics metrics, Duration cardIdleRetention) {
         String raw = Topics.name(tenant, TopicKind.TX_RAW);
         String features = Topics.name(tenant, TopicKind.TX_FEATURES);
         String dlq = Topics.name(tenant, TopicKind.TX_DLQ);
@@ -76,13 +94,28 @@ public class IngestTopology {
                 .process(() -> new ScreeningProcessor(validator, metrics), Named.as("screen"));
         toDeadLetters(screened, dlq, "screen");
 
-        KStream<String, Routed> featured = screened
+        KStream<String, byte[]> firstSeen = screened
                 .filter((key, routed) -> routed instanceof Routed.Forward, Named.as("screen-passed"))
                 .map((key, routed) -> forward(routed), Named.as("key-by-transaction-id"))
                 .repartition(Repartitioned.<String, byte[]>as(BY_TRANSACTION_ID)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
-                .process(() -> new DuplicateFilter(SEEN_STORE, metrics), Named.as("drop-duplicates"), SEEN_STORE)
-                .process(() -> new FeatureProcessor(extractor, metrics, raw), Named.as("features"));
+                .process(() -> new DuplicateFilter(SEEN_STORE, metrics), Named.as("drop-duplicates"), SEEN_STORE);
+
+        KStream<String, Routed> featured;
+        if (!extractor.needsCardHistory()) {
+            // Schema 1: no state, no second hop.
+            featured = firstSeen.process(() -> new FeatureProcessor(extractor, metrics, raw), Named.as("features"));
+        } else {
+            // Schema 2: every transaction of a card to one task, in that partition's order, before its history.
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARD_STORE),
+                    Serdes.String(), Serdes.ByteArray()));
+            featured = firstSeen
+                    .selectKey((transactionId, json) -> cardIdOf(json, transactionId), Named.as("key-by-card-for-history"))
+                    .repartition(Repartitioned.<String, byte[]>as(BY_CARD_ID)
+                            .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
+                    .process(() -> new FeatureProcessor(extractor, metrics, raw, CARD_STORE, cardIdleRetention),
+                            Named.as("card-features"), CARD_STORE);
+        }
         toDeadLetters(featured, dlq, "features");
 
         featured.filter((key, routed) -> routed instanceof Routed.Forward, Named.as("features-passed"))
@@ -98,6 +131,18 @@ public class IngestTopology {
                     return KeyValue.pair(letter.key(), letter.value());
                 }, Named.as(step + "-dead-letter"))
                 .to(dlq, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(step + "-dead-letters"));
+    }
+
+    /**
+     * The card id of the canonical transaction JSON; if it cannot be read (a defect: it passed validation), the
+     * transaction id, so that the feature step still meets the record and dead-letters it.
+     */
+    private static String cardIdOf(byte[] json, String transactionId) {
+        try {
+            return EventJson.read(json, RawTransaction.class, FeatureVector.MAX_JSON_BYTES).cardId();
+        } catch (RuntimeException e) {
+            return transactionId;
+        }
     }
 
     private static KeyValue<String, byte[]> forward(Routed routed) {

@@ -91,6 +91,10 @@ public final class ModelCommand {
         int hidden;
         @Option(names = "--epochs", paramLabel = "E", defaultValue = "12", description = "Network training epochs (default ${DEFAULT-VALUE}).")
         int epochs;
+        @Option(names = "--feature-schema", paramLabel = "V", defaultValue = "1",
+                description = {"Feature schema version: 1 (per-transaction features, the default) or 2 (plus per-card behaviour;",
+                    "serve such a model only to a tenant whose ingest runs UMBRA_FEATURE_SCHEMA_VERSION=2)."})
+        int featureSchema;
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/umbra-model", description = "Where the models go (default ${DEFAULT-VALUE}).")
         Path out;
         @Mixin
@@ -101,15 +105,18 @@ public final class ModelCommand {
         @Override
         public void run() {
             PrintWriter o = spec.commandLine().getOut();
+            if (featureSchema != 1 && featureSchema != 2) {
+                throw new CommandFailure("--feature-schema must be 1 or 2, not " + featureSchema);
+            }
             ModelTraining.Config base = ModelTraining.Config.defaults();
             ModelTraining.Config config = new ModelTraining.Config(transactions, fraudRate, seed, base.homeCountry(), base.trainShare(),
-                    hidden, epochs);
+                    hidden, epochs, featureSchema);
             ModelOwnerKey key = signing.open();
             long t0 = System.nanoTime();
             ModelTraining.Result r = ModelTraining.train(config);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            o.printf(Locale.ROOT, "generated %,d transactions (fraud rate %.4f, seed %d) and trained in %.1f s%n", transactions, fraudRate,
-                    seed, seconds);
+            o.printf(Locale.ROOT, "generated %,d transactions (fraud rate %.4f, seed %d, feature schema %d: %d features) and trained in %.1f s%n",
+                    transactions, fraudRate, seed, featureSchema, config.schema().dimension(), seconds);
             o.printf(Locale.ROOT, "split by arrival time: train %,d (%,d frauds), held out %,d (%,d frauds)%n%n", r.trainSize(),
                     r.trainFrauds(), r.heldOutSize(), r.heldOutFrauds());
             o.println(table(r));

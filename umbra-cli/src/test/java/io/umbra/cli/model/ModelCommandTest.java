@@ -50,10 +50,20 @@ class ModelCommandTest {
         assertEquals("square", nn.network().activation());
         assertEquals(lr.featureSchemaVersion(), nn.featureSchemaVersion());
 
-        // a second run signs with the same owner key (created once, never replaced)
+        assertEquals(1, nn.featureSchemaVersion(), "feature schema 1 is the default");
+
+        // a second run signs with the same owner key (created once, never replaced); this one on feature schema 2
         Run again = umbra("model", "train", "--transactions", "3000", "--fraud-rate", "0.02", "--seed", "6", "--epochs", "1",
-                "--out", dir.resolve("models2").toString(), "--signing-key", owner.toString());
+                "--feature-schema", "2", "--out", dir.resolve("models2").toString(), "--signing-key", owner.toString());
         assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains("feature schema 2: 27 features"), again.out());
+        ModelArtifact v2 = SignedModel.load(dir.resolve("models2/network.json"), pinned);
+        assertEquals(2, v2.featureSchemaVersion());
+        assertEquals(27, v2.scaler().mean().length);
+        assertEquals(2, SignedModel.loadLogistic(dir.resolve("models2/logistic.json"), pinned).featureSchemaVersion());
+        Run unknown = umbra("model", "train", "--transactions", "3000", "--feature-schema", "3", "--out", dir.resolve("models3").toString(),
+                "--signing-key", owner.toString());
+        assertTrue(unknown.exit() != 0 && unknown.err().contains("--feature-schema must be 1 or 2"), unknown.err());
         assertEquals(Files.readString(out.resolve("model-verification.json")),
                 Files.readString(dir.resolve("models2/model-verification.json")));
 

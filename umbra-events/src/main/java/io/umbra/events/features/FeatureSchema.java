@@ -10,8 +10,10 @@ import java.util.Objects;
  * append-only across versions and never reordered within one.
  *
  * <p>Version 1 ({@link #V1}): the features one transaction determines, all in [-1, 1] or a small
- * positive range (see docs/EVENTS.md for the table). Per-card behavioural features (velocity, amount
- * versus the card's history) come in a later version computed by ingest's state stores.
+ * positive range (see docs/EVENTS.md for the table). Version 2 ({@link #V2}) appends per-card
+ * behavioural features (velocity, amount versus the card's history, first-seen merchant / country /
+ * device, distance and speed) that ingest computes from its per-card state store. {@link #current()},
+ * the default everywhere, stays V1; a tenant opts into V2 in ingest's configuration.
  */
 public record FeatureSchema(String id, int version, List<Feature> features) {
     /** The schema id of transaction feature schemas. */
@@ -42,12 +44,40 @@ public record FeatureSchema(String id, int version, List<Feature> features) {
             new Feature("has_device", "1 if deviceId is present, else 0"),
             new Feature("has_coordinates", "1 if latitude and longitude are present, else 0")));
 
+    /**
+     * Version 2: {@link #V1}'s 15 features unchanged, then the card's behaviour as ingest's per-card state
+     * ({@link CardHistory}) sees it before this transaction, computed by {@link CardFeatures}. Every added
+     * feature lies in [0, 1] (a model's worst-case bound relies on that, as on V1's ranges).
+     */
+    public static final FeatureSchema V2 = v2();
+
     /** Every schema this release knows, oldest first. */
-    public static final List<FeatureSchema> KNOWN = List.of(V1);
+    public static final List<FeatureSchema> KNOWN = List.of(V1, V2);
 
     /** The schema new vectors are written with. */
     public static FeatureSchema current() {
         return V1;
+    }
+
+    private static FeatureSchema v2() {
+        List<Feature> f = new ArrayList<>(V1.features());
+        f.add(new Feature("prior_transactions", "transactions the card had before this one, capped at 32, / 32"));
+        f.add(new Feature("count_1h", "the card's earlier transactions with an event time less than 1 h before this one's, / 32"));
+        f.add(new Feature("count_24h", "the same within 24 h (the state keeps at most 32), / 32"));
+        f.add(new Feature("log_sum_1h", "ln(1 + sum of those within 1 h, in reference-currency units) / ln(1 + 10^7), capped at 1"));
+        f.add(new Feature("log_sum_24h", "ln(1 + sum of those within 24 h, in reference-currency units) / ln(1 + 10^7), capped at 1"));
+        f.add(new Feature("log_seconds_since_previous",
+                "ln(1 + seconds since the card's latest earlier event time, clamped at 0) / ln(1 + 30 days in s), capped at 1; 1 for a first transaction"));
+        f.add(new Feature("amount_zscore",
+                "(z + 4) / 8, z = (ln(1 + reference amount) − the card's running mean) / max(running std, 0.25), clamped to [−4, 4]; 0.5 before 2 earlier transactions"));
+        f.add(new Feature("new_merchant", "1 if the card has history and none of its last 16 merchants is this one, else 0"));
+        f.add(new Feature("new_country", "1 if the card has history and none of its last 8 countries is this one, else 0"));
+        f.add(new Feature("new_device", "1 if the transaction names a device and the card has history without it among its last 8, else 0"));
+        f.add(new Feature("log_distance_km",
+                "ln(1 + great-circle km from the card's last located transaction) / ln(1 + 20016); 0 unless both are located"));
+        f.add(new Feature("log_speed_kmh",
+                "ln(1 + that distance / max(hours between them, 1 minute)) / ln(1 + 20016 · 60); 0 unless both are located"));
+        return new FeatureSchema(TX, 2, f);
     }
 
     public FeatureSchema {

@@ -1,0 +1,66 @@
+package io.umbra.ingest.stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.umbra.events.TenantId;
+import io.umbra.events.features.ReferenceRates;
+import io.umbra.events.tx.TransactionValidator;
+import io.umbra.ingest.FeatureExtractor;
+import io.umbra.ingest.IngestMetrics;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The shape of the topology per feature schema: schema 1 keeps its single hop and one store; schema 2 adds exactly its own. */
+class IngestTopologyTest {
+    static final TenantId TENANT = TenantId.of("acme");
+
+    static TopologyDescription describe(int schemaVersion) {
+        FeatureExtractor extractor = new FeatureExtractor("DE", ReferenceRates.only("EUR"), schemaVersion);
+        return IngestTopology.build(TENANT, Duration.ofDays(7), new TransactionValidator(Clock.systemUTC()), extractor,
+                new IngestMetrics(new SimpleMeterRegistry()), Duration.ofDays(90)).describe();
+    }
+
+    /** Internal topic names (repartition topics as the topology names them) and state stores. */
+    static Set<String> internals(TopologyDescription d) {
+        Set<String> names = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : d.subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Sink sink && sink.topic().endsWith("-repartition")) {
+                    names.add("topic " + sink.topic());
+                }
+                if (node instanceof TopologyDescription.Processor p) {
+                    p.stores().forEach(s -> names.add("store " + s));
+                }
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void schema1HasOneRepartitionAndTheDedupeStoreOnly() {
+        TopologyDescription d = describe(1);
+        assertEquals(Set.of("topic by-transaction-id-repartition", "store seen-transactions"), internals(d));
+        assertEquals(2, d.subtopologies().size());
+    }
+
+    @Test
+    void schema2AddsTheByCardRepartitionAndTheCardHistoryStore() {
+        TopologyDescription d = describe(2);
+        assertEquals(Set.of("topic by-transaction-id-repartition", "topic by-card-id-repartition", "store seen-transactions",
+                "store card-history"), internals(d));
+        assertEquals(3, d.subtopologies().size());
+        // Kafka Streams prefixes internal topics with the application id <t>.ingest-service, inside the tenant's <t>. ACL prefix.
+    }
+
+    @Test
+    void onlySchemas1And2Exist() {
+        assertThrows(IllegalArgumentException.class, () -> new FeatureExtractor("DE", ReferenceRates.only("EUR"), 3));
+    }
+}
