@@ -2,7 +2,8 @@ package io.umbra.traffic;
 
 /**
  * The kinds of fraud the generator plants. Each episode is a short run of transactions on one card; every
- * fraudulent transaction carries its pattern as label, the genuine ones around it carry none.
+ * fraudulent transaction carries its pattern as label, the genuine ones around it carry none. (A
+ * compromised-merchant episode is the late consequence of an earlier genuine purchase on that card.)
  */
 public enum FraudPattern {
     /**
@@ -24,5 +25,13 @@ public enum FraudPattern {
      * A cardholder who never pays at night suddenly spends big between 01:00 and 05:00 local time:
      * 2 to 4 payments of 6 to 20 times the usual amount in high-risk categories.
      */
-    NIGHT_SPEND_SPIKE
+    NIGHT_SPEND_SPIKE,
+    /**
+     * Card data stolen at a breached merchant, used days later: a card that paid (genuinely) at a merchant
+     * during its exposure window is hit, at least {@link MerchantCompromise#minDelay()} after that purchase, by
+     * 1 to 3 card-not-present purchases at merchants the cardholder never used, often abroad, of 4 to 15 times
+     * the usual amount (electronics, gift cards, travel), from a new device. Only those purchases are labelled;
+     * the purchase at the breached merchant is genuine. See {@link MerchantCompromise} and {@link Breach}.
+     */
+    COMPROMISED_MERCHANT
 }

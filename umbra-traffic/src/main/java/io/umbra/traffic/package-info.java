@@ -1,7 +1,7 @@
 /**
  * Synthetic card traffic for a tenant: a population of cardholders with habits (home country, usual
  * merchants and categories, spending level, hours of the day), the transactions they make, and planted
- * frauds of four kinds, each labelled. {@link io.umbra.traffic.TrafficGenerator} is deterministic for a
+ * frauds of five kinds, each labelled. {@link io.umbra.traffic.TrafficGenerator} is deterministic for a
  * seed and the instants it is asked for; {@link io.umbra.traffic.TrafficProducer} sends its output to
  * {@code <t>.tx.raw} at a steady rate.
  *

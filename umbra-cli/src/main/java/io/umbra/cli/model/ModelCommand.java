@@ -127,7 +127,7 @@ public final class ModelCommand {
             Path lr = writeSigned(key, r.logistic(), out, "logistic.json");
             Path nn = writeSigned(key, r.network(), out, "network.json");
             o.printf("%nwrote %s and %s, signed by %s%n", lr, nn, key.fingerprint());
-            o.printf("pin %s where models are loaded (UMBRA_MODEL_VERIFICATION_KEY)%n", out.resolve(VERIFICATION_FILE));
+            o.printf("pin %s where models are loaded (UMBRA_MODEL_VERIFICATION_KEY_FILE, beside UMBRA_MODEL_PATH or UMBRA_MODELS_DIR)%n", out.resolve(VERIFICATION_FILE));
             o.flush();
         }
 
