@@ -2,11 +2,7 @@ package io.umbra.training;
 
 import io.umbra.he.ckks.Ciphertext;
 import io.umbra.he.ckks.CkksContext;
-import io.umbra.he.ckks.CkksEncoder;
-import io.umbra.he.ckks.Decryptor;
-import io.umbra.he.ckks.Encryptor;
 import io.umbra.he.ckks.Evaluator;
-import io.umbra.he.ckks.KeyGenerator;
 import io.umbra.he.perf.ParameterSet;
 import io.umbra.model.LogisticModel;
 import io.umbra.model.ModelArtifact;
@@ -24,55 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EncryptedLogisticScoringTest {
 
     static EncryptedNetworkScoringTest.Comparison compare(ModelArtifact artifact, LabelledFeatures heldOut, int count) {
-        ParameterSet set = ParameterSet.B;
-        CkksContext context = CkksContext.create(set.parameters());
-        KeyGenerator keys = new KeyGenerator(context);
-        CkksEncoder encoder = new CkksEncoder(context);
-        Encryptor encryptor = new Encryptor(context, keys.createPublicKey());
-        Decryptor decryptor = new Decryptor(context, keys.secretKey());
-        Evaluator evaluator = new Evaluator(context);
         LogisticModel model = artifact.toLogisticModel();
-
-        int slots = context.slotCount();
-        int d = artifact.schema().dimension();
         double threshold = artifact.threshold().logit();
-        int alerts = 0;
-        int frauds = 0;
-        int disagreements = 0;
-        double worst = 0;
-        double maxAbs = 0;
-        long evalNanos = 0;
-        int batches = 0;
-        for (int from = 0; from < count; from += slots) {
-            int n = Math.min(slots, count - from);
-            Ciphertext[] columns = new Ciphertext[d];
-            for (int f = 0; f < d; f++) {
-                double[] column = new double[n];
-                for (int s = 0; s < n; s++) {
-                    column[s] = heldOut.x()[from + s][f];
-                }
-                columns[f] = encryptor.encrypt(encoder.encode(column, set.scale()));
+        return EncryptedNetworkScoringTest.compare(artifact, heldOut, count, ParameterSet.B, (ctx, keys) -> new EncryptedNetworkScoringTest.EncryptedScorer() {
+            public Ciphertext evaluate(CkksContext context, Evaluator evaluator, Ciphertext[] columns) {
+                return model.evaluate(context, evaluator, columns);
             }
-            long t0 = System.nanoTime();
-            Ciphertext score = model.evaluate(context, evaluator, columns);
-            if (from > 0 || count <= slots) {
-                evalNanos += System.nanoTime() - t0;
-                batches++;
+
+            public boolean alerts(double decryptedLogit) {
+                return decryptedLogit >= threshold;
             }
-            double[] decrypted = encoder.decode(decryptor.decrypt(score));
-            for (int s = 0; s < n; s++) {
-                double[] x = heldOut.x()[from + s];
-                double plain = artifact.logit(x);
-                worst = Math.max(worst, Math.abs(decrypted[s] - plain));
-                maxAbs = Math.max(maxAbs, Math.abs(plain));
-                boolean alert = artifact.alerts(x);
-                alerts += alert ? 1 : 0;
-                frauds += heldOut.fraud()[from + s] ? 1 : 0;
-                disagreements += alert != (decrypted[s] >= threshold) ? 1 : 0;
-            }
-        }
-        return new EncryptedNetworkScoringTest.Comparison(count, alerts, frauds, disagreements, worst, maxAbs,
-                evalNanos / 1e6 / Math.max(1, batches));
+        });
     }
 
     static void print(String what, EncryptedNetworkScoringTest.Comparison c) {

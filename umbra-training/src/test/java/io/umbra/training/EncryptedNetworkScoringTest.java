@@ -28,17 +28,45 @@ class EncryptedNetworkScoringTest {
                       double millisPerBatch) {
     }
 
+    /** How one model kind is evaluated on encrypted columns and how a decrypted logit becomes an alert decision. */
+    interface EncryptedScorer {
+        Ciphertext evaluate(CkksContext context, Evaluator evaluator, Ciphertext[] columns);
+
+        boolean alerts(double decryptedLogit);
+    }
+
     static Comparison compare(ModelArtifact artifact, LabelledFeatures heldOut, int count) {
         ParameterSet set = EncryptedNetwork.PARAMETERS;
+        EncryptedNetwork network = EncryptedNetwork.of(artifact);
+        return compare(artifact, heldOut, count, set, (ctx, keys) -> {
+            network.requireFits(ctx, ctx.firstData(), set.scale());
+            RelinKeys relinKeys = keys.createRelinKeys(true);
+            return new EncryptedScorer() {
+                public Ciphertext evaluate(CkksContext context, Evaluator evaluator, Ciphertext[] columns) {
+                    return network.evaluate(context, evaluator, relinKeys, columns);
+                }
+
+                public boolean alerts(double decryptedLogit) {
+                    return network.alerts(decryptedLogit);
+                }
+            };
+        });
+    }
+
+    /**
+     * Encrypts {@code heldOut}'s first {@code count} transactions at {@code set} in batches of N/2, scores each batch
+     * with the scorer {@code scorerFor} makes from the keys, decrypts, and compares with the artifact's plaintext
+     * logit and alert decision.
+     */
+    static Comparison compare(ModelArtifact artifact, LabelledFeatures heldOut, int count, ParameterSet set,
+                              java.util.function.BiFunction<CkksContext, KeyGenerator, EncryptedScorer> scorerFor) {
         CkksContext context = CkksContext.create(set.parameters());
         KeyGenerator keys = new KeyGenerator(context);
-        RelinKeys relinKeys = keys.createRelinKeys(true);
         CkksEncoder encoder = new CkksEncoder(context);
         Encryptor encryptor = new Encryptor(context, keys.createPublicKey());
         Decryptor decryptor = new Decryptor(context, keys.secretKey());
         Evaluator evaluator = new Evaluator(context);
-        EncryptedNetwork network = EncryptedNetwork.of(artifact);
-        network.requireFits(context, context.firstData(), set.scale());
+        EncryptedScorer scorer = scorerFor.apply(context, keys);
 
         int slots = context.slotCount();
         int d = artifact.schema().dimension();
@@ -60,7 +88,7 @@ class EncryptedNetworkScoringTest {
                 columns[f] = encryptor.encrypt(encoder.encode(column, set.scale()));
             }
             long t0 = System.nanoTime();
-            Ciphertext score = network.evaluate(context, evaluator, relinKeys, columns);
+            Ciphertext score = scorer.evaluate(context, evaluator, columns);
             if (from > 0 || count <= slots) { // the first of several batches warms the JIT up
                 evalNanos += System.nanoTime() - t0;
                 batches++;
@@ -74,7 +102,7 @@ class EncryptedNetworkScoringTest {
                 boolean alert = artifact.alerts(x);
                 alerts += alert ? 1 : 0;
                 frauds += heldOut.fraud()[from + s] ? 1 : 0;
-                disagreements += alert != network.alerts(decrypted[s]) ? 1 : 0;
+                disagreements += alert != scorer.alerts(decrypted[s]) ? 1 : 0;
             }
         }
         return new Comparison(count, alerts, frauds, disagreements, worst, maxAbs, evalNanos / 1e6 / Math.max(1, batches));
