@@ -71,8 +71,6 @@ public class KeyService {
     private volatile ExactlyOnceProcessor processor;
     private volatile boolean bundlePublished;
     private volatile ScheduledExecutorService upkeep;
-    /** This start created the tenant's first key version: audited once the audit topic is known to exist. */
-    private boolean createdFirstVersion;
 
     public KeyService(KeyServiceConfig config, MeterRegistry registry) {
         this.config = config;
@@ -83,26 +81,16 @@ public class KeyService {
         tenant = TenantId.of(config.tenant());
         HeParameterSet newKeys = HeParameterSet.named(config.he().params());
         Path dir = Path.of(config.keysDir().orElse("umbra-keys/" + tenant.value()));
-        int before = existingVersions(dir);
         keys = TenantKeyStore.open(dir, tenant, config.kekUri(), newKeys, config.he().relinKeys(), clock);
         clientProperties = KafkaClientSecurity.fromEnvironment().clientProperties();
         metrics = new KeyServiceMetrics(registry, tenant.value());
         metrics.keyVersion(keys.current().version());
         audit = new AuditLog(tenant, SERVICE, instanceId(), config.bootstrapServers(), clientProperties);
-        createdFirstVersion = before == 0;
         LOG.info("tenant {}: bundle-verification key {} (pin {} in the encrypt-service and the scoring pool)", tenant,
                 keys.verificationKeyFingerprint(), dir.resolve(io.umbra.crypto.BundleSigningKey.VERIFICATION_FILE));
         starter = new Thread(this::connect, "key-service-start");
         starter.setDaemon(true);
         starter.start();
-    }
-
-    private static int existingVersions(Path dir) {
-        try (var entries = java.nio.file.Files.list(dir)) { // before open(): was the first version made by this start?
-            return (int) entries.filter(p -> p.getFileName().toString().matches("v[1-9][0-9]*")).count();
-        } catch (java.io.IOException e) {
-            return 0;
-        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -194,7 +182,7 @@ public class KeyService {
             if (!awaitTopics(List.of(Topics.PUBLIC_KEYS, results, scores, dlq, audit.topic()))) {
                 return;
             }
-            if (createdFirstVersion) {
+            if (keys.createdFirstVersion()) { // audited once the audit topic is known to exist
                 KeyVersion v = keys.current();
                 audit.record(AuditEvent.Type.KEY_CREATED, v.version(), null, null, "first key version, parameter set "
                         + v.parameterSet().label() + ", public key sha256:" + v.publicKeyFingerprint() + "; bundles signed by "

@@ -102,12 +102,14 @@ public final class TenantKeyStore {
     private final Path dir;
     private final KeyEncryptionKey kek;
     private final BundleSigningKey signingKey;
+    private final boolean createdFirstVersion;
     /** Read by the decrypt loop and the API while rotation and destruction change it. */
     private final ConcurrentNavigableMap<Integer, KeyVersion> versions;
 
-    private TenantKeyStore(TenantId tenant, Path dir, KeyEncryptionKey kek, BundleSigningKey signingKey,
+    private TenantKeyStore(TenantId tenant, Path dir, KeyEncryptionKey kek, BundleSigningKey signingKey, boolean createdFirstVersion,
                            NavigableMap<Integer, KeyVersion> versions) {
         this.tenant = tenant;
+        this.createdFirstVersion = createdFirstVersion;
         this.dir = dir;
         this.kek = kek;
         this.signingKey = signingKey;
@@ -180,7 +182,8 @@ public final class TenantKeyStore {
                     + " (another tenant's directory — wrong UMBRA_KEYS_DIR? —, another key-encryption key, or altered files): "
                     + e.getMessage(), e);
         }
-        if (existing.isEmpty()) {
+        boolean createdFirst = existing.isEmpty();
+        if (createdFirst) {
             create(root, tenant, 1, newKeys, relinKeys, kek, clock);
             existing = versionNumbers(root);
         }
@@ -195,7 +198,7 @@ public final class TenantKeyStore {
         }
         LOG.info("tenant {}: {} key version(s) loaded from {}, current {}; bundles signed by {}", tenant, versions.size(), root, current,
                 signingKey.fingerprint());
-        return new TenantKeyStore(tenant, root, kek, signingKey, versions);
+        return new TenantKeyStore(tenant, root, kek, signingKey, createdFirst, versions);
     }
 
     /**
@@ -301,6 +304,11 @@ public final class TenantKeyStore {
 
     public Path directory() {
         return dir;
+    }
+
+    /** Whether this open found no key version and made the tenant's first one. */
+    public boolean createdFirstVersion() {
+        return createdFirstVersion;
     }
 
     /** The highest version: what is published and what new batches are encrypted under. */
