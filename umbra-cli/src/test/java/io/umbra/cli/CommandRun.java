@@ -1,6 +1,5 @@
-package io.umbra.cli.he;
+package io.umbra.cli;
 
-import io.umbra.cli.UmbraCli;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -8,9 +7,9 @@ import java.io.StringWriter;
 import java.util.Arrays;
 
 /** One in-process run of the {@code umbra} command line: its exit code and what it printed. */
-record CommandRun(int exitCode, String out, String err) {
+public record CommandRun(int exitCode, String out, String err) {
 
-    static CommandRun umbra(Object... args) {
+    public static CommandRun umbra(Object... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = UmbraCli.newCommandLine();
@@ -22,20 +21,23 @@ record CommandRun(int exitCode, String out, String err) {
     }
 
     /** Fails with everything printed unless the run succeeded. */
-    CommandRun ok() {
+    public CommandRun ok() {
         if (exitCode != 0) {
             throw new AssertionError("exit code " + exitCode + "\nstdout:\n" + out + "\nstderr:\n" + err);
         }
         return this;
     }
 
-    /** A user error: exit 1, a single line on stderr naming the command, no stack trace. */
-    boolean isOneLineFailure() {
-        return exitCode == 1 && err.startsWith("umbra he ") && err.strip().lines().count() == 1 && !err.contains("\tat ");
+    /**
+     * A user error: exit 1, a single line on stderr starting {@code "umbra " + prefix} (the command that failed:
+     * {@code "he "} for any engine command, {@code "tenant apply: "}), no stack trace.
+     */
+    public boolean isOneLineFailure(String prefix) {
+        return exitCode == 1 && err.startsWith("umbra " + prefix) && err.strip().lines().count() == 1 && !err.contains("\tat ");
     }
 
-    /** A usage error: exit 2 and the usage on stderr. */
-    boolean isUsageError() {
-        return exitCode == 2 && err.contains("Usage: umbra he");
+    /** A usage error of {@code umbra <command>}: exit 2 and its usage on stderr. */
+    public boolean isUsageError(String command) {
+        return exitCode == 2 && err.contains("Usage: umbra " + command);
     }
 }

@@ -1,6 +1,7 @@
 package io.umbra.cli.he;
 
-import static io.umbra.cli.he.CommandRun.umbra;
+import io.umbra.cli.CommandRun;
+import static io.umbra.cli.CommandRun.umbra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,9 +58,9 @@ class HeDemoCommandTest {
 
     @Test
     void badArgumentsAreUsageErrors() {
-        assertTrue(umbra("he", "demo", "--small", "--transactions", 5000).isUsageError());
-        assertTrue(umbra("he", "demo", "--transactions", 0).isUsageError());
-        assertTrue(umbra("he", "demo", "--seed", "x").isUsageError());
-        assertTrue(umbra("he", "demo", "--top", -1).isUsageError());
+        assertTrue(umbra("he", "demo", "--small", "--transactions", 5000).isUsageError("he"));
+        assertTrue(umbra("he", "demo", "--transactions", 0).isUsageError("he"));
+        assertTrue(umbra("he", "demo", "--seed", "x").isUsageError("he"));
+        assertTrue(umbra("he", "demo", "--top", -1).isUsageError("he"));
     }
 }

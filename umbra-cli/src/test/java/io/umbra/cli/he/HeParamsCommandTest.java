@@ -1,6 +1,7 @@
 package io.umbra.cli.he;
 
-import static io.umbra.cli.he.CommandRun.umbra;
+import io.umbra.cli.CommandRun;
+import static io.umbra.cli.CommandRun.umbra;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,15 +48,15 @@ class HeParamsCommandTest {
     @Test
     void insecureParametersAreRefusedWithTheBound() {
         CommandRun run = umbra("he", "params", "--degree", 4096, "--bits", "60,60,60,60", "--out", dir.resolve("p.seal"));
-        assertTrue(run.isOneLineFailure(), run.toString());
+        assertTrue(run.isOneLineFailure("he "), run.toString());
         assertTrue(run.err().contains("109") && run.err().contains("4096") && run.err().contains("240"), run.err());
         assertTrue(Files.notExists(dir.resolve("p.seal")), "nothing written for refused parameters");
     }
 
     @Test
     void unsupportedDegreeAndPrimeSizesAreOneLineFailures() {
-        assertTrue(umbra("he", "params", "--degree", 2048).isOneLineFailure());
-        assertTrue(umbra("he", "params", "--bits", "61,40").isOneLineFailure());
+        assertTrue(umbra("he", "params", "--degree", 2048).isOneLineFailure("he "));
+        assertTrue(umbra("he", "params", "--bits", "61,40").isOneLineFailure("he "));
     }
 
     @Test
@@ -68,9 +69,9 @@ class HeParamsCommandTest {
 
     @Test
     void badArgumentsAreUsageErrors() {
-        assertTrue(umbra("he", "params", "--bits", "sixty").isUsageError());
-        assertTrue(umbra("he", "params", "--degree").isUsageError());
-        assertTrue(umbra("he", "params", "--compression", "lz4").isUsageError());
-        assertTrue(umbra("he", "params", "extra").isUsageError());
+        assertTrue(umbra("he", "params", "--bits", "sixty").isUsageError("he"));
+        assertTrue(umbra("he", "params", "--degree").isUsageError("he"));
+        assertTrue(umbra("he", "params", "--compression", "lz4").isUsageError("he"));
+        assertTrue(umbra("he", "params", "extra").isUsageError("he"));
     }
 }

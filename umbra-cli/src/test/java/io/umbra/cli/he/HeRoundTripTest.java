@@ -1,6 +1,7 @@
 package io.umbra.cli.he;
 
-import static io.umbra.cli.he.CommandRun.umbra;
+import io.umbra.cli.CommandRun;
+import static io.umbra.cli.CommandRun.umbra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,7 +135,7 @@ class HeRoundTripTest {
 
         Path text = dir.resolve("not-seal.txt");
         Files.writeString(text, "hello\n");
-        assertTrue(umbra("he", "inspect", text).isOneLineFailure());
+        assertTrue(umbra("he", "inspect", text).isOneLineFailure("he "));
     }
 
     @Test
@@ -143,7 +144,7 @@ class HeRoundTripTest {
         Files.writeString(values, "# header\n1.0\nabc\n");
         CommandRun run = umbra("he", "encrypt", "--params", params, "--public-key", publicKey, "--scale", "2^40",
                 "--in", values, "--out", dir.resolve("bad.ct"));
-        assertTrue(run.isOneLineFailure(), run.toString());
+        assertTrue(run.isOneLineFailure("he "), run.toString());
         assertTrue(run.err().contains("line 3") && run.err().contains("abc"), run.err());
 
         Files.writeString(values, "NaN\n");
@@ -153,7 +154,7 @@ class HeRoundTripTest {
         Files.writeString(values, "1\n".repeat(SLOTS + 1));
         CommandRun tooMany = umbra("he", "encrypt", "--params", params, "--public-key", publicKey, "--scale", "2^40",
                 "--in", values, "--out", dir.resolve("bad.ct"));
-        assertTrue(tooMany.isOneLineFailure() && tooMany.err().contains("line " + (SLOTS + 1)) && tooMany.err().contains("4096"), tooMany.err());
+        assertTrue(tooMany.isOneLineFailure("he ") && tooMany.err().contains("line " + (SLOTS + 1)) && tooMany.err().contains("4096"), tooMany.err());
         assertTrue(Files.notExists(dir.resolve("bad.ct")));
     }
 
@@ -166,16 +167,16 @@ class HeRoundTripTest {
 
         // missing file, a key where a key of another kind belongs, a text file where a ciphertext belongs
         assertTrue(umbra("he", "encrypt", "--params", params, "--public-key", dir.resolve("nope"), "--scale", "2^40",
-                "--in", values, "--out", ct).isOneLineFailure());
+                "--in", values, "--out", ct).isOneLineFailure("he "));
         assertTrue(umbra("he", "encrypt", "--params", params, "--public-key", secretKey, "--scale", "2^40",
-                "--in", values, "--out", ct).isOneLineFailure());
-        assertTrue(umbra("he", "decrypt", "--params", params, "--secret-key", publicKey, "--in", ct).isOneLineFailure());
-        assertTrue(umbra("he", "decrypt", "--params", params, "--secret-key", secretKey, "--in", values).isOneLineFailure());
+                "--in", values, "--out", ct).isOneLineFailure("he "));
+        assertTrue(umbra("he", "decrypt", "--params", params, "--secret-key", publicKey, "--in", ct).isOneLineFailure("he "));
+        assertTrue(umbra("he", "decrypt", "--params", params, "--secret-key", secretKey, "--in", values).isOneLineFailure("he "));
         assertTrue(umbra("he", "keygen", "--params", publicKey, "--secret-key", dir.resolve("sk2"), "--public-key", dir.resolve("pk2"))
-                .isOneLineFailure());
+                .isOneLineFailure("he "));
         // a scale the level cannot hold is the engine's message
         assertTrue(umbra("he", "encrypt", "--params", params, "--public-key", publicKey, "--scale", "2^150",
-                "--in", values, "--out", dir.resolve("big.ct")).isOneLineFailure());
+                "--in", values, "--out", dir.resolve("big.ct")).isOneLineFailure("he "));
     }
 
     @Test
@@ -187,7 +188,7 @@ class HeRoundTripTest {
         Path model = dir.resolve("two.json");
         Files.writeString(model, "{\"weights\": [1, 2], \"bias\": 0}");
         CommandRun run = umbra("he", "eval-linear", "--params", params, "--weights", model, "--in", ct, "--out", dir.resolve("e.out"));
-        assertTrue(run.isOneLineFailure(), run.toString());
+        assertTrue(run.isOneLineFailure("he "), run.toString());
         assertTrue(run.err().contains("2 weights for 1 input ciphertext"), run.err());
 
         Files.writeString(model, "{\"weights\": [1], \"bais\": 3}");
@@ -195,7 +196,7 @@ class HeRoundTripTest {
                 .err().contains("\"bais\""));
         Files.writeString(model, "{\"weights\": [1,");
         assertTrue(umbra("he", "eval-linear", "--params", params, "--weights", model, "--in", ct, "--out", dir.resolve("e.out"))
-                .isOneLineFailure());
+                .isOneLineFailure("he "));
         Files.writeString(model, "{\"weights\": [\"1\"]}");
         assertTrue(umbra("he", "eval-linear", "--params", params, "--weights", model, "--in", ct, "--out", dir.resolve("e.out"))
                 .err().contains("weights[0]"));

@@ -1,6 +1,7 @@
 package io.umbra.cli.he;
 
-import static io.umbra.cli.he.CommandRun.umbra;
+import io.umbra.cli.CommandRun;
+import static io.umbra.cli.CommandRun.umbra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,27 +23,27 @@ class HeUsageTest {
 
     @Test
     void missingRequiredOptionsAreUsageErrors() {
-        assertTrue(umbra("he", "keygen", "--params", "p.seal").isUsageError());
-        assertTrue(umbra("he", "encrypt", "--params", "p.seal", "--public-key", "pk", "--in", "x.txt", "--out", "x.ct").isUsageError());
-        assertTrue(umbra("he", "decrypt", "--params", "p.seal", "--secret-key", "sk").isUsageError());
-        assertTrue(umbra("he", "eval-linear", "--params", "p.seal", "--in", "a.ct", "--out", "o.ct").isUsageError());
-        assertTrue(umbra("he", "inspect").isUsageError());
+        assertTrue(umbra("he", "keygen", "--params", "p.seal").isUsageError("he"));
+        assertTrue(umbra("he", "encrypt", "--params", "p.seal", "--public-key", "pk", "--in", "x.txt", "--out", "x.ct").isUsageError("he"));
+        assertTrue(umbra("he", "decrypt", "--params", "p.seal", "--secret-key", "sk").isUsageError("he"));
+        assertTrue(umbra("he", "eval-linear", "--params", "p.seal", "--in", "a.ct", "--out", "o.ct").isUsageError("he"));
+        assertTrue(umbra("he", "inspect").isUsageError("he"));
     }
 
     @Test
     void malformedValuesAreUsageErrors() {
-        assertTrue(umbra("he", "encrypt", "--params", "p", "--public-key", "pk", "--scale", "2^x", "--in", "x", "--out", "y").isUsageError());
-        assertTrue(umbra("he", "encrypt", "--params", "p", "--public-key", "pk", "--scale", "-5", "--in", "x", "--out", "y").isUsageError());
-        assertTrue(umbra("he", "keygen", "--params", "p", "--secret-key", "s", "--public-key", "k", "--steps", "1,a").isUsageError());
-        assertTrue(umbra("he", "params", "--compression", "lz4").isUsageError());
+        assertTrue(umbra("he", "encrypt", "--params", "p", "--public-key", "pk", "--scale", "2^x", "--in", "x", "--out", "y").isUsageError("he"));
+        assertTrue(umbra("he", "encrypt", "--params", "p", "--public-key", "pk", "--scale", "-5", "--in", "x", "--out", "y").isUsageError("he"));
+        assertTrue(umbra("he", "keygen", "--params", "p", "--secret-key", "s", "--public-key", "k", "--steps", "1,a").isUsageError("he"));
+        assertTrue(umbra("he", "params", "--compression", "lz4").isUsageError("he"));
         assertTrue(umbra("he", "nonsense").exitCode() == 2);
-        assertTrue(umbra("he", "inspect", "a", "b").isUsageError());
+        assertTrue(umbra("he", "inspect", "a", "b").isUsageError("he"));
     }
 
     @Test
     void stepsWithoutGaloisKeysIsAUsageError() {
         CommandRun run = umbra("he", "keygen", "--params", "p", "--secret-key", "s", "--public-key", "k", "--steps", "1");
-        assertTrue(run.isUsageError(), run.toString());
+        assertTrue(run.isUsageError("he"), run.toString());
         assertTrue(run.err().contains("--galois-keys"), run.err());
         assertEquals("", run.out());
     }

@@ -1,16 +1,15 @@
 package io.umbra.cli.keys;
 
+import static io.umbra.cli.CommandRun.umbra;
+import io.umbra.cli.CommandRun;
+
 import com.sun.net.httpserver.HttpServer;
-import io.umbra.cli.UmbraCli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,24 +56,14 @@ class KeysCommandTest {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
 
-    static Run umbra(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = UmbraCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void rotateUsesTheLocalRunsEndpointAndAdminToken(@TempDir Path run) throws IOException {
         Files.writeString(run.resolve("endpoints.properties"), "acme.key-service=" + url() + "\nglobex.key-service=http://127.0.0.1:1\n");
         Files.createDirectories(run.resolve("credentials"));
         Files.writeString(run.resolve("credentials/acme-admin.jwt"), "header.payload.sig\n");
-        Run r = umbra("keys", "rotate", "--tenant", "acme", "--run-dir", run.toString());
+        CommandRun r = umbra("keys", "rotate", "--tenant", "acme", "--run-dir", run.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(List.of("POST /keys/rotate Bearer header.payload.sig"), requests);
         assertTrue(r.out().contains("\"currentVersion\":2"), r.out());
@@ -94,7 +83,7 @@ class KeysCommandTest {
     void aRefusalIsOneLineThatSaysWhy(@TempDir Path dir) throws IOException {
         Path token = Files.writeString(dir.resolve("analyst.jwt"), "not-admin");
         status = 403;
-        Run r = umbra("keys", "rotate", "--tenant", "acme", "--url", url(), "--token-file", token.toString());
+        CommandRun r = umbra("keys", "rotate", "--tenant", "acme", "--url", url(), "--token-file", token.toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("403") && r.err().contains("not an admin token of tenant acme"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -105,14 +94,14 @@ class KeysCommandTest {
     void aKeyServiceThatIsNotThereIsNamed(@TempDir Path dir) throws IOException {
         Path token = Files.writeString(dir.resolve("admin.jwt"), "t");
         server.stop(0);
-        Run r = umbra("keys", "list", "--tenant", "acme", "--url", url(), "--token-file", token.toString());
+        CommandRun r = umbra("keys", "list", "--tenant", "acme", "--url", url(), "--token-file", token.toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("is the key-service running?"), r.err());
     }
 
     @Test
     void withoutARunOrAUrlItSaysWhatToGive(@TempDir Path empty) {
-        Run r = umbra("keys", "rotate", "--tenant", "acme", "--run-dir", empty.toString());
+        CommandRun r = umbra("keys", "rotate", "--tenant", "acme", "--run-dir", empty.toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("endpoints.properties") && r.err().contains("./umbra local"), r.err());
         assertEquals(2, umbra("keys", "rotate").exitCode(), "--tenant is required");

@@ -1,12 +1,11 @@
 package io.umbra.cli.local;
 
-import io.umbra.cli.UmbraCli;
+import static io.umbra.cli.CommandRun.umbra;
+import io.umbra.cli.CommandRun;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,22 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What {@code umbra local} says before it starts anything; the full run is the end-to-end tests' job. */
 class LocalCommandTest {
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run umbra(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = UmbraCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void helpNamesTheOptions() {
-        Run run = umbra("local", "--help");
+        CommandRun run = umbra("local", "--help");
         assertEquals(0, run.exitCode());
         for (String option : new String[] {"--tenants", "--rate", "--duration", "--seed", "--no-traffic", "--fraud-rate", "--secure"}) {
             assertTrue(run.out().contains(option), option + " in " + run.out());
@@ -44,14 +32,14 @@ class LocalCommandTest {
         assertEquals(2, umbra("local", "--rate", "0").exitCode());
         assertEquals(2, umbra("local", "--fraud-rate", "0.9").exitCode());
         assertEquals(2, umbra("local", "--duration", "soon").exitCode());
-        Run zero = umbra("local", "--duration", "0s");
+        CommandRun zero = umbra("local", "--duration", "0s");
         assertEquals(2, zero.exitCode());
         assertTrue(zero.err().contains("--duration must be positive"), zero.err());
     }
 
     @Test
     void aRefusedTenantIdIsOneLineNamingTheRule(@TempDir Path dir) {
-        Run run = umbra("local", "--tenants", "acme,Globex", "--root", dir.toString(), "--run-dir", dir.resolve("run").toString());
+        CommandRun run = umbra("local", "--tenants", "acme,Globex", "--root", dir.toString(), "--run-dir", dir.resolve("run").toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().startsWith("umbra local: tenant id 'Globex' refused: use only lower-case letters"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
@@ -60,7 +48,7 @@ class LocalCommandTest {
     @Test
     void missingServiceJarsStopItBeforeAnythingStartsWithTheBuildCommand(@TempDir Path root) {
         Path runDir = root.resolve("run");
-        Run run = umbra("local", "--root", root.toString(), "--run-dir", runDir.toString(), "--duration", "5s");
+        CommandRun run = umbra("local", "--root", root.toString(), "--run-dir", runDir.toString(), "--duration", "5s");
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().startsWith("umbra local: the service jars are not built: ingest-service/target/quarkus-app/quarkus-run.jar"),
                 run.err());

@@ -1,6 +1,8 @@
 package io.umbra.cli.model;
 
-import io.umbra.cli.UmbraCli;
+import static io.umbra.cli.CommandRun.umbra;
+import io.umbra.cli.CommandRun;
+
 import io.umbra.model.LogisticModel;
 import io.umbra.model.ModelArtifact;
 import io.umbra.model.ModelRefusedException;
@@ -8,10 +10,7 @@ import io.umbra.model.SignedModel;
 import io.umbra.verify.BundleVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,26 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code umbra model train} and {@code import-pmml} end to end, on a small set. */
 class ModelCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run umbra(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = UmbraCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void trainWritesSignedModelsThatTheScorersLoaderAcceptsAndPrintsTheFigures(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("models");
         Path owner = dir.resolve("owner");
-        Run run = umbra("model", "train", "--transactions", "12000", "--fraud-rate", "0.02", "--seed", "5", "--epochs", "3",
+        CommandRun run = umbra("model", "train", "--transactions", "12000", "--fraud-rate", "0.02", "--seed", "5", "--epochs", "3",
                 "--out", out.toString(), "--signing-key", owner.toString());
-        assertEquals(0, run.exit(), run.out() + run.err());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("ROC-AUC") && run.out().contains("PR-AUC") && run.out().contains("false positives"), run.out());
         BundleVerifier pinned = BundleVerifier.fromKeyset(Files.readString(out.resolve("model-verification.json")));
         LogisticModel lr = SignedModel.loadLogistic(out.resolve("logistic.json"), pinned);
@@ -53,17 +41,17 @@ class ModelCommandTest {
         assertEquals(1, nn.featureSchemaVersion(), "feature schema 1 is the default");
 
         // a second run signs with the same owner key (created once, never replaced); this one on feature schema 2
-        Run again = umbra("model", "train", "--transactions", "3000", "--fraud-rate", "0.02", "--seed", "6", "--epochs", "1",
+        CommandRun again = umbra("model", "train", "--transactions", "3000", "--fraud-rate", "0.02", "--seed", "6", "--epochs", "1",
                 "--feature-schema", "2", "--out", dir.resolve("models2").toString(), "--signing-key", owner.toString());
-        assertEquals(0, again.exit(), again.err());
+        assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("feature schema 2: 27 features"), again.out());
         ModelArtifact v2 = SignedModel.load(dir.resolve("models2/network.json"), pinned);
         assertEquals(2, v2.featureSchemaVersion());
         assertEquals(27, v2.scaler().mean().length);
         assertEquals(2, SignedModel.loadLogistic(dir.resolve("models2/logistic.json"), pinned).featureSchemaVersion());
-        Run unknown = umbra("model", "train", "--transactions", "3000", "--feature-schema", "3", "--out", dir.resolve("models3").toString(),
+        CommandRun unknown = umbra("model", "train", "--transactions", "3000", "--feature-schema", "3", "--out", dir.resolve("models3").toString(),
                 "--signing-key", owner.toString());
-        assertTrue(unknown.exit() != 0 && unknown.err().contains("--feature-schema must be 1 or 2"), unknown.err());
+        assertTrue(unknown.exitCode() != 0 && unknown.err().contains("--feature-schema must be 1 or 2"), unknown.err());
         assertEquals(Files.readString(out.resolve("model-verification.json")),
                 Files.readString(dir.resolve("models2/model-verification.json")));
 
@@ -93,16 +81,16 @@ class ModelCommandTest {
                 """;
         Path file = dir.resolve("lr.pmml");
         Files.writeString(file, pmml);
-        Run ok = umbra("model", "import-pmml", file.toString(), "--out", dir.resolve("m").toString(), "--model-id", "bank-lr",
+        CommandRun ok = umbra("model", "import-pmml", file.toString(), "--out", dir.resolve("m").toString(), "--model-id", "bank-lr",
                 "--signing-key", dir.resolve("owner").toString());
-        assertEquals(0, ok.exit(), ok.err());
+        assertEquals(0, ok.exitCode(), ok.err());
         BundleVerifier pinned = BundleVerifier.fromKeyset(Files.readString(dir.resolve("m/model-verification.json")));
         assertEquals(2.5, SignedModel.loadLogistic(dir.resolve("m/bank-lr.json"), pinned).weight("cross_border"));
 
         Files.writeString(file, pmml.replace("normalizationMethod=\"logit\"", "normalizationMethod=\"softmax\""));
-        Run refused = umbra("model", "import-pmml", file.toString(), "--out", dir.resolve("m").toString(), "--signing-key",
+        CommandRun refused = umbra("model", "import-pmml", file.toString(), "--out", dir.resolve("m").toString(), "--signing-key",
                 dir.resolve("owner").toString());
-        assertEquals(1, refused.exit());
+        assertEquals(1, refused.exitCode());
         assertTrue(refused.err().startsWith("umbra model import-pmml: RegressionModel: attribute normalizationMethod=softmax"),
                 refused.err());
     }

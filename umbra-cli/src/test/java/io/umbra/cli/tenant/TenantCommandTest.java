@@ -1,13 +1,12 @@
 package io.umbra.cli.tenant;
 
+import static io.umbra.cli.CommandRun.umbra;
+import io.umbra.cli.CommandRun;
+
 import io.umbra.cli.CommandFailure;
-import io.umbra.cli.UmbraCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,25 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * umbra-k8s against fabric8's Kubernetes test server.
  */
 class TenantCommandTest {
-    record Run(int exitCode, String out, String err) {
-        boolean isOneLineFailure(String command) {
-            return exitCode == 1 && err.startsWith("umbra tenant " + command + ": ") && err.strip().lines().count() == 1 && !err.contains("\tat ");
-        }
-    }
 
-    static Run umbra(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = UmbraCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void aMissingTenantIsAUsageError() {
-        Run run = umbra("tenant", "apply");
+        CommandRun run = umbra("tenant", "apply");
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("Missing required option: '--tenant=T'"), run.err());
         assertTrue(run.err().contains("Usage: umbra tenant apply"), run.err());
@@ -50,20 +35,20 @@ class TenantCommandTest {
 
     @Test
     void aBadTenantIdIsOneLineBeforeAnyClusterIsContacted(@TempDir Path dir) {
-        Run run = umbra("tenant", "apply", "--tenant", "Acme!", "--kubeconfig", dir.resolve("absent").toString());
-        assertTrue(run.isOneLineFailure("apply"), run.err());
+        CommandRun run = umbra("tenant", "apply", "--tenant", "Acme!", "--kubeconfig", dir.resolve("absent").toString());
+        assertTrue(run.isOneLineFailure("tenant apply: "), run.err());
         assertTrue(run.err().contains("Acme!"), run.err());
     }
 
     @Test
     void deleteWithoutATerminalRefusesUnlessYes(@TempDir Path dir) {
         // the test JVM has no console: asking is impossible, so it refuses before touching anything
-        Run run = umbra("tenant", "delete", "--tenant", "acme", "--kubeconfig", dir.resolve("absent").toString());
-        assertTrue(run.isOneLineFailure("delete"), run.err());
+        CommandRun run = umbra("tenant", "delete", "--tenant", "acme", "--kubeconfig", dir.resolve("absent").toString());
+        assertTrue(run.isOneLineFailure("tenant delete: "), run.err());
         assertTrue(run.err().contains("--yes"), run.err());
         // with --yes it goes on, to the next error: the missing kubeconfig
-        Run yes = umbra("tenant", "delete", "--tenant", "acme", "--yes", "--kubeconfig", dir.resolve("absent").toString());
-        assertTrue(yes.isOneLineFailure("delete"), yes.err());
+        CommandRun yes = umbra("tenant", "delete", "--tenant", "acme", "--yes", "--kubeconfig", dir.resolve("absent").toString());
+        assertTrue(yes.isOneLineFailure("tenant delete: "), yes.err());
         assertTrue(yes.err().contains("no kubeconfig file"), yes.err());
     }
 
@@ -88,12 +73,12 @@ class TenantCommandTest {
                     user:
                       token: not-a-token
                 """);
-        Run run = umbra("tenant", "list", "--kubeconfig", kubeconfig.toString());
-        assertTrue(run.isOneLineFailure("list"), run.err());
+        CommandRun run = umbra("tenant", "list", "--kubeconfig", kubeconfig.toString());
+        assertTrue(run.isOneLineFailure("tenant list: "), run.err());
         assertTrue(run.err().contains("cannot reach the Kubernetes API at https://127.0.0.1:1"), run.err());
 
-        Run badContext = umbra("tenant", "list", "--kubeconfig", kubeconfig.toString(), "--context", "prod");
-        assertTrue(badContext.isOneLineFailure("list"), badContext.err());
+        CommandRun badContext = umbra("tenant", "list", "--kubeconfig", kubeconfig.toString(), "--context", "prod");
+        assertTrue(badContext.isOneLineFailure("tenant list: "), badContext.err());
         assertTrue(badContext.err().contains("prod"), badContext.err());
     }
 
@@ -110,8 +95,8 @@ class TenantCommandTest {
         Path kubeconfig = dir.resolve("config");
         Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n"
                 + "contexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n");
-        Run run = umbra("tenant", "apply", "--tenant", "acme", "--namespace-prefix", "Umbra_", "--kubeconfig", kubeconfig.toString());
-        assertTrue(run.isOneLineFailure("apply"), run.err());
+        CommandRun run = umbra("tenant", "apply", "--tenant", "acme", "--namespace-prefix", "Umbra_", "--kubeconfig", kubeconfig.toString());
+        assertTrue(run.isOneLineFailure("tenant apply: "), run.err());
         assertTrue(run.err().contains("namespace prefix"), run.err());
     }
 
@@ -127,32 +112,32 @@ class TenantCommandTest {
         Path otherBank = dir.resolve("globex.json");
         Files.writeString(otherBank, "{\"tenant\":\"globex\",\"fingerprint\":null,\"keyset\":"
                 + com.fasterxml.jackson.databind.node.TextNode.valueOf(publicKeyset) + "}");
-        Run run = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", otherBank.toString(), "--kubeconfig", absentKubeconfig);
-        assertTrue(run.isOneLineFailure("apply"), run.err());
+        CommandRun run = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", otherBank.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(run.isOneLineFailure("tenant apply: "), run.err());
         assertTrue(run.err().contains("'globex'") && !run.err().contains("no kubeconfig"), run.err());
 
         // the private half: refused, and not echoed
         Path secret = dir.resolve("signing.json");
         Files.writeString(secret, privateKeyset);
-        Run leaked = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", secret.toString(), "--kubeconfig", absentKubeconfig);
-        assertTrue(leaked.isOneLineFailure("apply"), leaked.err());
+        CommandRun leaked = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", secret.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(leaked.isOneLineFailure("tenant apply: "), leaked.err());
         assertTrue(leaked.err().contains("secret key material"), leaked.err());
         assertTrue(!leaked.err().contains(privateKeyset) && !leaked.out().contains(privateKeyset));
 
         // the right key goes on, to the next error: the missing kubeconfig
         Path good = dir.resolve("acme.json");
         Files.writeString(good, publicKeyset);
-        Run ok = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", good.toString(), "--kubeconfig", absentKubeconfig);
-        assertTrue(ok.isOneLineFailure("apply") && ok.err().contains("no kubeconfig file"), ok.err());
+        CommandRun ok = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", good.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(ok.isOneLineFailure("tenant apply: ") && ok.err().contains("no kubeconfig file"), ok.err());
 
-        Run missing = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", dir.resolve("nope.json").toString(), "--kubeconfig", absentKubeconfig);
-        assertTrue(missing.isOneLineFailure("apply") && missing.err().contains("cannot read the verification key"), missing.err());
+        CommandRun missing = umbra("tenant", "apply", "--tenant", "acme", "--verification-key", dir.resolve("nope.json").toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(missing.isOneLineFailure("tenant apply: ") && missing.err().contains("cannot read the verification key"), missing.err());
     }
 
     @Test
     void aKekUriThatIsNotAKmsKeyIsOneLine(@TempDir Path dir) {
-        Run run = umbra("tenant", "apply", "--tenant", "acme", "--kek-uri", "file:///etc/kek.keyset", "--kubeconfig", dir.resolve("absent").toString());
-        assertTrue(run.isOneLineFailure("apply"), run.err());
+        CommandRun run = umbra("tenant", "apply", "--tenant", "acme", "--kek-uri", "file:///etc/kek.keyset", "--kubeconfig", dir.resolve("absent").toString());
+        assertTrue(run.isOneLineFailure("tenant apply: "), run.err());
         assertTrue(run.err().contains("gcp-kms://"), run.err());
     }
 }

@@ -1,5 +1,7 @@
 package io.umbra.cli.tenant;
 
+import io.umbra.cli.CommandRun;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -52,14 +54,14 @@ class TenantListCommandTest {
                       token: test-token
                 """.formatted(client.getConfiguration().getMasterUrl()));
 
-        TenantCommandTest.Run empty = TenantCommandTest.umbra("tenant", "list", "--kubeconfig", kubeconfig.toString());
+        CommandRun empty = CommandRun.umbra("tenant", "list", "--kubeconfig", kubeconfig.toString());
         assertEquals(0, empty.exitCode(), empty.err());
         assertEquals("no Umbra tenants in this cluster", empty.out().strip());
 
         for (HasMetadata r : new TenantProvisioner(client).resourcesOf(TenantId.of("acme"))) {
             client.resource(r).create();
         }
-        TenantCommandTest.Run run = TenantCommandTest.umbra("tenant", "list", "--kubeconfig", kubeconfig.toString());
+        CommandRun run = CommandRun.umbra("tenant", "list", "--kubeconfig", kubeconfig.toString());
         assertEquals(0, run.exitCode(), run.err());
         String[] lines = run.out().strip().split("\n");
         assertEquals(2, lines.length, run.out());
