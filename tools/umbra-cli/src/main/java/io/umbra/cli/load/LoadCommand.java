@@ -1,0 +1,162 @@
+package io.umbra.cli.load;
+
+import io.umbra.cli.CommandFailure;
+import io.umbra.load.LoadHarness;
+import io.umbra.load.LoadPlan;
+import io.umbra.load.LoadResult;
+import io.umbra.load.LoadSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code umbra load}: drives the pipeline open-loop at a fixed rate and reports latency, loss,
+ * duplicates and bytes per transaction. Progress goes to stderr; standard output ends with the
+ * one-line JSON summary, so {@code ./umbra load … | tail -1} is what a script reads.
+ */
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Load-test the pipeline: send R transactions per second (all tenants together, open loop: never waiting "
+            + "for a score) for a duration, and measure each one's latency from its scheduled send time to its score "
+            + "on <tenant>.scores (read_committed).",
+        "Against a running pipeline with --bootstrap (e.g. the one './umbra local --no-traffic' started); otherwise "
+            + "this command starts one (broker, topics, the five services from their built jars) and stops it after.",
+        "Writes <report-dir>/load-<date>-<rate>.md and .html; the last line on standard output is a JSON summary."},
+    footer = {"", "Examples:",
+        "  ./umbra load --rate 300 --duration 60s",
+        "  ./umbra local --no-traffic &   # then, in another shell:",
+        "  ./umbra load --rate 1000 --duration 60s --bootstrap 127.0.0.1:<port it printed>"})
+public final class LoadCommand implements Runnable {
+    private static final DateTimeFormatter RUN_DIR_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rate", paramLabel = "R", required = true, description = "Transactions per second, all tenants together (split evenly).")
+    double rate;
+
+    @Option(names = "--duration", paramLabel = "D", required = true, converter = DurationConverter.class,
+            description = "How long to measure, after the warm-up: 60s, 2m, …")
+    Duration duration;
+
+    @Option(names = "--tenants", paramLabel = "T,T", split = ",", defaultValue = "acme,globex",
+            description = "Tenants to send to (default: ${DEFAULT-VALUE}).")
+    List<String> tenants;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "The broker of a running pipeline. Without it, a pipeline is started for the run and stopped after.")
+    String bootstrap;
+
+    @Option(names = "--warmup", paramLabel = "D", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Sent at the same rate before the measured window and left out of every figure (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--drain", paramLabel = "D", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long to wait after the last send for scores in flight; unscored after it = lost (default: ${DEFAULT-VALUE}).")
+    Duration drain;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "docs/load-runs",
+            description = "Where the Markdown and HTML reports go (default: ${DEFAULT-VALUE}).")
+    Path reportDir;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the generated traffic (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "2000000",
+            description = "Stop sending when this many transactions wait for their score: memory stays bounded, and the "
+                + "pipeline is plainly not keeping up (default: ${DEFAULT-VALUE}).")
+    long maxInFlight;
+
+    @Option(names = "--ready-timeout", paramLabel = "D", defaultValue = "180s", converter = DurationConverter.class,
+            description = "How long the pipeline may take to score a first transaction of each tenant (default: ${DEFAULT-VALUE}).")
+    Duration readyTimeout;
+
+    @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "18080",
+            description = "HTTP base port of a pipeline this command starts (default: ${DEFAULT-VALUE}, clear of ./umbra local's 8080).")
+    int basePort;
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "The repository with the built service jars, for a pipeline this command starts (default: $UMBRA_ROOT, "
+                + "else the checkout this CLI was built in).")
+    Path repositoryRoot;
+
+    @Override
+    public void run() {
+        LoadPlan plan;
+        try {
+            plan = new LoadPlan(rate, duration, warmup, drain, tenants, seed, maxInFlight);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintStream progress = System.err;
+        Path root = null;
+        Path runDir = null;
+        String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(RUN_DIR_TIME);
+        if (bootstrap == null) {
+            if (repositoryRoot == null && System.getenv("UMBRA_ROOT") != null) {
+                repositoryRoot = Path.of(System.getenv("UMBRA_ROOT"));
+            }
+            root = repositoryRoot != null ? repositoryRoot.toAbsolutePath().normalize() : findRepositoryRoot();
+            runDir = root.resolve("target").resolve("umbra-load").resolve(stamp);
+        }
+        // Kafka's client (and a started broker's) warnings go to a file, not between the progress lines
+        // (umbra-cli's log4j2.xml reads this property; it must be set before anything logs)
+        if (System.getProperty("umbra.cli.log") == null) {
+            Path log = runDir != null ? runDir.resolve("logs").resolve("umbra-load.log")
+                    : Path.of(System.getProperty("java.io.tmpdir"), "umbra-load-" + stamp + ".log");
+            System.setProperty("umbra.cli.log", log.toString());
+        }
+        LoadHarness.Outcome outcome = LoadHarness.run(new LoadHarness.Options(plan, bootstrap, root, runDir, basePort, readyTimeout,
+                reportDir, progress));
+        LoadResult r = outcome.result();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "produced %d, scored %d, duplicates %d, lost %d; %.1f scored/s; p50 %s, p99 %s, max %s%n",
+                r.measured().produced(), r.measured().scored(), r.measured().duplicates(), r.measured().lost(), r.throughputTps(),
+                millis(r.percentileMillis(50)), millis(r.percentileMillis(99)), millis(r.maxMillis()));
+        out.println((r.sustained() ? "sustained" : "NOT sustained") + " at " + rate + " tx/s");
+        out.println("report: " + outcome.report().markdown());
+        out.println("chart:  " + outcome.report().html());
+        out.println(LoadSummary.of(r).toJson());
+        out.flush();
+    }
+
+    private static String millis(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f ms", v) : "none (nothing scored)";
+    }
+
+    /** The checkout this CLI jar was built in ({@code <root>/tools/umbra-cli/target/umbra-cli.jar}), else the working directory if it is one. */
+    private static Path findRepositoryRoot() {
+        try {
+            Path jar = Path.of(LoadCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("tools/umbra-local"))) {
+                    return p;
+                }
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall back to the working directory
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        if (Files.isDirectory(cwd.resolve("tools/umbra-local"))) {
+            return cwd;
+        }
+        throw new CommandFailure("cannot find the Umbra checkout with the service jars: give --root, or --bootstrap"
+                + " to use a running pipeline");
+    }
+}

@@ -1,0 +1,458 @@
+package io.umbra.cli.local;
+
+import io.umbra.cli.CommandFailure;
+import io.umbra.cli.load.DurationConverter;
+import io.umbra.events.TenantId;
+import io.umbra.local.LocalPipeline;
+import io.umbra.local.PipelineMonitor;
+import io.umbra.local.Service;
+import io.umbra.traffic.TrafficGenerator;
+import io.umbra.traffic.TrafficProducer;
+import io.umbra.traffic.TrafficProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code umbra local}: the whole pipeline on this machine (embedded broker, the five services as
+ * processes) with generated card traffic per tenant, progress once a second, and a summary at the end
+ * (after {@code --duration}, or on Ctrl-C).
+ */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run Umbra end to end on this machine: a Kafka broker in this process, every tenant's topics, the five services "
+            + "(ingest, encrypt, he-scoring, key, alert) as child processes from their packaged jars, and synthetic card "
+            + "traffic with planted frauds for each tenant.",
+        "Shows what each tenant's pipeline has produced once a second; Ctrl-C (or the end of --duration) stops the "
+            + "traffic, the services and the broker and prints a summary. Logs and keys stay in the run directory."},
+    footer = {"", "Examples:", "  ./umbra local", "  ./umbra local --tenants acme --rate 50 --duration 2m --seed 7",
+        "  ./umbra local --no-traffic        # just the stack; send your own to <tenant>.tx.raw or POST /transactions",
+        "  ./umbra local --secure            # the broker requires SCRAM logins and enforces production's per-tenant ACLs"})
+public final class LocalCommand implements Callable<Integer> {
+    private static final List<String> HOME_COUNTRIES = List.of("DE", "FR", "NL", "AT", "IT", "ES");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--tenants", paramLabel = "T1,T2", split = ",", defaultValue = "acme,globex",
+            description = "Tenant ids (banks), comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> tenants;
+
+    @Option(names = "--rate", paramLabel = "TX_PER_S", defaultValue = "200",
+            description = "Transactions per second per tenant (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long, e.g. 60s, 5m, 1h (default: until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--seed", paramLabel = "SEED", description = "Seed of the traffic generator (default: a random one, printed).")
+    Long seed;
+
+    @Option(names = "--fraud-rate", paramLabel = "FRACTION", defaultValue = "0.005",
+            description = "Fraction of transactions that are planted frauds (default: ${DEFAULT-VALUE}).")
+    double fraudRate;
+
+    @Option(names = "--no-traffic", description = "Start the stack only: no generated transactions.")
+    boolean noTraffic;
+
+    @Option(names = "--secure",
+            description = {"Run the broker with SASL/SCRAM-SHA-512 and production's ACLs (the KafkaUsers of k8s/): every service logs in "
+                + "as its own principal (<tenant>.<service>, umbra-he-scoring) and may touch only its own tenant's topics; the "
+                + "scoring pool only the score.requests/results/dlq topics. Random passwords in owner-only files under "
+                + "<run-dir>/kafka-credentials/."})
+    boolean secure;
+
+    @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "HTTP ports are PORT+1..5 for the first tenant, PORT+11..15 for the second, … (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "Where logs, keys and state go (default: target/umbra-local/<date-time> under the repository).")
+    Path runDir;
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "The repository with the built service jars (default: $UMBRA_ROOT, else the checkout this CLI was built in).")
+    Path root;
+
+    @Option(names = "--ready-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "180s",
+            description = "How long each service may take to become ready (default: ${DEFAULT-VALUE}).")
+    Duration readyTimeout;
+
+    private volatile boolean interruptedByUser;
+
+    @Override
+    public Integer call() {
+        if (!(rate > 0 && rate <= 100_000)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be in (0, 100000] transactions per second, got " + rate);
+        }
+        if (duration != null && (duration.isZero() || duration.isNegative())) {
+            throw new ParameterException(spec.commandLine(), "--duration must be positive, got " + duration);
+        }
+        if (readyTimeout.isZero() || readyTimeout.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--ready-timeout must be positive, got " + readyTimeout);
+        }
+        if (!(fraudRate >= 0 && fraudRate <= 0.5)) {
+            throw new ParameterException(spec.commandLine(), "--fraud-rate must be in [0, 0.5], got " + fraudRate);
+        }
+        List<TenantId> ids = new ArrayList<>();
+        for (String t : tenants) {
+            ids.add(TenantId.of(t.trim()));
+        }
+        Path repository = repositoryRoot();
+        Path run = runDir != null ? runDir : repository.resolve("target/umbra-local")
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        long traffSeed = seed != null ? seed : new SecureRandom().nextInt(1_000_000);
+        PrintWriter out = spec.commandLine().getOut();
+
+        // Ctrl-C: this hook asks the main thread to wind down in order, and waits for it to finish.
+        Thread main = Thread.currentThread();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            interruptedByUser = true;
+            main.interrupt();
+            try {
+                finished.await(90, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "umbra-local-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run(ids, repository, run, traffSeed, out);
+        } finally {
+            finished.countDown();
+            if (!interruptedByUser) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // shutting down already
+                }
+            }
+        }
+    }
+
+    private int run(List<TenantId> ids, Path repository, Path run, long trafficSeed, PrintWriter out) {
+        out.println("umbra local: tenants " + String.join(", ", ids.stream().map(TenantId::value).toList())
+                + (noTraffic ? ", no traffic" : String.format(Locale.ROOT, ", %s tx/s each, seed %d, fraud rate %s",
+                        number(rate), trafficSeed, fraudRate))
+                + (duration != null ? ", for " + human(duration) : ", until Ctrl-C"));
+        out.println("  run directory " + run);
+        out.flush();
+        // The broker's and Kafka clients' warnings go to a file of the run (see src/main/resources/log4j2.xml).
+        System.setProperty("umbra.cli.log", run.resolve("logs").resolve("umbra-local.log").toString());
+        LocalPipeline pipeline;
+        try {
+            pipeline = LocalPipeline.builder().repositoryRoot(repository).tenants(ids).runDirectory(run).basePort(basePort)
+                    .readyTimeout(readyTimeout).shutdownHook(false).kafkaSecurity(secure)
+                    .progress(message -> {
+                        out.println("  " + message);
+                        out.flush();
+                    })
+                    .start();
+        } catch (IllegalStateException e) {
+            if (interruptedByUser) {
+                out.println("umbra local: interrupted while starting; everything started was stopped again.");
+                out.flush();
+                return 130;
+            }
+            throw new CommandFailure(e.getMessage(), e);
+        }
+
+        Map<TenantId, TenantTally> tallies = new LinkedHashMap<>();
+        ids.forEach(t -> tallies.put(t, new TenantTally()));
+        Map<TenantId, TrafficProducer> producers = new LinkedHashMap<>();
+        List<Thread> producerThreads = new ArrayList<>();
+        PipelineMonitor monitor = null;
+        long started = System.nanoTime();
+        try {
+            monitor = PipelineMonitor.start(pipeline.bootstrapServers(), pipeline.operatorClientProperties(), ids,
+                    (tenant, score) -> tallies.get(tenant).scored(score),
+                    (tenant, alert) -> tallies.get(tenant).alerted(alert));
+            printWhere(pipeline, out);
+            if (!noTraffic) {
+                for (int i = 0; i < ids.size(); i++) {
+                    TenantId tenant = ids.get(i);
+                    TrafficProfile profile = TrafficProfile.of(tenant).withHomeCountry(HOME_COUNTRIES.get(i % HOME_COUNTRIES.size()))
+                            .withFraudRate(fraudRate);
+                    TrafficProducer.Builder traffic = TrafficProducer.builder().bootstrapServers(pipeline.bootstrapServers())
+                            .generator(new TrafficGenerator(profile, trafficSeed + 1_000_003L * i)).rate(rate)
+                            .onSent(tallies.get(tenant)::sent);
+                    if (pipeline.kafkaSecurity()) {
+                        // the bank's side writes its raw transactions with its own ingest identity, not the broker admin's
+                        pipeline.kafkaClientProperties(pipeline.kafkaPrincipal(tenant, Service.INGEST)).forEach(traffic::producerProperty);
+                    }
+                    TrafficProducer producer = traffic.build();
+                    producers.put(tenant, producer);
+                    Thread t = new Thread(producer::run, "traffic-" + tenant);
+                    t.setDaemon(true);
+                    producerThreads.add(t);
+                }
+                producerThreads.forEach(Thread::start);
+            }
+            started = System.nanoTime();
+            Progress progress = new Progress(out, System.console() != null);
+            long deadline = duration == null ? Long.MAX_VALUE : started + duration.toNanos();
+            while (!interruptedByUser && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(Math.max(1, Math.min(1_000, (deadline - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException e) {
+                    break;
+                }
+                progress.show(lines(ids, monitor, producers, tallies));
+            }
+            Thread.interrupted();   // clear a Ctrl-C's interrupt before the orderly stop
+            producers.values().forEach(TrafficProducer::stop);
+            for (Thread t : producerThreads) {
+                join(t);
+            }
+            long elapsed = System.nanoTime() - started;
+            if (!interruptedByUser && !producers.isEmpty()) {
+                progress.detach();
+                drain(ids, monitor, out);
+            }
+            progress.show(lines(ids, monitor, producers, tallies));
+            printSummary(ids, monitor, producers, tallies, elapsed, trafficSeed, run, out);
+        } finally {
+            producers.values().forEach(TrafficProducer::close);
+            if (monitor != null) {
+                monitor.close();
+            }
+            try {
+                pipeline.close();
+            } catch (RuntimeException e) {
+                // reported, not thrown: it would hide whatever ended the run
+                out.println("umbra local: stopping was not clean: " + e.getMessage());
+            }
+            out.println("umbra local: stopped. Logs and keys are in " + run);
+            out.flush();
+        }
+        return interruptedByUser ? 130 : 0;
+    }
+
+    /** Waits (at most 30 s) until every transaction produced has come back as a score, or nothing moves for 5 s. */
+    private static void drain(List<TenantId> ids, PipelineMonitor monitor, PrintWriter out) {
+        out.println();
+        out.println("traffic stopped; waiting for the pipeline to score what is in flight …");
+        out.flush();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long lastChange = System.nanoTime();
+        long last = -1;
+        while (System.nanoTime() < deadline && System.nanoTime() - lastChange < Duration.ofSeconds(5).toNanos()) {
+            long scored = 0;
+            boolean done = true;
+            for (TenantId t : ids) {
+                PipelineMonitor.Counts c = monitor.counts(t);
+                scored += c.scores() + c.deadLetterTotal();
+                done &= c.scores() + c.deadLetterTotal() >= c.raw();
+            }
+            if (done) {
+                return;
+            }
+            if (scored != last) {
+                last = scored;
+                lastChange = System.nanoTime();
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private List<String> lines(List<TenantId> ids, PipelineMonitor monitor, Map<TenantId, TrafficProducer> producers,
+                               Map<TenantId, TenantTally> tallies) {
+        int width = ids.stream().mapToInt(t -> t.value().length()).max().orElse(4);
+        List<String> lines = new ArrayList<>();
+        for (TenantId t : ids) {
+            PipelineMonitor.Counts c = monitor.counts(t);
+            TrafficProducer p = producers.get(t);
+            TenantTally tally = tallies.get(t);
+            String source = p != null ? String.format(Locale.ROOT, "sent %9s", number(p.sent())) : String.format(Locale.ROOT, "raw %9s", number(c.raw()));
+            String frauds = p != null ? String.format(Locale.ROOT, "   planted frauds %s, alerted %s", number(tally.plantedSent()),
+                    number(tally.plantedAlerted())) : "";
+            lines.add(String.format(Locale.ROOT, "%-" + width + "s  %s  features %9s  scores %9s  alerts %6s  dlq %s%s", t.value(), source,
+                    number(c.features()), number(c.scores()), number(c.alerts()), number(c.deadLetterTotal()), frauds));
+        }
+        return lines;
+    }
+
+    private void printWhere(LocalPipeline pipeline, PrintWriter out) {
+        out.println();
+        out.println("Umbra is running. Broker: " + pipeline.bootstrapServers() + " (topics <tenant>.tx.raw, … <tenant>.alerts)");
+        for (TenantId t : pipeline.tenants()) {
+            out.println("  " + t);
+            out.println("    alerts page    http://localhost:" + pipeline.httpPort(t, Service.ALERT) + "/");
+            out.println("    alerts API     curl -H \"Authorization: Bearer $(cat '" + pipeline.credentials().analystToken(t) + "')\" http://localhost:"
+                    + pipeline.httpPort(t, Service.ALERT) + "/alerts");
+            out.println("    admin token    " + pipeline.credentials().adminToken(t) + "   (key operations; valid 12 h)");
+            out.println("    ingest API     POST http://localhost:" + pipeline.httpPort(t, Service.INGEST) + "/transactions");
+            out.println("    metrics        http://localhost:{" + pipeline.httpPort(t, Service.INGEST) + ","
+                    + pipeline.httpPort(t, Service.ENCRYPT) + "," + pipeline.httpPort(t, Service.KEY) + ","
+                    + pipeline.httpPort(t, Service.ALERT) + "}/q/metrics   (ingest, encrypt, key, alert)");
+        }
+        if (pipeline.kafkaSecurity()) {
+            out.println("  Kafka security   SASL_PLAINTEXT with SCRAM-SHA-512 and ACLs; each service logs in as its own principal:");
+            for (TenantId t : pipeline.tenants()) {
+                out.println("    " + t + "  " + String.join(", ", List.of(Service.INGEST, Service.ENCRYPT, Service.KEY, Service.ALERT).stream()
+                        .map(s -> pipeline.kafkaPrincipal(t, s)).toList()));
+            }
+            out.println("    scoring pool  " + pipeline.kafkaPrincipal(null, Service.HE_SCORING) + "   (broker super user: admin)");
+            out.println("    passwords     " + pipeline.kafkaCredentialsDirectory() + "/<principal>.password   (owner-only)");
+        }
+        out.println("  scoring pool     http://localhost:" + pipeline.httpPort(pipeline.tenants().get(0), Service.HE_SCORING)
+                + "/q/metrics   (shared by every tenant)");
+        out.println("  logs             " + pipeline.logDirectory());
+        out.println(duration == null ? "Press Ctrl-C to stop." : "Stopping by itself after " + human(duration) + " (or Ctrl-C).");
+        out.println();
+        out.flush();
+    }
+
+    private static void printSummary(List<TenantId> ids, PipelineMonitor monitor, Map<TenantId, TrafficProducer> producers,
+                                     Map<TenantId, TenantTally> tallies, long elapsedNanos, long trafficSeed, Path run, PrintWriter out) {
+        out.println();
+        out.println("Summary: ran " + human(Duration.ofNanos(elapsedNanos)) + (producers.isEmpty() ? "" : ", traffic seed " + trafficSeed));
+        for (TenantId t : ids) {
+            PipelineMonitor.Counts c = monitor.counts(t);
+            TrafficProducer p = producers.get(t);
+            TenantTally tally = tallies.get(t);
+            out.println("  " + t);
+            if (p != null) {
+                out.println("    sent           " + number(p.sent()) + " transactions (" + number(tally.plantedSent()) + " planted frauds)"
+                        + (p.failed() > 0 ? ", " + number(p.failed()) + " failed to send" : ""));
+            }
+            out.println("    pipeline       " + number(c.raw()) + " raw -> " + number(c.features()) + " feature vectors -> "
+                    + number(c.scores()) + " decrypted scores -> " + number(c.alerts()) + " alerts");
+            StringBuilder dlq = new StringBuilder();
+            c.deadLetters().forEach((kind, n) -> {
+                if (n > 0) {
+                    dlq.append(dlq.isEmpty() ? "" : ", ").append(t).append('.').append(kind.suffix()).append(' ').append(number(n));
+                }
+            });
+            out.println("    dead letters   " + (dlq.isEmpty() ? "none" : dlq));
+            if (p != null) {
+                out.println("    detection      " + number(tally.plantedAlerted()) + " of " + number(tally.plantedSent())
+                        + " planted frauds alerted; " + number(tally.genuineAlerted()) + " alerts on genuine transactions");
+                out.println(String.format(Locale.ROOT, "    mean score     planted frauds %s, genuine %s",
+                        probability(tally.plantedMeanProbability()), probability(tally.genuineMeanProbability())));
+                long p50 = tally.latencyMillis(0.5);
+                if (p50 >= 0) {
+                    out.println(String.format(Locale.ROOT, "    latency        transaction to decrypted score: p50 %s, p95 %s, p99 %s",
+                            millis(p50), millis(tally.latencyMillis(0.95)), millis(tally.latencyMillis(0.99))));
+                }
+            }
+            if (c.unreadable() > 0) {
+                out.println("    unreadable     " + number(c.unreadable()) + " score or alert records did not decode");
+            }
+        }
+        out.flush();
+    }
+
+    /** $UMBRA_ROOT (set by ./umbra), else the checkout the running jar sits in, else the working directory. */
+    private Path repositoryRoot() {
+        if (root != null) {
+            return root.toAbsolutePath().normalize();
+        }
+        String env = System.getenv("UMBRA_ROOT");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath().normalize();
+        }
+        try {
+            Path jar = Path.of(LocalCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // <root>/tools/umbra-cli/target/umbra-cli.jar (or target/classes in a build)
+            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p.resolve("tools/umbra-cli/pom.xml"))) {
+                    return p;
+                }
+            }
+        } catch (URISyntaxException | RuntimeException ignored) {
+            // fall through to the working directory
+        }
+        return Path.of("").toAbsolutePath();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String number(double n) {
+        return n == Math.rint(n) ? String.format(Locale.ROOT, "%,d", (long) n) : String.format(Locale.ROOT, "%,.1f", n);
+    }
+
+    private static String probability(double p) {
+        return Double.isNaN(p) ? "-" : String.format(Locale.ROOT, "%.3f", p);
+    }
+
+    private static String millis(long ms) {
+        return ms < 1_000 ? ms + " ms" : String.format(Locale.ROOT, "%.2f s", ms / 1000.0);
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
+        return s < 3600 ? (s / 60) + " min " + (s % 60) + " s" : (s / 3600) + " h " + (s % 3600 / 60) + " min";
+    }
+
+    /** One line per tenant, redrawn in place on a terminal, printed every 5 s otherwise (logs stay readable). */
+    private static final class Progress {
+        private final PrintWriter out;
+        private final boolean terminal;
+        private int shown;
+        private long lastPrinted;
+
+        Progress(PrintWriter out, boolean terminal) {
+            this.out = out;
+            this.terminal = terminal;
+        }
+
+        /** Lines printed after this stay; the next {@link #show} starts below them. */
+        void detach() {
+            shown = 0;
+        }
+
+        void show(List<String> lines) {
+            if (terminal) {
+                if (shown > 0) {
+                    out.print("\033[" + shown + "A");
+                }
+                for (String line : lines) {
+                    out.print("\r\033[2K" + line + "\n");
+                }
+                shown = lines.size();
+            } else if (System.nanoTime() - lastPrinted >= Duration.ofSeconds(5).toNanos()) {
+                lines.forEach(out::println);
+                lastPrinted = System.nanoTime();
+            }
+            out.flush();
+        }
+    }
+}
