@@ -343,19 +343,19 @@ class CkksEncoderTest {
 
     @Test
     void unsignedToDoubleRoundsLikeC() {
-        assertEquals(0x1p64, CkksEncoder.toDoubleUnsigned(-1L));
-        assertEquals(0x1p63, CkksEncoder.toDoubleUnsigned(Long.MIN_VALUE));
+        assertEquals(0x1p64, CrtComposer.toDoubleUnsigned(-1L));
+        assertEquals(0x1p63, CrtComposer.toDoubleUnsigned(Long.MIN_VALUE));
         Random r = new Random(9);
         for (int i = 0; i < 10000; i++) {
             long x = r.nextLong();
             double expected = new BigDecimal(Long.toUnsignedString(x)).doubleValue();
-            assertEquals(expected, CkksEncoder.toDoubleUnsigned(x), Long.toUnsignedString(x));
+            assertEquals(expected, CrtComposer.toDoubleUnsigned(x), Long.toUnsignedString(x));
         }
     }
 
     @Test
     void rootsAreOnTheUnitCircleAndMatchMathWithinAnUlp() {
-        double[][] eighth = CkksEncoder.eighthOfCircle(1 << 17);
+        double[][] eighth = ComplexRoots.eighthOfCircle(1 << 17);
         for (int i = 0; i < eighth[0].length; i++) {
             double theta = 2 * Math.PI * i / (1 << 17);
             assertEquals(Math.cos(theta), eighth[0][i], Math.ulp(1.0), "cos " + i);
