@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** CkksEncoder on its own: round trips, scalars, exact rounding and refusals. Byte identity with SEAL is in CkksEncoderInteropTest. */
 class CkksEncoderTest {
 
-    /** The three parameter sets of PERFORMANCE.md with their scales and round-trip error bounds. */
+    /** The three parameter sets of docs/REFERENCE-FIGURES.md with their scales and round-trip error bounds. */
     enum Set {
         B(4096, 0x1p30, 1e-6, 36, 36, 37),
         A(8192, 0x1p40, 1e-8, 60, 40, 40, 60),
