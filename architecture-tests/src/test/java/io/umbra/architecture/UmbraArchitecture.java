@@ -45,8 +45,8 @@ final class UmbraArchitecture {
             "io.umbra.alert..", "io.umbra.crypto..", "io.umbra.auth.."};
 
     /**
-     * Everything of Umbra on he-scoring-service's runtime classpath ({@code ./mvnw dependency:list -pl
-     * he-scoring-service}): the service, he-core, umbra-events, umbra-kafka, umbra-verify and umbra-model.
+     * Everything of Umbra on he-scoring-service's runtime classpath (its io.umbra dependencies, direct and
+     * transitive): the service, he-core, umbra-events, umbra-kafka, umbra-verify and umbra-model.
      */
     static final String[] SCORING_ZONE = {"io.umbra.scoring..", "io.umbra.he..", "io.umbra.events..",
             "io.umbra.kafka..", "io.umbra.verify..", "io.umbra.model.."};
