@@ -342,30 +342,6 @@ class CkksEncoderTest {
     private static final BigInteger MASK64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     @Test
-    void unsignedToDoubleRoundsLikeC() {
-        assertEquals(0x1p64, CrtComposer.toDoubleUnsigned(-1L));
-        assertEquals(0x1p63, CrtComposer.toDoubleUnsigned(Long.MIN_VALUE));
-        Random r = new Random(9);
-        for (int i = 0; i < 10000; i++) {
-            long x = r.nextLong();
-            double expected = new BigDecimal(Long.toUnsignedString(x)).doubleValue();
-            assertEquals(expected, CrtComposer.toDoubleUnsigned(x), Long.toUnsignedString(x));
-        }
-    }
-
-    @Test
-    void rootsAreOnTheUnitCircleAndMatchMathWithinAnUlp() {
-        double[][] eighth = ComplexRoots.eighthOfCircle(1 << 17);
-        for (int i = 0; i < eighth[0].length; i++) {
-            double theta = 2 * Math.PI * i / (1 << 17);
-            assertEquals(Math.cos(theta), eighth[0][i], Math.ulp(1.0), "cos " + i);
-            assertEquals(Math.sin(theta), eighth[1][i], 2 * Math.ulp(Math.sin(theta)), "sin " + i);
-        }
-        assertEquals(1.0, eighth[0][0]);
-        assertEquals(0.0, eighth[1][0]);
-    }
-
-    @Test
     void slotCountIsHalfTheDegree() {
         assertEquals(2048, Set.B.encoder().slotCount());
         assertEquals(4096, Set.A.encoder().slotCount());
