@@ -193,4 +193,25 @@ class NoSecretKeyPathTest {
         }
         assertTrue(classpath.contains("he-core"), "the classpath was read: " + classpath.length() + " chars");
     }
+
+    /**
+     * No module of the bank zone is on the pool's classpath at all (architecture-tests checks that
+     * nothing here refers to one; this checks that none is even there to be loaded).
+     */
+    @Test
+    void noBankZoneModuleIsOnTheClasspath() {
+        ClassLoader loader = getClass().getClassLoader();
+        for (String name : List.of("io.umbra.auth.TenantCheck", "io.umbra.keys.KeyVersion", "io.umbra.encrypt.BatchEncryptor",
+                "io.umbra.ingest.FeatureExtractor", "io.umbra.alert.AlertStore")) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(name, false, loader), name + " must not be loadable");
+        }
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (String entry : classpath.split(File.pathSeparator)) {
+            for (String module : List.of("umbra-auth", "key-service", "encrypt-service", "ingest-service", "alert-service")) {
+                assertFalse(new File(entry).getName().startsWith(module) || entry.contains("/" + module + "/"),
+                        module + " on the classpath: " + entry);
+            }
+        }
+        assertTrue(classpath.contains("umbra-verify"), "the classpath was read: " + classpath.length() + " chars");
+    }
 }

@@ -15,7 +15,7 @@ public enum HeParameterSet {
     /** Set (b): N = 4096, primes of {36, 36, 37} bits, scale 2^30: the default, 2048 slots, one rescale. */
     B(ParameterSet.B);
 
-    /** The engine's definition of the set (PERFORMANCE.md's names): one place for its primes and scale. */
+    /** The engine's definition of the set (docs/REFERENCE-FIGURES.md's names): one place for its primes and scale. */
     private final ParameterSet set;
 
     HeParameterSet(ParameterSet set) {

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One benchmark per row of PERFORMANCE.md's table, on the engine's public API, at sets (a), (b) and
+ * One benchmark per row of docs/REFERENCE-FIGURES.md's table, on the engine's public API, at sets (a), (b) and
  * (c) ({@code -p set=a,b,c}). Scores are µs per call; SEAL's figures and the ratio are in
  * docs/HE-BENCHMARKS.md. The calls are those of {@link Workload}, which {@code umbra he bench} runs too.
  */

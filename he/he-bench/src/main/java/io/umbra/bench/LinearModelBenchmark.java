@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The 30-feature linear fraud model on one batch of N/2 transactions (PERFORMANCE.md), at sets (a)
+ * The 30-feature linear fraud model on one batch of N/2 transactions (docs/REFERENCE-FIGURES.md), at sets (a)
  * and (b): encode + encrypt the 30 feature columns (public key; symmetric), score them with one fused
  * weighted sum plus bias, decrypt + decode the score. Scores are µs per batch; transactions per
  * second are (N/2) / score.

@@ -4,7 +4,6 @@ import io.umbra.events.tx.Channel;
 import io.umbra.events.tx.RawTransaction;
 import io.umbra.events.tx.TransactionValidator;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -13,17 +12,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Function;
@@ -39,9 +34,10 @@ import java.util.function.Function;
  * probability that makes {@link TrafficProfile#fraudRate()} of all transactions fraudulent, a
  * {@link FraudPattern} episode starts instead; its transactions come out one per call, in a row.
  *
- * <p>Alongside, one merchant at a time is breached ({@link Breach}, {@link MerchantCompromise}): cards that
- * pay there during its exposure window are exposed, a share of them is scheduled to be hit days later, and a
- * {@link FraudPattern#COMPROMISED_MERCHANT} episode uses the stolen card due first. While no stolen card is
+ * <p>Alongside, one merchant at a time is breached ({@link BreachProcess}, {@link Breach},
+ * {@link MerchantCompromise}): cards that pay there during its exposure window are exposed, a share of them
+ * is scheduled to be hit days later, and a {@link FraudPattern#COMPROMISED_MERCHANT} episode uses the stolen
+ * card due first. While no stolen card is
  * due yet (the first days of a timeline), such an episode is an account takeover instead: both are 1 to 3
  * frauds, so the fraud rate is the same either way.
  *
@@ -96,10 +92,6 @@ public final class TrafficGenerator {
     private static final double MEAN_GENUINE_PER_EPISODE = 1.0 / PATTERNS;
     /** Stolen cards purchases abroad (any other country), the rest at web shops at home. */
     private static final double STOLEN_CARD_ABROAD_SHARE = 0.6;
-    /** Another merchant is breached at most this often (a fraction of the exposure window), so breaches overlap a little. */
-    private static final int BREACH_CADENCE_DIVISOR = 4;
-    /** Breaches remembered for {@link #breaches()}: at most one per exposure window, so a long run stays small. */
-    private static final int BREACHES_KEPT = 1_000;
 
     private static final double ATM_SHARE = 0.05;
     private static final double HOLIDAY_SHARE = 0.03;
@@ -116,19 +108,8 @@ public final class TrafficGenerator {
     private final Map<String, Cardholder> byCard = new HashMap<>();
     private final double episodeProbability;
     private final Deque<Function<Instant, LabelledTransaction>> pending = new ArrayDeque<>();
-    /** The breach process has its own stream, so breaches do not reshuffle the rest of the traffic. */
-    private final SplittableRandom compromiseRandom;
-    private final Deque<Breach> breaches = new ArrayDeque<>();
-    /** The breaches still leaking, each with the cards it exposed (hit or not: a card is exposed once per breach). */
-    private final Map<Breach, Set<String>> leaking = new LinkedHashMap<>();
-    /** Stolen cards not used yet, the one due first at the head; at most one entry per card. */
-    private final PriorityQueue<StolenCard> stolen = new PriorityQueue<>(
-            Comparator.comparing(StolenCard::usableFrom).thenComparingLong(StolenCard::sequence));
-    private final Set<String> stolenCards = new HashSet<>();
-    private long stolenSequence;
-    /** Compromised-merchant episodes drawn (used or stood in for) and since when: the fraud ring's demand for cards. */
-    private long stolenCardDemand;
-    private Instant firstInstant;
+    /** Breaches, exposed cards and stolen cards due: its own random stream, so it does not reshuffle the rest. */
+    private final BreachProcess breachProcess;
     private long generated;
     private long frauds;
     private long episodes;
@@ -151,7 +132,8 @@ public final class TrafficGenerator {
         }
         this.cardholders = List.copyOf(people);
         this.random = new SplittableRandom(mix(seed ^ 0x7F4A7C159E3779B9L));
-        this.compromiseRandom = new SplittableRandom(mix(seed ^ 0x2545F4914F6CDD1DL));
+        this.breachProcess = new BreachProcess(profile.compromise(), cardholders,
+                new SplittableRandom(mix(seed ^ 0x2545F4914F6CDD1DL)));
         double f = profile.fraudRate();
         // Each draw starts an episode with probability p, else yields one genuine transaction, so the fraud
         // share is p·F / (1 − p + p·(F + G)) for F frauds and G genuine per episode; solved for p.
@@ -189,17 +171,17 @@ public final class TrafficGenerator {
     }
 
     /**
-     * The merchants breached so far (the latest {@value #BREACHES_KEPT}), oldest first; the last one may still
-     * be leaking. Ground truth for {@link FraudPattern#COMPROMISED_MERCHANT}, like the labels.
+     * The merchants breached so far (the latest {@value BreachProcess#BREACHES_KEPT}), oldest first; the last one
+     * may still be leaking. Ground truth for {@link FraudPattern#COMPROMISED_MERCHANT}, like the labels.
      */
     public List<Breach> breaches() {
-        return List.copyOf(breaches);
+        return breachProcess.breaches();
     }
 
     /** The next transaction, taking place at {@code at}. */
     public LabelledTransaction next(Instant at) {
         Objects.requireNonNull(at, "at");
-        advanceBreach(at);
+        breachProcess.advance(at);
         if (pending.isEmpty() && episodeProbability > 0 && random.nextDouble() < episodeProbability) {
             startEpisode(at);
         }
@@ -208,7 +190,7 @@ public final class TrafficGenerator {
         if (tx.isFraud()) {
             frauds++;
         } else {
-            expose(tx.transaction());
+            breachProcess.expose(tx.transaction());
         }
         return tx;
     }
@@ -345,13 +327,9 @@ public final class TrafficGenerator {
             case IMPOSSIBLE_TRAVEL -> impossibleTravel();
             case NIGHT_SPEND_SPIKE -> nightSpendSpike(at);
             case COMPROMISED_MERCHANT -> {
-                stolenCardDemand++;
-                dropStale(at);
-                StolenCard card = stolen.peek();
-                if (card != null && !card.usableFrom().isAfter(at)) {
-                    stolen.poll();
-                    stolenCards.remove(card.cardId());
-                    stolenCardUsed(byCard.get(card.cardId()));
+                String cardId = breachProcess.takeUsableCard(at);
+                if (cardId != null) {
+                    stolenCardUsed(byCard.get(cardId));
                 } else {
                     // Nothing stolen is usable yet: the same number of online frauds, as a takeover, keeps the rate.
                     accountTakeover();
@@ -360,94 +338,9 @@ public final class TrafficGenerator {
         }
     }
 
-    // ---- the compromised merchant: breach, exposure, use days later ----
+    // ---- the fraud patterns ----
 
-    /** A stolen card and the soonest its data is used: its purchase at the breached merchant plus the delay. */
-    private record StolenCard(String cardId, Instant usableFrom, long sequence) {
-    }
-
-    /**
-     * Keeps card data flowing: a merchant is breached whenever none is leaking, and another one alongside when
-     * the stolen cards in hand (usable or not yet) fall short of what compromised-merchant episodes have asked
-     * for per unit of time, over the time fresh data takes to become usable (minDelay + spread). At most one new
-     * breach per exposure/{@value #BREACH_CADENCE_DIVISOR}. Without this, the supply of cards would depend on
-     * how dense the caller's timeline is and how many cardholders share a merchant, and the pattern's share of
-     * the fraud rate with it.
-     */
-    private void advanceBreach(Instant at) {
-        if (firstInstant == null) {
-            firstInstant = at;
-        }
-        MerchantCompromise c = profile.compromise();
-        leaking.keySet().removeIf(b -> !at.isBefore(b.exposureEnds()));
-        Breach last = breaches.peekLast();
-        boolean breach;
-        if (leaking.isEmpty()) {
-            breach = true;
-        } else if (at.isBefore(last.pointOfCompromise().plus(c.exposure().dividedBy(BREACH_CADENCE_DIVISOR)))) {
-            breach = false;
-        } else {
-            double elapsedMillis = Math.max(1, Duration.between(firstInstant, at).toMillis());
-            double needed = stolenCardDemand / elapsedMillis * c.minDelay().plus(c.spread()).toMillis();
-            breach = stolen.size() < needed;
-        }
-        if (!breach) {
-            return;
-        }
-        // Popular merchants are the ones worth breaching: the favourite shop of a random cardholder, not one leaking.
-        Merchant target = null;
-        for (int attempt = 0; attempt < 8 && (target == null || isLeaking(target)); attempt++) {
-            target = cardholders.get(compromiseRandom.nextInt(cardholders.size())).usualMerchants().get(0);
-        }
-        if (isLeaking(target)) {
-            return;
-        }
-        Instant from = at.truncatedTo(ChronoUnit.MILLIS);
-        Breach b = new Breach(target, from, from.plus(c.exposure()));
-        breaches.addLast(b);
-        if (breaches.size() > BREACHES_KEPT) {
-            breaches.pollFirst();
-        }
-        leaking.put(b, new HashSet<>());
-    }
-
-    private boolean isLeaking(Merchant m) {
-        return leaking.keySet().stream().anyMatch(b -> b.merchant().merchantId().equals(m.merchantId()));
-    }
-
-    /**
-     * Stolen data nobody used within {@code spread} (at least a day) of becoming usable is dropped: the card was
-     * reissued or the data never sold. It bounds both the waiting list and how late a stolen card is used.
-     */
-    private void dropStale(Instant at) {
-        MerchantCompromise c = profile.compromise();
-        Duration shelfLife = c.spread().compareTo(Duration.ofDays(1)) < 0 ? Duration.ofDays(1) : c.spread();
-        while (!stolen.isEmpty() && stolen.peek().usableFrom().plus(shelfLife).isBefore(at)) {
-            stolenCards.remove(stolen.poll().cardId());
-        }
-    }
-
-    /** A genuine payment at a leaking merchant exposes the card; a share of exposed cards is later used. */
-    private void expose(RawTransaction tx) {
-        if (stolenCards.contains(tx.cardId())) {
-            return;
-        }
-        Instant when = tx.timestamp().toInstant();
-        for (Map.Entry<Breach, Set<String>> e : leaking.entrySet()) {
-            if (!e.getKey().exposes(tx.merchantId(), when) || !e.getValue().add(tx.cardId())) {
-                continue;
-            }
-            MerchantCompromise c = profile.compromise();
-            if (compromiseRandom.nextDouble() >= c.hitShare()) {
-                return;
-            }
-            long extraMillis = (long) (compromiseRandom.nextDouble() * c.spread().toMillis());
-            Instant usable = when.plus(c.minDelay()).plusMillis(extraMillis);
-            stolen.add(new StolenCard(tx.cardId(), usable, stolenSequence++));
-            stolenCards.add(tx.cardId());
-            return;
-        }
-    }
+    /** The purchases made with a card stolen at a breached merchant ({@link BreachProcess}). */
     private void stolenCardUsed(Cardholder c) {
         String device = newDevice();
         int n = between(STOLEN_CARD_MIN, STOLEN_CARD_MAX);

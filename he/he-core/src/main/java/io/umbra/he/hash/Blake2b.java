@@ -15,6 +15,13 @@ import java.util.Objects;
  * length) that the JDK does not offer. The compression function works on {@code long} words with no
  * allocation per block, because the PRNG built on it dominates encryption time.
  *
+ * <p>Why one file of over 600 lines: it has one job, and its length is two things that belong to it.
+ * The parameter block ({@link Parameters}, about 140 lines) is RFC 7693's, every field checked,
+ * because BLAKE2Xb's tree mode needs all of it. The compression function's twelve rounds are written
+ * out with the message schedule folded into the word indices (about 220 lines, see
+ * {@code compress}): a loop over SIGMA measured slower, and splitting the rounds into another class
+ * would only scatter one function.
+ *
  * <p>Not thread-safe: one instance is one running hash.
  */
 public final class Blake2b {

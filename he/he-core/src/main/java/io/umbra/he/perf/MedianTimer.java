@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * PERFORMANCE.md's measuring method, as SEAL's figures were taken: a few warm-up calls, then calls
+ * docs/REFERENCE-FIGURES.md's measuring method, as SEAL's figures were taken: a few warm-up calls, then calls
  * timed one by one until there are at least {@code minCalls} of them and at least {@code minNanos}
  * have passed; the result is the median. On a JVM the first calls of a run also pay for JIT
  * compilation, which the median discards as long as they are a minority of the calls.
@@ -25,7 +25,7 @@ public final class MedianTimer {
         this.minNanos = minNanos;
     }
 
-    /** PERFORMANCE.md's defaults: 3 warm-ups, at least 15 calls and 1 s. */
+    /** docs/REFERENCE-FIGURES.md's defaults: 3 warm-ups, at least 15 calls and 1 s. */
     public static MedianTimer standard() {
         return new MedianTimer(3, 15, 1_000_000_000L);
     }

@@ -1,7 +1,7 @@
 package io.umbra.he.perf;
 
 /**
- * The rows of PERFORMANCE.md: one call each, with SEAL 4.1.2's median microseconds on the same
+ * The rows of docs/REFERENCE-FIGURES.md: one call each, with SEAL 4.1.2's median microseconds on the same
  * kind of machine (set order a, b, c; NaN where SEAL was not measured). Batch rows are the
  * 30-feature linear model; their time is per batch of N/2 transactions.
  */
@@ -43,7 +43,7 @@ public enum Operation {
         return key;
     }
 
-    /** The row's name in PERFORMANCE.md. */
+    /** The row's name in docs/REFERENCE-FIGURES.md. */
     public String label() {
         return label;
     }
@@ -53,7 +53,7 @@ public enum Operation {
         return name().startsWith("BATCH_");
     }
 
-    /** SEAL's median µs on this set, or NaN when PERFORMANCE.md has no figure. */
+    /** SEAL's median µs on this set, or NaN when docs/REFERENCE-FIGURES.md has no figure. */
     public double sealMicros(ParameterSet set) {
         return switch (set) {
             case A -> sealA;

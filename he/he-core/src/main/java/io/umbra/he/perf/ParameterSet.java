@@ -4,7 +4,7 @@ import io.umbra.he.ckks.EncryptionParameters;
 
 import java.util.Locale;
 
-/** The parameter sets of PERFORMANCE.md, named as there. */
+/** The parameter sets of docs/REFERENCE-FIGURES.md, named as there. */
 public enum ParameterSet {
     /** N = 8192, {@code CoeffModulus::Create(8192, {60, 40, 40, 60})}, scale 2^40. */
     A(8192, new int[] {60, 40, 40, 60}, 40),

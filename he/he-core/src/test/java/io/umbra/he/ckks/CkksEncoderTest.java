@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** CkksEncoder on its own: round trips, scalars, exact rounding and refusals. Byte identity with SEAL is in CkksEncoderInteropTest. */
 class CkksEncoderTest {
 
-    /** The three parameter sets of PERFORMANCE.md with their scales and round-trip error bounds. */
+    /** The three parameter sets of docs/REFERENCE-FIGURES.md with their scales and round-trip error bounds. */
     enum Set {
         B(4096, 0x1p30, 1e-6, 36, 36, 37),
         A(8192, 0x1p40, 1e-8, 60, 40, 40, 60),
@@ -340,30 +340,6 @@ class CkksEncoderTest {
     }
 
     private static final BigInteger MASK64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-
-    @Test
-    void unsignedToDoubleRoundsLikeC() {
-        assertEquals(0x1p64, CkksEncoder.toDoubleUnsigned(-1L));
-        assertEquals(0x1p63, CkksEncoder.toDoubleUnsigned(Long.MIN_VALUE));
-        Random r = new Random(9);
-        for (int i = 0; i < 10000; i++) {
-            long x = r.nextLong();
-            double expected = new BigDecimal(Long.toUnsignedString(x)).doubleValue();
-            assertEquals(expected, CkksEncoder.toDoubleUnsigned(x), Long.toUnsignedString(x));
-        }
-    }
-
-    @Test
-    void rootsAreOnTheUnitCircleAndMatchMathWithinAnUlp() {
-        double[][] eighth = CkksEncoder.eighthOfCircle(1 << 17);
-        for (int i = 0; i < eighth[0].length; i++) {
-            double theta = 2 * Math.PI * i / (1 << 17);
-            assertEquals(Math.cos(theta), eighth[0][i], Math.ulp(1.0), "cos " + i);
-            assertEquals(Math.sin(theta), eighth[1][i], 2 * Math.ulp(Math.sin(theta)), "sin " + i);
-        }
-        assertEquals(1.0, eighth[0][0]);
-        assertEquals(0.0, eighth[1][0]);
-    }
 
     @Test
     void slotCountIsHalfTheDegree() {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The known answers of ../shared/SEAL-WIRE.md: SEAL's primes and parms_ids, and the security refusals. */
+/** The known answers of docs/SEAL-WIRE.md: SEAL's primes and parms_ids, and the security refusals. */
 class EncryptionParametersTest {
 
     @Test

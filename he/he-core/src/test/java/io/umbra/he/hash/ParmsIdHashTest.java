@@ -20,7 +20,7 @@ class ParmsIdHashTest {
 
     @Test
     void sealModulusChainOf8192() {
-        // SEAL-WIRE.md, read off SEAL 4.1.2 / node-seal 7.0.0.
+        // docs/SEAL-WIRE.md, read off SEAL 4.1.2 / node-seal 7.0.0.
         assertArrayEquals(words("cfda86153fdda8e2 bab3261f59a402ac ae8fe2601f0b6e53 ddc508ab0e037ff5"), level(4));
         assertArrayEquals(words("12a009457dbf8b0f 6364d5f3d4c92b3c 96a841ccd88e440c 1255677018089458"), level(3));
         assertArrayEquals(words("dc264f695a81d156 890465c10f20b410 f03d86f8bc932745 2e67b09e17d4a44c"), level(2));

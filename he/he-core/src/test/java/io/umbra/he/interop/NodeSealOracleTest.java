@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Proves the node-seal peer works on this machine and agrees with /work/shared/SEAL-WIRE.md. Only the
+ * Proves the node-seal peer works on this machine and agrees with docs/SEAL-WIRE.md. Only the
  * oracle is exercised here, no engine class.
  */
 class NodeSealOracleTest {

@@ -22,7 +22,7 @@ class SamplerSeedExpansionTest {
     /** CoeffModulus.Create(4096, {36, 36, 37}); the 37-bit prime is the special prime. */
     private static final long[] PRIMES = {68719230977L, 68719403009L, 137438822401L};
 
-    /** The parts of a saved CKKS ciphertext this test needs (SEAL-WIRE.md, "Ciphertext"). */
+    /** The parts of a saved CKKS ciphertext this test needs (docs/SEAL-WIRE.md, "Ciphertext"). */
     private record Saved(long[] parmsId, int n, int k, long[] values, byte[] seed) {
     }
 

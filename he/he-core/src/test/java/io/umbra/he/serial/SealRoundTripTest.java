@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Save → load → save for every kind, in every compression mode, and SEAL-WIRE.md's known sizes. */
+/** Save → load → save for every kind, in every compression mode, and docs/SEAL-WIRE.md's known sizes. */
 class SealRoundTripTest {
     private final Random rnd = new Random(20241123);
 

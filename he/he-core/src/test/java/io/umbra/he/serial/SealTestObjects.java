@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * fixtures.
  */
 final class SealTestObjects {
-    /** Set (a) of SEAL-WIRE.md: CoeffModulus::Create(8192, {60, 40, 40, 60}). */
+    /** Set (a) of docs/SEAL-WIRE.md: CoeffModulus::Create(8192, {60, 40, 40, 60}). */
     static final CkksContext A = CkksContext.create(EncryptionParameters.create(8192, 60, 40, 40, 60));
     /** The node-seal fixtures' set: CoeffModulus::Create(4096, {36, 36, 37}). */
     static final CkksContext B = CkksContext.create(EncryptionParameters.create(4096, 36, 36, 37));

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code umbra he bench}: the operations of PERFORMANCE.md on this machine, timed the way SEAL's
+ * {@code umbra he bench}: the operations of docs/REFERENCE-FIGURES.md on this machine, timed the way SEAL's
  * reference figures were (warm-ups, then at least N calls and T seconds per operation, median), and
  * printed as JSON with SEAL's figure and the ratio ours/SEAL. No JMH: a quick look on any machine;
  * he-bench's JMH benchmarks run the same calls for careful measurements.
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Time the engine's operations and the 30-feature batch like SEAL's reference figures"
-        + " (PERFORMANCE.md) and print JSON: median µs, SEAL's µs and the ratio, per set and operation.")
+        + " (docs/REFERENCE-FIGURES.md) and print JSON: median µs, SEAL's µs and the ratio, per set and operation.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -106,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
             List<Operation> here = new ArrayList<>();
             for (Operation op : chosenOps) {
                 if (!(op.batch() && set == ParameterSet.C && !explicitOps)) {
-                    here.add(op); // PERFORMANCE.md has the batch at sets a and b only
+                    here.add(op); // docs/REFERENCE-FIGURES.md has the batch at sets a and b only
                 }
             }
             long jitEnd = System.nanoTime() + (long) (jitSeconds * 1e9);

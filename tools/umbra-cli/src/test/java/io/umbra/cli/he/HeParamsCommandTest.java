@@ -22,7 +22,7 @@ class HeParamsCommandTest {
         Path out = dir.resolve("params.seal");
         CommandRun run = umbra("he", "params", "--degree", 8192, "--bits", "60,40,40,60", "--out", out).ok();
 
-        // SEAL-WIRE.md: CoeffModulus::Create(8192, {60,40,40,60}) and the parms_id of every level.
+        // docs/SEAL-WIRE.md: CoeffModulus::Create(8192, {60,40,40,60}) and the parms_id of every level.
         for (String prime : new String[] {"1152921504606748673", "1099510890497", "1099511480321", "1152921504606830593"}) {
             assertTrue(run.out().contains(prime), prime + " missing in\n" + run.out());
         }
@@ -40,7 +40,7 @@ class HeParamsCommandTest {
         assertEquals("", run.err());
 
         byte[] bytes = Files.readAllBytes(out);
-        assertEquals(153, bytes.length, "SEAL-WIRE.md: 153 bytes for these parameters");
+        assertEquals(153, bytes.length, "docs/SEAL-WIRE.md: 153 bytes for these parameters");
         assertArrayEquals(new long[] {1152921504606748673L, 1099510890497L, 1099511480321L, 1152921504606830593L},
                 Seal.loadParameters(bytes).primes());
     }
