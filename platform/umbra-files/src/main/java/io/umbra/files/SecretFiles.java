@@ -74,6 +74,19 @@ public final class SecretFiles {
         return posix;
     }
 
+    /** Creates the one new directory {@code dir}, owner-only from the start; a {@link FileAlreadyExistsException} if it exists. */
+    public static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        Files.createDirectory(dir, attributes(hasPosixPermissions(dir), OWNER_ONLY_DIRECTORY));
+    }
+
+    /**
+     * The attributes that create a file owner-only where {@code path} is (none without POSIX permissions), for
+     * files opened by other means, e.g. a lock file: {@code FileChannel.open(lock, options, ownerOnlyFileAttributes(lock))}.
+     */
+    public static FileAttribute<?>[] ownerOnlyFileAttributes(Path path) throws IOException {
+        return attributes(hasPosixPermissions(path), OWNER_ONLY_FILE);
+    }
+
     /**
      * Replaces {@code file} atomically by a new owner-only file holding {@code bytes}; an older file's looser
      * mode is not kept. False if the file system has no POSIX permissions.
