@@ -16,12 +16,12 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * (stop), tied to one record (dead-letter that record on the replay), or none of these (abort, rewind,
  * retry the batch).
  */
-final class KafkaErrors {
+public final class KafkaErrors {
     private KafkaErrors() {
     }
 
     /** Another incarnation of this transactional id, or of this static member, has taken over. */
-    static boolean isFenced(Throwable e) {
+    public static boolean isFenced(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
                     || t instanceof FencedInstanceIdException) {
@@ -32,7 +32,7 @@ final class KafkaErrors {
     }
 
     /** Fenced, or an error no retry can fix: the loop stops. */
-    static boolean isFatal(Throwable e) {
+    public static boolean isFatal(Throwable e) {
         if (isFenced(e)) {
             return true;
         }
@@ -46,13 +46,13 @@ final class KafkaErrors {
     }
 
     /** Errors that a replay of the same record would meet again. */
-    static boolean isRecordSpecific(Throwable e) {
+    public static boolean isRecordSpecific(Throwable e) {
         return e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException
                 || e instanceof InvalidRecordException || e instanceof InvalidTopicException;
     }
 
     /** The exception and its cause in one line, for a dead letter's detail: class names and messages, no stack. */
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         StringBuilder b = new StringBuilder(e.getClass().getSimpleName());
         if (e.getMessage() != null) {
             b.append(": ").append(e.getMessage());

@@ -1,11 +1,11 @@
-package io.umbra.alert;
+package io.umbra.kafka.streams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import io.umbra.events.EventJson;
 import jakarta.inject.Singleton;
 
-/** REST speaks the same JSON as the topics: one configuration, umbra-events' {@link EventJson}. */
+/** REST speaks the same JSON as the topics: Quarkus' mapper gets umbra-events' one configuration, {@link EventJson}. */
 @Singleton
 public class EventJsonCustomizer implements ObjectMapperCustomizer {
     @Override
