@@ -2,7 +2,6 @@ package io.umbra.kafka;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,47 +46,71 @@ final class PollTransaction {
         this.maxRequestSize = maxRequestSize;
     }
 
-    /** Handles {@code records} and sends what comes of them, inside the open transaction. */
+    /**
+     * Handles {@code records} and sends what comes of them, inside the open transaction. The handler gets
+     * them in chunks: the whole poll in batch mode, one record at a time in record mode (each record's
+     * outputs then leave before the next is handled, as a record handler's caller expects). Stops handing
+     * over once a send has failed: the transaction will be aborted anyway.
+     */
     void send(ConsumerRecords<byte[], byte[]> records) {
-        Map<ConsumerRecord<byte[], byte[]>, Integer> position = new IdentityHashMap<>();
-        List<Letter> letters = new ArrayList<>();
-        List<BatchOutcome.Output> outputs = new ArrayList<>();
-        List<ConsumerRecord<byte[], byte[]>> handed = new ArrayList<>(records.count());
+        List<ConsumerRecord<byte[], byte[]>> chunk = new ArrayList<>(config.recordMode() ? 1 : records.count());
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            position.put(record, position.size());
             Strikes.Strike strike = strikes.of(record);
             long size = sizeOf(record);
             if (strike != null) {
-                letters.add(new Letter(record, strike.reason(), strike.detail(), strike.omitPayload()));
+                deadLetter(record, strike.reason(), strike.detail(), strike.omitPayload());
             } else if (size > config.maxRecordBytes()) {
-                letters.add(new Letter(record, DeadLetters.RECORD_TOO_LARGE, "the record is " + size + " bytes (key, value and headers);"
-                        + " this service takes at most " + config.maxRecordBytes(), false));
+                deadLetter(record, DeadLetters.RECORD_TOO_LARGE, "the record is " + size + " bytes (key, value and headers);"
+                        + " this service takes at most " + config.maxRecordBytes(), false);
             } else {
-                handed.add(record);
-            }
-        }
-        if (!handed.isEmpty()) {
-            try {
-                collect(checked(config.handler().handle(List.copyOf(handed)), handed), handed, letters, outputs);
-            } catch (Exception e) {
-                LOG.warn("processor {}: the batch handler threw on {} records ({}); handling them one by one to find the culprit",
-                        config.transactionalId(), handed.size(), e.getClass().getSimpleName());
-                for (ConsumerRecord<byte[], byte[]> record : handed) {
-                    try {
-                        collect(checked(config.handler().handle(List.of(record)), List.of(record)), List.of(record), letters, outputs);
-                    } catch (Exception again) {
-                        letters.add(new Letter(record, DeadLetters.HANDLER_EXCEPTION, KafkaErrors.describe(again), false));
+                chunk.add(record);
+                if (config.recordMode()) {
+                    handle(chunk);
+                    chunk.clear();
+                    if (failures.any()) {
+                        return;
                     }
                 }
             }
         }
-        letters.sort(Comparator.comparingInt(l -> position.get(l.input())));
-        for (Letter letter : letters) {
-            deadLetter(letter);
+        if (!chunk.isEmpty()) {
+            handle(chunk);
         }
-        for (BatchOutcome.Output output : outputs) {
-            List<Coordinates> from = new ArrayList<>(output.sources().size());
-            for (ConsumerRecord<byte[], byte[]> source : output.sources()) {
+    }
+
+    /**
+     * One handler call and its sends. A handler exception cannot be pinned on one record, so the handler then
+     * gets each record alone and only those that throw again are dead-lettered.
+     */
+    private void handle(List<ConsumerRecord<byte[], byte[]>> handed) {
+        try {
+            send(checked(config.handler().handle(List.copyOf(handed)), handed), handed);
+        } catch (Exception e) {
+            LOG.warn("processor {}: the batch handler threw on {} records ({}); handling them one by one to find the culprit",
+                    config.transactionalId(), handed.size(), e.getClass().getSimpleName());
+            for (ConsumerRecord<byte[], byte[]> record : handed) {
+                List<ConsumerRecord<byte[], byte[]>> alone = List.of(record);
+                BatchOutcome outcome;
+                try {
+                    outcome = checked(config.handler().handle(alone), alone);
+                } catch (Exception again) {
+                    deadLetter(record, DeadLetters.HANDLER_EXCEPTION, KafkaErrors.describe(again), false);
+                    continue;
+                }
+                send(outcome, alone);
+            }
+        }
+    }
+
+    /** The rejections' dead letters, then the outputs; an output without sources was made from every input handed over. */
+    private void send(BatchOutcome outcome, List<ConsumerRecord<byte[], byte[]>> handed) {
+        for (BatchOutcome.Rejection r : outcome.rejections()) {
+            deadLetter(r.input(), r.reason().reason(), r.reason().message(), false);
+        }
+        for (BatchOutcome.Output output : outcome.outputs()) {
+            List<ConsumerRecord<byte[], byte[]>> sources = output.sources().isEmpty() ? handed : output.sources();
+            List<Coordinates> from = new ArrayList<>(sources.size());
+            for (ConsumerRecord<byte[], byte[]> source : sources) {
                 from.add(Coordinates.of(source));
             }
             producer.send(output.record(), failures.callback(from));
@@ -132,31 +155,17 @@ final class PollTransaction {
         return outcome;
     }
 
-    /** An output without sources was made from every input handed over. */
-    private static void collect(BatchOutcome outcome, List<ConsumerRecord<byte[], byte[]>> handed, List<Letter> letters,
-                                List<BatchOutcome.Output> outputs) {
-        for (BatchOutcome.Rejection r : outcome.rejections()) {
-            letters.add(new Letter(r.input(), r.reason().reason(), r.reason().message(), false));
-        }
-        for (BatchOutcome.Output o : outcome.outputs()) {
-            outputs.add(o.sources().isEmpty() ? new BatchOutcome.Output(o.record(), handed) : o);
-        }
-    }
-
-    private void deadLetter(Letter letter) {
-        ConsumerRecord<byte[], byte[]> record = letter.input();
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail, boolean omitPayload) {
         String topic = config.deadLetterTopic().apply(record.topic());
         if (topic == null || topic.isEmpty()) {
             throw new IllegalStateException("the dead-letter mapping gave no topic for " + record.topic());
         }
         // A payload larger than the producer may send goes without it at once, rather than after an abort.
-        boolean omit = letter.omitPayload() || sizeOf(record) + ProcessorConfig.RECORD_OVERHEAD_BYTES > maxRequestSize;
-        String why = omit && !letter.omitPayload()
-                ? letter.detail() + " (payload omitted: larger than max.request.size " + maxRequestSize + ")" : letter.detail();
-        ProducerRecord<byte[], byte[]> dead = DeadLetters.of(topic, record, letter.reason(), why, config.serviceName(),
-                config.clock().instant(), omit);
-        producer.send(dead, failures.callback(Coordinates.of(record), letter.reason(), why));
-        deadLettered.merge(letter.reason(), 1, Integer::sum);
+        boolean omit = omitPayload || sizeOf(record) + ProcessorConfig.RECORD_OVERHEAD_BYTES > maxRequestSize;
+        String why = omit && !omitPayload ? detail + " (payload omitted: larger than max.request.size " + maxRequestSize + ")" : detail;
+        ProducerRecord<byte[], byte[]> dead = DeadLetters.of(topic, record, reason, why, config.serviceName(), config.clock().instant(), omit);
+        producer.send(dead, failures.callback(Coordinates.of(record), reason, why));
+        deadLettered.merge(reason, 1, Integer::sum);
     }
 
     /** Key, value and headers: what {@code maxRecordBytes} limits. */
@@ -166,10 +175,6 @@ final class PollTransaction {
             size += h.key().length() + (h.value() == null ? 0 : h.value().length);
         }
         return size;
-    }
-
-    /** An input to dead-letter, and why. */
-    private record Letter(ConsumerRecord<byte[], byte[]> input, String reason, String detail, boolean omitPayload) {
     }
 
     /** Filled by the producer's I/O thread through the send callbacks. */

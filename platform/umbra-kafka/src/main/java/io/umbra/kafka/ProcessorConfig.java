@@ -19,7 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * enforced (a caller's contradicting value is refused, never silently overridden).
  *
  * @param handler       the handler of a whole poll; a {@link RecordHandler} is adapted to one ({@link RecordsAsBatch})
- * @param recordMode    whether the service gave a {@link RecordHandler} (for the log only: both run the same path)
+ * @param recordMode    whether the service gave a {@link RecordHandler}: the same path, its records handed over one a call
  * @param serviceName   the {@code umbra.dlq.service} header
  */
 public record ProcessorConfig(String bootstrapServers, String groupId, List<String> topics, Pattern topicPattern, String instanceId,

@@ -7,7 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * A {@link RecordHandler} seen as a {@link BatchHandler}, so the processor has one transaction path: each
+ * A {@link RecordHandler} seen as a {@link BatchHandler}, so the processor has one transaction path (it hands
+ * record mode's inputs over one a call, so each record's outputs leave before the next is handled): each
  * input goes to the record handler alone; its outputs name it as their only source (so a refused output
  * strikes that input alone), and a rejection or an exception dead-letters that input alone while the
  * others go on. It never throws for a record.

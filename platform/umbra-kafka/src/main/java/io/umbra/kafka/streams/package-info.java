@@ -9,7 +9,7 @@
  *
  * <p>The CDI beans become beans only in a service that indexes this jar
  * ({@code quarkus.index-dependency.umbra-kafka.*} in its application.properties): the Streams services do;
- * the services on {@link io.umbra.kafka.ExactlyOnceProcessor} do not, so no Streams health check appears
- * there. The Quarkus, CDI, health and Streams dependencies are optional: every Streams service has them.
+ * of the services on {@link io.umbra.kafka.ExactlyOnceProcessor} only the key-service does, for the JSON
+ * mapper, and it excludes the Streams health and thread beans ({@code quarkus.arc.exclude-types}). The Quarkus, CDI, health and Streams dependencies are optional: every Streams service has them.
  */
 package io.umbra.kafka.streams;
