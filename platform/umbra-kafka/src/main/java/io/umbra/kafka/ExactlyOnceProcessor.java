@@ -33,17 +33,17 @@ import org.slf4j.LoggerFactory;
  * records it rejected or threw on, and the consumed offsets are committed together, or not at all.
  *
  * <pre>{@code
- * ExactlyOnceProcessor ingest = ExactlyOnceProcessor.builder()
+ * ExactlyOnceProcessor decrypt = ExactlyOnceProcessor.builder()
  *         .bootstrapServers(bootstrap)
- *         .groupId("acme.ingest-service")
- *         .topics(List.of("acme.tx.raw"))
+ *         .groupId("acme.key-service")
+ *         .topics(List.of("acme.score.results"))
  *         .instanceId(podName)                         // stable across restarts of this instance
- *         .deadLetterTopic(source -> "acme.tx.dlq")
- *         .handler(record -> ...Outcome.emit(...) or Outcome.reject("MISSING_FIELD", "amount is missing"))
+ *         .deadLetterTopic(source -> "acme.decrypt.dlq")
+ *         .handler(record -> ...Outcome.emit(...) or Outcome.reject("MANIFEST_INVALID", "the manifest does not open"))
  *         .build();
- * ingest.start();
+ * decrypt.start();
  * ...
- * ingest.close();                                      // finishes the current transaction
+ * decrypt.close();                                     // finishes the current transaction
  * }</pre>
  *
  * <h2>What it guarantees</h2>
