@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.umbra.events.score.AlertStatus;
+import io.umbra.kafka.streams.StreamErrors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;
@@ -32,7 +33,8 @@ public class AlertMetrics {
         this.scoresIn = Counter.builder("umbra.alert.scores.in").description("Score records read from <t>.scores").register(registry);
         this.duplicates = Counter.builder("umbra.alert.duplicates")
                 .description("Scores whose transaction already had its alert (replays)").register(registry);
-        FunctionCounter.builder("umbra.alert.output.skipped", SkipRejectedOutput.class, c -> SkipRejectedOutput.skipped())
+        FunctionCounter.builder("umbra.alert.output.skipped", StreamErrors.class,
+                        c -> StreamErrors.skipped(StreamErrors.Kind.PRODUCTION) + StreamErrors.skipped(StreamErrors.Kind.SERIALIZATION))
                 .description("Output records the broker refused for good and that were skipped").register(registry);
         Gauge.builder("umbra.alert.open", store, AlertStore::openCount)
                 .description("Alerts in status OPEN in the alert store").register(registry);

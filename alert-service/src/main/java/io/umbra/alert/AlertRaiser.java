@@ -3,9 +3,9 @@ package io.umbra.alert;
 import io.umbra.events.DeadLetter;
 import io.umbra.events.EventFormatException;
 import io.umbra.events.TenantId;
-import io.umbra.events.Topics;
 import io.umbra.events.score.Alert;
 import io.umbra.events.score.Score;
+import io.umbra.kafka.DeadLetters;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,7 +17,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -32,8 +31,6 @@ import java.util.UUID;
  */
 final class AlertRaiser implements Processor<byte[], byte[], byte[], byte[]> {
     static final String SERVICE = "alert-service";
-    /** Room for a dead letter's headers under the broker's default record limit. */
-    private static final int MAX_DEAD_LETTER_PAYLOAD = Topics.KAFKA_DEFAULT_MAX_MESSAGE_BYTES - Topics.RECORD_OVERHEAD_BYTES;
 
     private final TenantId tenant;
     private final AlertPolicy policy;
@@ -97,15 +94,10 @@ final class AlertRaiser implements Processor<byte[], byte[], byte[], byte[]> {
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String detail) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-        boolean omitted = size > MAX_DEAD_LETTER_PAYLOAD;
+        boolean omitted = DeadLetters.mustOmitPayload(record.key(), record.value());
         DeadLetter letter = new DeadLetter(reason.code(), detail, SERVICE, source.topic(), source.partition(), source.offset(),
                 clock.instant(), omitted);
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        for (Map.Entry<String, byte[]> h : letter.toHeaders().entrySet()) {
-            headers.remove(h.getKey());
-            headers.add(h.getKey(), h.getValue());
-        }
+        Headers headers = DeadLetters.headers(record.headers(), letter);
         context.forward(new Record<>(omitted ? null : record.key(), omitted ? null : record.value(), record.timestamp(), headers),
                 AlertTopology.DLQ_SINK);
         metrics.deadLettered(reason);

@@ -8,7 +8,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.Stores;
 import org.jboss.logging.Logger;
 
@@ -71,17 +70,5 @@ public class AlertTopology {
     @ApplicationScoped
     Clock clock() {
         return Clock.systemUTC();
-    }
-
-    /**
-     * A stream thread that dies (an unexpected error, a fenced producer) is replaced: the new thread resumes from
-     * the last committed transaction, so the service keeps alerting instead of sitting dead behind a green liveness.
-     */
-    @Produces
-    StreamsUncaughtExceptionHandler replaceDeadThreads() {
-        return e -> {
-            LOG.errorf(e, "Kafka Streams thread failed; replacing it (processing resumes from the last commit)");
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        };
     }
 }

@@ -55,7 +55,7 @@ final class UmbraArchitecture {
     static final String KAFKA_LOCAL = "io.umbra.kafka.local..";
 
     /** platform/ and he/he-core: libraries the services share. */
-    static final String[] LIBRARIES = {"io.umbra.he..", "io.umbra.events..", "io.umbra.kafka..", "io.umbra.crypto..",
+    static final String[] LIBRARIES = {"io.umbra.he..", "io.umbra.files..", "io.umbra.events..", "io.umbra.kafka..", "io.umbra.crypto..",
             "io.umbra.verify..", "io.umbra.auth..", "io.umbra.model.."};
 
     /** tools/ and the test harnesses: what developers run beside the services. */

@@ -36,6 +36,7 @@ import io.umbra.events.audit.AuditEvent;
 import io.umbra.kafka.AuditLog;
 import io.umbra.kafka.InstanceIds;
 import io.umbra.kafka.KafkaClientSecurity;
+import io.umbra.kafka.ServiceLifecycle;
 import io.umbra.kafka.ExactlyOnceProcessor;
 
 /**
@@ -63,8 +64,7 @@ public class EncryptPipeline {
     private volatile ExactlyOnceProcessor processor;
     private volatile PublicBundleWatcher watcher;
     private volatile BatchEncryptor encryptor;
-    private volatile Thread starter;
-    private volatile boolean stopping;
+    private final ServiceLifecycle lifecycle = new ServiceLifecycle(SERVICE_NAME);
 
     public EncryptPipeline(EncryptConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                            MeterRegistry registry) {
@@ -107,7 +107,7 @@ public class EncryptPipeline {
                 tenant, Topics.PUBLIC_KEYS);
         BundleVerifier verifier = pinnedVerifier();
         LOG.infof("tenant %s: public bundles must be signed by the pinned key %s", tenant, verifier.fingerprint());
-        audit = new AuditLog(tenant, SERVICE_NAME, instanceId, bootstrapServers, clientProperties);
+        audit = lifecycle.closeAtStop(new AuditLog(tenant, SERVICE_NAME, instanceId, bootstrapServers, clientProperties));
         watcher = new PublicBundleWatcher(tenant, verifier, Clock.systemUTC(), bootstrapServers,
                 SERVICE_NAME + "-keys-" + tenant + "-" + instanceId, clientProperties, new PublicBundleWatcher.Listener() {
                     @Override
@@ -130,46 +130,21 @@ public class EncryptPipeline {
                         audit.record(AuditEvent.Type.BUNDLE_REFUSED, keyVersion, null, reason.name(), detail);
                     }
                 });
+        lifecycle.closeAtStop(watcher::stop);
         Thread t = new Thread(watcher, "public-bundle-" + tenant);
         t.setDaemon(true);
         t.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        stopping = true;
-        Thread s = starter;
-        if (s != null) {
-            s.interrupt();
-        }
-        ExactlyOnceProcessor p = processor;
-        if (p != null) {
-            p.close(); // lets the transaction in progress finish
-        }
-        PublicBundleWatcher w = watcher;
-        if (w != null) {
-            w.stop();
-        }
-        BatchEncryptor e = encryptor;
-        if (e != null) {
-            e.close();
-        }
-        AuditLog a = audit;
-        if (a != null) {
-            a.close();
-        }
+        lifecycle.stop(); // the processor first (its transaction in progress finishes), then the encryptor, watcher, audit log
     }
 
     /** Called on the watcher's thread with each newer key version. */
     private void keysArrived(EncryptionKeys loaded) {
         keys.set(loaded);
         metrics.keyVersion(loaded.keyVersion());
-        synchronized (this) {
-            if (starter == null && !stopping) {
-                starter = new Thread(() -> startWhenTopicExists(loaded), "encrypt-start-" + tenant);
-                starter.setDaemon(true);
-                starter.start();
-            }
-        }
+        lifecycle.startOnce("encrypt-start-" + tenant, () -> startWhenTopicExists(loaded));
     }
 
     private void startWhenTopicExists(EncryptionKeys first) {
@@ -180,7 +155,7 @@ public class EncryptPipeline {
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, SERVICE_NAME + "-admin-" + tenant + "-" + instanceId);
         try (Admin admin = Admin.create(adminConfig)) {
             boolean told = false;
-            while (!stopping) {
+            while (!lifecycle.isStopping()) {
                 try {
                     if (admin.listTopics().names().get().contains(features)) {
                         break;
@@ -199,12 +174,10 @@ public class EncryptPipeline {
         } catch (InterruptedException e) {
             return;
         }
-        if (!stopping) {
-            startProcessor(first);
-        }
+        lifecycle.unlessStopping(() -> startProcessor(first));
     }
 
-    private synchronized void startProcessor(EncryptionKeys first) {
+    private void startProcessor(EncryptionKeys first) {
         int slots = first.slotCount();
         int maxSlots = config.batch().maxSlots().orElse(slots);
         if (maxSlots < 1 || maxSlots > slots) {
@@ -213,7 +186,7 @@ public class EncryptPipeline {
         }
         Duration linger = Duration.ofMillis(config.batch().lingerMs());
         int fetchMinBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) maxSlots * config.batch().typicalRecordBytes());
-        encryptor = new BatchEncryptor(config.batch().encryptThreads(), EnvelopeLimits.DEFAULT, Clock.systemUTC());
+        encryptor = lifecycle.closeAtStop(new BatchEncryptor(config.batch().encryptThreads(), EnvelopeLimits.DEFAULT, Clock.systemUTC()));
         FeatureBatchHandler handler = new FeatureBatchHandler(tenant, Topics.name(tenant, TopicKind.SCORE_REQUESTS), keys::get,
                 encryptor, maxSlots, metrics);
         processor = ExactlyOnceProcessor.builder()
@@ -239,6 +212,7 @@ public class EncryptPipeline {
                 .producerProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 180_000)
                 .listener(metrics)
                 .build();
+        lifecycle.closeAtStop(processor);
         processor.start();
         waitingFor.set(null);
         LOG.infof("encrypting tenant %s's feature vectors: batches of up to %d slots, linger %d ms, key version %d, scale 2^%d",

@@ -9,6 +9,7 @@ import io.umbra.events.envelope.EnvelopeLimits;
 import io.umbra.kafka.ExactlyOnceProcessor;
 import io.umbra.kafka.InstanceIds;
 import io.umbra.kafka.KafkaClientSecurity;
+import io.umbra.kafka.ServiceLifecycle;
 import io.umbra.model.LogisticModel;
 import io.umbra.model.SignedModel;
 import io.umbra.verify.BundleVerifier;
@@ -45,7 +46,7 @@ public class ScoringPipeline {
     private volatile ExactlyOnceProcessor processor;
     private volatile LogisticModel model;
     private volatile TenantModels models;
-    private volatile boolean stopping;
+    private final ServiceLifecycle lifecycle = new ServiceLifecycle(SERVICE_NAME);
     private volatile Throwable startFailure;
 
     public ScoringPipeline(ScoringConfig config, MeterRegistry registry) {
@@ -87,12 +88,12 @@ public class ScoringPipeline {
                 // how soon a new tenant's topic joins the pattern subscription
                 .consumerProperty(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) config.topicRefresh().toMillis())
                 .build();
+        lifecycle.closeAtStop(keys);
+        lifecycle.closeAtStop(processor); // closed first: lets the transaction in progress finish
         keys.start();
         // Consume requests only once the bundles are read: before that, every batch would wait for its
         // key and be dead-lettered UNKNOWN_KEY_VERSION although its bundle is on the topic.
-        Thread starter = new Thread(this::startWhenKeysAreRead, "scoring-start");
-        starter.setDaemon(true);
-        starter.start();
+        lifecycle.startOnce("scoring-start", this::startWhenKeysAreRead);
         LOG.info("he-scoring-service {} scores {} v{} for every tenant's {} (instance {}, {} requests per transaction);"
                 + " it starts consuming once {} has been read", processor.transactionalId(), model.modelId(), model.version(),
                 TopicKind.SCORE_REQUESTS.suffix(), instanceId, config.maxPollRecords(), Topics.PUBLIC_KEYS);
@@ -101,16 +102,13 @@ public class ScoringPipeline {
     private void startWhenKeysAreRead() {
         try {
             while (!keys.caughtUpOnce()) {
-                if (stopping) {
+                if (lifecycle.isStopping()) {
                     return;
                 }
                 Thread.sleep(100);
             }
-            synchronized (this) {
-                if (!stopping) {
-                    processor.start();
-                    LOG.info("public bundles read ({} tenant key versions): consuming score requests", keys.size());
-                }
+            if (lifecycle.unlessStopping(processor::start)) {
+                LOG.info("public bundles read ({} tenant key versions): consuming score requests", keys.size());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -121,15 +119,7 @@ public class ScoringPipeline {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        synchronized (this) {
-            stopping = true;
-        }
-        if (processor != null) {
-            processor.close();
-        }
-        if (keys != null) {
-            keys.close();
-        }
+        lifecycle.stop();
     }
 
     /** Whether the exactly-once loop runs and the public bundles have been read to the end once. */

@@ -2,7 +2,8 @@ package io.umbra.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.umbra.kafka.streams.StreamErrors;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
@@ -34,6 +35,11 @@ public class IngestMetrics {
                 .description("Transactions dropped because their transaction id was already seen").register(registry);
         this.deadLetters = Counter.builder("umbra.ingest.dead.letters")
                 .description("Records written to <t>.tx.dlq").register(registry);
+        for (StreamErrors.Kind kind : StreamErrors.Kind.values()) {
+            FunctionCounter.builder("umbra.ingest.stream.errors", kind, StreamErrors::skipped)
+                    .description("Errors the Kafka Streams exception handlers logged and skipped").tag("kind", kind.tag())
+                    .register(registry);
+        }
     }
 
     public void recordIn() {
@@ -62,11 +68,5 @@ public class IngestMetrics {
     public void httpItem(String result) {
         Counter.builder("umbra.ingest.http.items").description("Transactions received over POST /transactions, by result")
                 .tag("result", result).register(registry).increment();
-    }
-
-    /** An error the Kafka Streams exception handlers let pass (deserialization, production, processing). */
-    public static void streamError(String kind) {
-        Counter.builder("umbra.ingest.stream.errors").description("Errors the Kafka Streams exception handlers logged and skipped")
-                .tag("kind", kind).register(Metrics.globalRegistry).increment();
     }
 }

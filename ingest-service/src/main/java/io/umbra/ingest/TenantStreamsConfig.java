@@ -7,14 +7,14 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
+import io.umbra.kafka.InstanceIds;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Derives the per-tenant Kafka Streams settings from {@code umbra.tenant} (and the instance id and state
@@ -45,7 +45,9 @@ public class TenantStreamsConfig implements ConfigSourceFactory {
             return List.of();
         }
         TenantId tenant = TenantId.of(tenantValue);
-        String instance = instanceId(value(context, "umbra.instance-id"));
+        // The one rule of every service: UMBRA_INSTANCE_ID, else the pod or host name; never a made-up constant,
+        // which would give two replicas the same client id and static membership.
+        String instance = InstanceIds.resolve(Optional.ofNullable(value(context, "umbra.instance-id")));
         String stateDir = value(context, "umbra.state-dir");
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "umbra-state", SERVICE + "-" + instance).toString();
@@ -65,22 +67,6 @@ public class TenantStreamsConfig implements ConfigSourceFactory {
     /** {@code <t>.ingest-service}: the Kafka Streams application id (and consumer group) of a tenant. */
     public static String applicationId(TenantId tenant) {
         return tenant.value() + "." + SERVICE;
-    }
-
-    /** The configured instance id, else {@code HOSTNAME} (the pod name in Kubernetes), else the host name. */
-    public static String instanceId(String configured) {
-        if (configured != null && !configured.isBlank()) {
-            return configured.trim();
-        }
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "local";
-        }
     }
 
     private static String value(ConfigSourceContext context, String name) {

@@ -175,7 +175,7 @@ class IngestPipelineTest {
     void healthIsUpAndMetricsAreExposed() {
         features(List.of(sendOne()));   // the stream has run
         given().get("/q/health/ready").then().statusCode(200)
-                .body(containsString("ingest pipeline running")).body(containsString("RUNNING"));
+                .body(containsString("ingest-service stream")).body(containsString("RUNNING"));
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("umbra_ingest_records_in_total"))

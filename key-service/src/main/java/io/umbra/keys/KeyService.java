@@ -13,6 +13,7 @@ import io.umbra.kafka.InstanceIds;
 import io.umbra.kafka.KafkaClientSecurity;
 import io.umbra.kafka.ExactlyOnceProcessor;
 import io.umbra.kafka.Outcome;
+import io.umbra.kafka.ServiceLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +57,7 @@ public class KeyService {
 
     private final KeyServiceConfig config;
     private final MeterRegistry registry;
-    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final ServiceLifecycle lifecycle = new ServiceLifecycle(SERVICE);
     private final Clock clock = Clock.systemUTC();
     /** key version → the notAfter of its bundle as last published; guarded by {@code this}. */
     private final Map<Integer, Instant> published = new HashMap<>();
@@ -65,7 +65,6 @@ public class KeyService {
     private TenantKeyStore keys;
     private KeyServiceMetrics metrics;
     private Map<String, Object> clientProperties;
-    private Thread starter;
     private volatile AuditLog audit;
     private volatile BundlePublisher publisher;
     private volatile ExactlyOnceProcessor processor;
@@ -82,41 +81,18 @@ public class KeyService {
         HeParameterSet newKeys = HeParameterSet.named(config.he().params());
         Path dir = Path.of(config.keysDir().orElse("umbra-keys/" + tenant.value()));
         keys = TenantKeyStore.open(dir, tenant, config.kekUri(), newKeys, config.he().relinKeys(), clock);
+        lifecycle.closeAtStop(keys::close);
         clientProperties = KafkaClientSecurity.fromEnvironment().clientProperties();
         metrics = new KeyServiceMetrics(registry, tenant.value());
         metrics.keyVersion(keys.current().version());
-        audit = new AuditLog(tenant, SERVICE, instanceId(), config.bootstrapServers(), clientProperties);
+        audit = lifecycle.closeAtStop(new AuditLog(tenant, SERVICE, instanceId(), config.bootstrapServers(), clientProperties));
         LOG.info("tenant {}: bundle-verification key {} (pin {} in the encrypt-service and the scoring pool)", tenant,
                 keys.verificationKeyFingerprint(), dir.resolve(io.umbra.crypto.BundleSigningKey.VERIFICATION_FILE));
-        starter = new Thread(this::connect, "key-service-start");
-        starter.setDaemon(true);
-        starter.start();
+        lifecycle.startOnce("key-service-start", this::connect);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        stopping.countDown();
-        if (starter != null) {
-            starter.interrupt();
-        }
-        ScheduledExecutorService u = upkeep;
-        if (u != null) {
-            u.shutdownNow();
-        }
-        ExactlyOnceProcessor p = processor;
-        if (p != null) {
-            p.close();
-        }
-        BundlePublisher b = publisher;
-        if (b != null) {
-            b.close();
-        }
-        AuditLog a = audit;
-        if (a != null) {
-            a.close();
-        }
-        if (keys != null) {
-            keys.close();
-        }
+        lifecycle.stop(); // upkeep, the decrypt loop, the publisher, the audit log, the key store: the last started first
     }
 
     public TenantKeyStore keys() {
@@ -188,8 +164,8 @@ public class KeyService {
                         + v.parameterSet().label() + ", public key sha256:" + v.publicKeyFingerprint() + "; bundles signed by "
                         + keys.verificationKeyFingerprint());
             }
-            publisher = new BundlePublisher(config.bootstrapServers(), tenant.value() + ".key-service-bundle-" + instanceId(),
-                    clientProperties);
+            publisher = lifecycle.closeAtStop(new BundlePublisher(config.bootstrapServers(),
+                    tenant.value() + ".key-service-bundle-" + instanceId(), clientProperties));
             while (!publishAll()) {
                 if (sleep()) {
                     return;
@@ -205,6 +181,7 @@ public class KeyService {
             long every = config.rotation().upkeepInterval().toMillis();
             u.scheduleWithFixedDelay(this::upkeep, every, every, TimeUnit.MILLISECONDS);
             upkeep = u;
+            lifecycle.closeAtStop(u::shutdownNow);
         } catch (RuntimeException e) {
             LOG.error("key-service for tenant {} could not start its Kafka side; readiness stays DOWN", tenant, e);
         }
@@ -351,11 +328,10 @@ public class KeyService {
                     }
                 })
                 .build();
-        if (stopping.getCount() == 0) {
+        if (!lifecycle.unlessStopping(p::start)) {
             return;
         }
-        p.start();
-        processor = p;
+        processor = lifecycle.closeAtStop(p);
         LOG.info("tenant {}: decrypting {} into {} (transactional id {})", tenant, results, scoresTopic, p.transactionalId());
     }
 
@@ -374,10 +350,6 @@ public class KeyService {
 
     /** Sleeps one retry interval; true if the service is stopping. */
     private boolean sleep() {
-        try {
-            return stopping.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            return true;
-        }
+        return lifecycle.awaitStop(RETRY);
     }
 }

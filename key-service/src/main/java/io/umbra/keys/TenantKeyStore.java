@@ -6,6 +6,7 @@ import io.umbra.events.envelope.PublicBundle;
 import io.umbra.events.envelope.SignedBundle;
 import io.umbra.crypto.ManifestKeys;
 import io.umbra.events.TenantId;
+import io.umbra.files.SecretFiles;
 import io.umbra.he.ckks.Ciphertext;
 import io.umbra.he.ckks.CkksContext;
 import io.umbra.he.ckks.CkksEncoder;
@@ -30,9 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -93,8 +91,6 @@ public final class TenantKeyStore {
 
     private static final Pattern VERSION_DIR = Pattern.compile("v([1-9][0-9]{0,8})");
     private static final String TEMP_PREFIX = ".creating-";
-    private static final OwnerOnly OWNER_ONLY_FILE = new OwnerOnly(PosixFilePermissions.fromString("rw-------"));
-    private static final OwnerOnly OWNER_ONLY_DIR = new OwnerOnly(PosixFilePermissions.fromString("rwx------"));
     /** FileChannel locks are per process: threads of one JVM queue here first. */
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
@@ -144,9 +140,12 @@ public final class TenantKeyStore {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(root, p -> new ReentrantLock());
         jvmLock.lock();
         try {
-            createOwnerOnlyDirectories(root);
-            try (FileChannel lockFile = FileChannel.open(root.resolve(LOCK_FILE), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                    OWNER_ONLY_FILE.attributeOrNone(root));
+            if (!SecretFiles.createOwnerOnlyDirectories(root)) {
+                LOG.warn("the file system of {} has no POSIX permissions: protect the key directory by other means", root);
+            }
+            Path lock = root.resolve(LOCK_FILE);
+            try (FileChannel lockFile = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    SecretFiles.ownerOnlyFileAttributes(lock));
                  FileLock ignored = lockFile.lock()) {
                 return action.run();
             }
@@ -235,9 +234,9 @@ public final class TenantKeyStore {
                 Path doomed = dir.resolve(TEMP_PREFIX + "destroyed-v" + version + "-" + HexFormat.of().formatHex(randomBytes(8)));
                 Files.move(vdir, doomed, StandardCopyOption.ATOMIC_MOVE);
                 for (String secret : List.of(SECRET_KEY_FILE, MANIFEST_KEYS_FILE)) {
-                    overwrite(doomed.resolve(secret));
+                    SecretFiles.overwriteAndDelete(doomed.resolve(secret));
                 }
-                deleteRecursively(doomed);
+                SecretFiles.deleteRecursively(doomed);
             }
             if (gone != null) {
                 gone.destroy();
@@ -360,16 +359,16 @@ public final class TenantKeyStore {
         byte[] wrappedManifestKeys = ManifestKeys.generate().wrap(kek, manifestKeysOwner(tenant, version));
 
         Path temp = root.resolve(TEMP_PREFIX + "v" + version + "-" + HexFormat.of().formatHex(randomBytes(8)));
-        Files.createDirectory(temp, OWNER_ONLY_DIR.attributeOrNone(root));
+        SecretFiles.createOwnerOnlyDirectory(temp);
         try {
-            writeOwnerOnly(temp.resolve(VERSION_FILE), versionProperties(tenant, version, createdAt, set, relin != null));
-            writeOwnerOnly(temp.resolve(PARAMETERS_FILE), Seal.save(params));
-            writeOwnerOnly(temp.resolve(PUBLIC_KEY_FILE), publicKey);
+            SecretFiles.createNew(temp.resolve(VERSION_FILE), versionProperties(tenant, version, createdAt, set, relin != null));
+            SecretFiles.createNew(temp.resolve(PARAMETERS_FILE), Seal.save(params));
+            SecretFiles.createNew(temp.resolve(PUBLIC_KEY_FILE), publicKey);
             if (relin != null) {
-                writeOwnerOnly(temp.resolve(RELIN_KEYS_FILE), relin);
+                SecretFiles.createNew(temp.resolve(RELIN_KEYS_FILE), relin);
             }
-            writeOwnerOnly(temp.resolve(SECRET_KEY_FILE), wrappedSecret);
-            writeOwnerOnly(temp.resolve(MANIFEST_KEYS_FILE), wrappedManifestKeys);
+            SecretFiles.createNew(temp.resolve(SECRET_KEY_FILE), wrappedSecret);
+            SecretFiles.createNew(temp.resolve(MANIFEST_KEYS_FILE), wrappedManifestKeys);
             // one rename: a version directory is complete or absent, and an existing one is never replaced
             Files.move(temp, root.resolve("v" + version), StandardCopyOption.ATOMIC_MOVE);
             LOG.info("tenant {}: created key version {} (parameter set {}, relinearization keys: {}) in {}; secret parts stored only wrapped",
@@ -379,7 +378,7 @@ public final class TenantKeyStore {
         } catch (AtomicMoveNotSupportedException e) {
             throw new KeyStoreException("the file system of " + root + " cannot rename atomically; key versions need it", e);
         } finally {
-            deleteRecursively(temp);
+            SecretFiles.deleteRecursively(temp);
         }
     }
 
@@ -501,66 +500,8 @@ public final class TenantKeyStore {
             for (Path p : (Iterable<Path>) entries::iterator) {
                 if (p.getFileName().toString().startsWith(TEMP_PREFIX)) {
                     LOG.warn("removing {}: a key version whose creation was interrupted (it was never in use)", p);
-                    deleteRecursively(p);
+                    SecretFiles.deleteRecursively(p);
                 }
-            }
-        }
-    }
-
-    private static void createOwnerOnlyDirectories(Path root) throws IOException {
-        if (!Files.isDirectory(root)) {
-            Files.createDirectories(root, OWNER_ONLY_DIR.attributeOrNone(root.getParent() == null ? root : existingAncestor(root)));
-        }
-        try {
-            Files.setPosixFilePermissions(root, OWNER_ONLY_DIR.permissions);
-        } catch (UnsupportedOperationException e) {
-            LOG.warn("the file system of {} has no POSIX permissions: protect the key directory by other means", root);
-        }
-    }
-
-    private static Path existingAncestor(Path p) {
-        Path a = p;
-        while (a != null && !Files.exists(a)) {
-            a = a.getParent();
-        }
-        return a == null ? p : a;
-    }
-
-    private static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                OWNER_ONLY_FILE.attributeOrNone(file.getParent()))) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-    }
-
-    /** Overwrites a file's bytes with zeros in place before it is removed. */
-    private static void overwrite(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        long size = Files.size(file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate((int) Math.min(size, 1 << 20));
-            long written = 0;
-            while (written < size) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), size - written));
-                written += ch.write(zeros, written);
-            }
-            ch.force(true);
-        }
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
             }
         }
     }
@@ -569,17 +510,5 @@ public final class TenantKeyStore {
         byte[] b = new byte[n];
         new SecureRandom().nextBytes(b);
         return b;
-    }
-
-    /** Owner-only permissions, applied at creation where the file system supports POSIX attributes. */
-    private record OwnerOnly(Set<PosixFilePermission> permissions) {
-        FileAttribute<?> attribute() {
-            return PosixFilePermissions.asFileAttribute(permissions);
-        }
-
-        FileAttribute<?>[] attributeOrNone(Path onFileSystemOf) {
-            return onFileSystemOf.getFileSystem().supportedFileAttributeViews().contains("posix")
-                    ? new FileAttribute<?>[] {attribute()} : new FileAttribute<?>[0];
-        }
     }
 }

@@ -6,6 +6,7 @@ import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.ingest.IngestConfig;
 import io.umbra.ingest.TenantStreamsConfig;
+import io.umbra.kafka.InstanceIds;
 import io.umbra.kafka.KafkaClientSecurity;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +56,7 @@ public class RawTransactionPublisher {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.valueOf(kafka.getOrDefault("bootstrap.servers", "localhost:9092")));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, TenantStreamsConfig.applicationId(tenant) + "-http-"
-                + TenantStreamsConfig.instanceId(config.instanceId().orElse(null)));
+                + InstanceIds.resolve(config.instanceId()));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");

@@ -9,17 +9,13 @@ import com.google.crypto.tink.jwt.JwtEcdsaParameters;
 import com.google.crypto.tink.jwt.JwtPublicKeySign;
 import com.google.crypto.tink.jwt.JwtSignatureConfig;
 import com.google.crypto.tink.jwt.RawJwt;
+import io.umbra.files.SecretFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +43,6 @@ public final class TokenIssuer {
     public static final String KEYSET_FILE = "jwt-signing.keyset";
     public static final String JWKS_FILE = "jwks.json";
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     static {
@@ -83,7 +78,8 @@ public final class TokenIssuer {
             Files.createDirectories(dir);
             KeysetHandle keyset = loadOrCreateKeyset(dir.resolve(KEYSET_FILE));
             Path jwks = dir.resolve(JWKS_FILE);
-            writeAtomically(jwks, JwkSetConverter.fromPublicKeysetHandle(keyset.getPublicKeysetHandle()), false);
+            SecretFiles.replace(jwks, JwkSetConverter.fromPublicKeysetHandle(keyset.getPublicKeysetHandle()).getBytes(StandardCharsets.UTF_8),
+                    SecretFiles.PUBLIC_FILE);
             return new TokenIssuer(issuer, jwks, keyset.getPrimitive(RegistryConfiguration.get(), JwtPublicKeySign.class), clock);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JWT signing keyset in " + dir + " is not usable: " + e.getMessage(), e);
@@ -142,51 +138,17 @@ public final class TokenIssuer {
                     // the key id goes into each token's kid header and the JWK's kid: how a verifier picks the key
                     .setKidStrategy(JwtEcdsaParameters.KidStrategy.BASE64_ENCODED_KEY_ID)
                     .build());
-            if (writeAtomically(file, TinkJsonProtoKeysetFormat.serializeKeyset(fresh, InsecureSecretKeyAccess.get()), true)) {
+            // created once, owner-only, never replacing a keyset another process wrote first
+            if (SecretFiles.writeOnce(file, TinkJsonProtoKeysetFormat.serializeKeyset(fresh, InsecureSecretKeyAccess.get())
+                    .getBytes(StandardCharsets.UTF_8))) {
                 return fresh;
             }
             // another process created it meanwhile: use theirs, so every token verifies with one jwks.json
         }
-        if (Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class) != null
-                && !OWNER_ONLY.containsAll(Files.getPosixFilePermissions(file))) {
+        if (!SecretFiles.isOwnerOnly(file)) {
             throw new IllegalStateException(file + " holds a private signing key but is readable by others; run chmod 600 " + file);
         }
         return TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(file, StandardCharsets.UTF_8), InsecureSecretKeyAccess.get());
-    }
-
-    /**
-     * Writes {@code content} to a temporary file beside {@code target} (owner-only from its creation when
-     * {@code secret}), then moves it in. A secret is linked in, which fails rather than replace an existing file:
-     * returns false then. Public content replaces the target atomically.
-     */
-    private static boolean writeAtomically(Path target, String content, boolean secret) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        boolean posix = Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null;
-        Path tmp = posix && secret
-                ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
-                : Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            if (secret) {
-                try {
-                    Files.createLink(target, tmp);
-                    return true;
-                } catch (FileAlreadyExistsException e) {
-                    return false;
-                }
-            }
-            if (posix) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return true;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     private static void requirePlain(String what, String value) {

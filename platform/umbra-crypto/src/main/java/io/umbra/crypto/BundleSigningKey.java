@@ -6,16 +6,15 @@ import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import io.umbra.files.SecretFiles;
 import io.umbra.verify.BundleVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 
 /**
@@ -137,23 +136,11 @@ public final class BundleSigningKey {
 
     /** Writes {@code bytes} to {@code file} (owner-only) unless it exists; true if this call wrote it. */
     private static boolean writeOnce(Path file, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), ".signing-", ".tmp");
-        try {
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                LOG.warn("the file system of {} has no POSIX permissions: protect the signing key by other means", file);
-            }
-            Files.write(tmp, bytes);
-            // A hard link appears atomically and fails if the name exists (rename(2) would replace it):
-            // the first writer wins, a later one reads the winner's.
-            Files.createLink(file, tmp);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } finally {
-            Files.deleteIfExists(tmp);
+        if (!SecretFiles.hasPosixPermissions(file)) {
+            LOG.warn("the file system of {} has no POSIX permissions: protect the signing key by other means", file);
         }
+        // the first writer wins, a later one reads the winner's
+        return SecretFiles.writeOnce(file, bytes);
     }
 
     @Override

@@ -9,22 +9,18 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.KmsEnvelopeAead;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.umbra.files.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The AEAD key that wraps a tenant's secret material at rest (Tink AES-256-GCM). By default a local
@@ -38,7 +34,6 @@ import java.util.Set;
  */
 public final class KeyEncryptionKey {
     private static final Logger LOG = LoggerFactory.getLogger(KeyEncryptionKey.class);
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Aead aead;
     private final String description;
@@ -140,27 +135,15 @@ public final class KeyEncryptionKey {
         Files.createDirectories(dir);
         KeysetHandle keyset = KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM"));
         byte[] bytes = TinkProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get());
-        Path tmp = Files.createTempFile(dir, ".kek-", ".tmp");
-        try {
-            setOwnerOnly(tmp);
-            Files.write(tmp, bytes, StandardOpenOption.TRUNCATE_EXISTING);
-            // A hard link appears atomically and fails if the name exists; rename(2), which an ATOMIC_MOVE
-            // is on Linux, would silently replace a key-encryption key another process just created.
-            Files.createLink(file, tmp);
+        if (!SecretFiles.hasPosixPermissions(file)) {
+            LOG.warn("the file system of {} has no POSIX permissions: protect the keyset file by other means", file);
+        }
+        // Never overwriting: a second process racing to create it must not replace a key-encryption key in use.
+        if (SecretFiles.writeOnce(file, bytes)) {
             LOG.info("created a new {} at {} (owner-only); back it up: the secrets wrapped under it are useless without it",
                     what, file);
-        } catch (FileAlreadyExistsException e) {
+        } else {
             LOG.info("another process created the {} at {} first; using it", what, file);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void setOwnerOnly(Path p) throws IOException {
-        try {
-            Files.setPosixFilePermissions(p, OWNER_ONLY);
-        } catch (UnsupportedOperationException e) {
-            LOG.warn("the file system of {} has no POSIX permissions: protect the keyset file by other means", p);
         }
     }
 

@@ -2,14 +2,17 @@ package io.umbra.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import io.umbra.events.DeadLetter;
+import io.umbra.events.Topics;
 
 /**
  * The dead-letter record: the input's key, value and headers byte for byte (so it can be replayed once
@@ -35,7 +38,7 @@ public final class DeadLetters {
      * dead-letter topic. Find the original at source topic/partition/offset while retention keeps it.
      */
     public static final String HEADER_PAYLOAD_OMITTED = DeadLetter.HEADER_PAYLOAD_OMITTED;
-    public static final int MAX_DETAIL_CHARS = 1024;
+    public static final int MAX_DETAIL_CHARS = DeadLetter.MAX_DETAIL_CHARS;
 
     /** The input is larger than the processor's record size limit; the handler never saw it. */
     public static final String RECORD_TOO_LARGE = "RECORD_TOO_LARGE";
@@ -46,6 +49,8 @@ public final class DeadLetters {
 
     private static final Pattern REASON = Pattern.compile("[A-Z][A-Z0-9_]*(,[A-Z][A-Z0-9_]*)*");
     private static final String PREFIX = DeadLetter.HEADER_PREFIX;
+    /** The largest key + value a dead letter carries on a topic with Kafka's default {@code max.message.bytes}. */
+    private static final int MAX_DEFAULT_TOPIC_PAYLOAD_BYTES = Topics.KAFKA_DEFAULT_MAX_MESSAGE_BYTES - Topics.RECORD_OVERHEAD_BYTES;
 
     private DeadLetters() {
     }
@@ -56,28 +61,52 @@ public final class DeadLetters {
     }
 
     /**
-     * The dead letter of {@code source} on {@code topic}. Earlier {@code umbra.dlq.*} headers (a record
-     * dead-lettered again after a replay) are replaced, the input's other headers kept.
+     * The dead letter of {@code source} on {@code topic}, as the exactly-once loop sends it: the input's key,
+     * value and headers (see {@link #headers}), or none of key and value when {@code omitPayload}.
      */
     static ProducerRecord<byte[], byte[]> of(String topic, ConsumerRecord<byte[], byte[]> source, String reason, String detail,
                                              String service, Instant failedAt, boolean omitPayload) {
+        DeadLetter letter = new DeadLetter(reason, detail, service, source.topic(), source.partition(), source.offset(), failedAt,
+                omitPayload);
+        return new ProducerRecord<>(topic, null, null, omitPayload ? null : source.key(), omitPayload ? null : source.value(),
+                headers(source.headers(), letter));
+    }
+
+    /**
+     * The headers of a dead letter, the one way every service builds them (the exactly-once loop and the
+     * Kafka Streams topologies alike): the input's own headers in order, except earlier {@code umbra.dlq.*}
+     * headers (a record dead-lettered again after a replay: replaced, never doubled) and those starting with
+     * one of {@code dropPrefixes} (a service's own bookkeeping headers), then {@code letter}'s headers.
+     */
+    public static Headers headers(Iterable<Header> input, DeadLetter letter, String... dropPrefixes) {
         RecordHeaders headers = new RecordHeaders();
-        for (Header h : source.headers()) {
-            if (!h.key().startsWith(PREFIX)) {
+        for (Header h : input) {
+            if (!h.key().startsWith(PREFIX) && !startsWithAny(h.key(), dropPrefixes)) {
                 headers.add(h);
             }
         }
-        headers.add(HEADER_REASON, utf8(reason));
-        headers.add(HEADER_DETAIL, utf8(cut(detail, MAX_DETAIL_CHARS)));
-        headers.add(HEADER_SERVICE, utf8(service));
-        headers.add(HEADER_SOURCE_TOPIC, utf8(source.topic()));
-        headers.add(HEADER_SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
-        headers.add(HEADER_SOURCE_OFFSET, utf8(Long.toString(source.offset())));
-        headers.add(HEADER_FAILED_AT, utf8(failedAt.toString()));
-        if (omitPayload) {
-            headers.add(HEADER_PAYLOAD_OMITTED, utf8("true"));
+        for (Map.Entry<String, byte[]> h : letter.toHeaders().entrySet()) {
+            headers.add(h.getKey(), h.getValue());
         }
-        return new ProducerRecord<>(topic, null, null, omitPayload ? null : source.key(), omitPayload ? null : source.value(), headers);
+        return headers;
+    }
+
+    /**
+     * Whether a dead letter of an input with this key and value must leave them out
+     * ({@code umbra.dlq.payload.omitted}) to fit a topic of Kafka's default size limit with room for its headers.
+     */
+    public static boolean mustOmitPayload(byte[] key, byte[] value) {
+        long size = (key == null ? 0L : key.length) + (value == null ? 0L : value.length);
+        return size > MAX_DEFAULT_TOPIC_PAYLOAD_BYTES;
+    }
+
+    private static boolean startsWithAny(String key, String[] prefixes) {
+        for (String prefix : prefixes) {
+            if (key.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The text of header {@code name} of a dead-letter record, or null. */
@@ -93,9 +122,5 @@ public final class DeadLetters {
 
     static String cut(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

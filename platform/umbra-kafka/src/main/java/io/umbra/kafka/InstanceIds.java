@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The instance id of a replica: the suffix of its transactional id, stable across restarts and unique
- * among live replicas (see {@link ExactlyOnceProcessor.Builder#instanceId}).
+ * among live replicas (see {@link ProcessorConfig.Builder#instanceId}).
  */
 public final class InstanceIds {
     private InstanceIds() {

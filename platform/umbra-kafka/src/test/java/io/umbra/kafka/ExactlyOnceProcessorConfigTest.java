@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** What the processor decides without a broker: its settings, its error classes, its outcomes. */
 class ExactlyOnceProcessorConfigTest {
 
-    private static ExactlyOnceProcessor.Builder valid() {
+    private static ProcessorConfig.Builder valid() {
         return ExactlyOnceProcessor.builder()
                 .bootstrapServers("127.0.0.1:9")
                 .groupId("acme.ingest-service")
@@ -67,11 +67,11 @@ class ExactlyOnceProcessorConfigTest {
 
     @Test
     void fencingIsFatalAndOnlyRecordSpecificErrorsAreDeadLettered() {
-        assertTrue(ExactlyOnceProcessor.isFenced(new KafkaException("commit failed", new ProducerFencedException("newer epoch"))));
-        assertTrue(ExactlyOnceProcessor.isFatal(new InvalidProducerEpochException("old epoch")));
-        assertFalse(ExactlyOnceProcessor.isFatal(new TimeoutException("broker away")));
-        assertTrue(ExactlyOnceProcessor.isRecordSpecific(new RecordTooLargeException("too big")));
-        assertFalse(ExactlyOnceProcessor.isRecordSpecific(new TimeoutException("broker away")));
+        assertTrue(KafkaErrors.isFenced(new KafkaException("commit failed", new ProducerFencedException("newer epoch"))));
+        assertTrue(KafkaErrors.isFatal(new InvalidProducerEpochException("old epoch")));
+        assertFalse(KafkaErrors.isFatal(new TimeoutException("broker away")));
+        assertTrue(KafkaErrors.isRecordSpecific(new RecordTooLargeException("too big")));
+        assertFalse(KafkaErrors.isRecordSpecific(new TimeoutException("broker away")));
     }
 
     @Test
@@ -89,6 +89,6 @@ class ExactlyOnceProcessorConfigTest {
         headers.add("ab", new byte[3]);
         ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>("t", 0, 0, 0, TimestampType.CREATE_TIME, 4, 10, new byte[4],
                 new byte[10], headers, java.util.Optional.empty());
-        assertEquals(4 + 10 + 2 + 3, ExactlyOnceProcessor.sizeOf(r));
+        assertEquals(4 + 10 + 2 + 3, PollTransaction.sizeOf(r));
     }
 }

@@ -255,7 +255,7 @@ class ExactlyOnceProcessorTest {
                 await(() -> zombieEvents.assigned.size() == 1 && successorEvents.assigned.size() == 1, "the group splits the partitions");
                 produce("t6.in", ids("id", 100));
                 assertTrue(zombie.awaitStopped(WAIT), "the fenced incarnation stops at its first transaction");
-                assertTrue(ExactlyOnceProcessor.isFenced(zombie.failure().orElseThrow()), String.valueOf(zombie.failure()));
+                assertTrue(KafkaErrors.isFenced(zombie.failure().orElseThrow()), String.valueOf(zombie.failure()));
                 assertEquals(zombie.failure().orElseThrow(), zombieEvents.stoppedWith.get());
                 awaitCommitted("t6", "t6.in"); // the successor takes the zombie's partition over
             }
@@ -395,12 +395,12 @@ class ExactlyOnceProcessorTest {
         return processor("t5", id, tagged).maxPollRecords(25).listener(listener).build();
     }
 
-    private static ExactlyOnceProcessor.Builder processor(String prefix, String instanceId, RecordHandler handler) {
+    private static ProcessorConfig.Builder processor(String prefix, String instanceId, RecordHandler handler) {
         return base(prefix, instanceId).handler(handler);
     }
 
     /** Everything but the handler: per-record and batch tests share it. */
-    private static ExactlyOnceProcessor.Builder base(String prefix, String instanceId) {
+    private static ProcessorConfig.Builder base(String prefix, String instanceId) {
         return ExactlyOnceProcessor.builder()
                 .bootstrapServers(kafka.bootstrapServers())
                 .groupId(prefix + "-group")

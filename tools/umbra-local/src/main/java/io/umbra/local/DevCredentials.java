@@ -3,16 +3,13 @@ package io.umbra.local;
 import io.umbra.auth.Roles;
 import io.umbra.auth.TokenIssuer;
 import io.umbra.events.TenantId;
+import io.umbra.files.SecretFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,21 +99,7 @@ public final class DevCredentials {
     /** A bearer token is a password: owner-only from the moment the file exists, swapped in whole. */
     private static Path write(Path file, String token) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            boolean posix = Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
-            Path tmp = posix
-                    ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                    : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            SecretFiles.replace(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the development token " + file, e);

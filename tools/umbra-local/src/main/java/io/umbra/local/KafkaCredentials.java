@@ -1,23 +1,19 @@
 package io.umbra.local;
 
+import io.umbra.files.SecretFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The SCRAM passwords of a secured local run: one random password per principal, each in its own
@@ -30,8 +26,6 @@ public final class KafkaCredentials {
     /** The broker's own super user: the launcher's admin client, inter-broker traffic, the operator's tools. */
     public static final String ADMIN = "admin";
     private static final String SUFFIX = ".password";
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path directory;
@@ -66,10 +60,8 @@ public final class KafkaCredentials {
     /** Creates {@code dir} (and its parents) and makes it accessible to its owner only. */
     static void ownerOnlyDirectory(Path dir) {
         try {
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system (Windows): the user's profile directory is private already
+            // false on a non-POSIX file system (Windows): the user's profile directory is private already
+            SecretFiles.createOwnerOnlyDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the owner-only directory " + dir, e);
         }
@@ -86,12 +78,7 @@ public final class KafkaCredentials {
     private static String write(Path file, String password) {
         try {
             Files.deleteIfExists(file);
-            try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))) {
-                out.write(ByteBuffer.wrap((password + "\n").getBytes(StandardCharsets.US_ASCII)));
-            } catch (UnsupportedOperationException e) {
-                Files.writeString(file, password + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
-            }
+            SecretFiles.createNew(file, (password + "\n").getBytes(StandardCharsets.US_ASCII));
             return password;
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("another process wrote " + file + " meanwhile", e);

@@ -1,19 +1,11 @@
 package io.umbra.kafka.local;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,24 +25,18 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.umbra.files.SecretFiles;
 import kafka.server.Server;
-import kafka.tools.StorageTool;
 
 /**
  * A single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM, from
@@ -79,14 +65,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
-    private static final String LISTENER = "PLAINTEXT";
-    /** The client listener's name when SCRAM is on (SASL_PLAINTEXT); the broker's own traffic uses it too. */
-    private static final String SASL_LISTENER = "CLIENT";
-    private static final String SCRAM = "SCRAM-SHA-512";
-    /** SCRAM's iteration count; Kafka's minimum, so that authentication stays fast on a small box. */
-    private static final int SCRAM_ITERATIONS = 4096;
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final int NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final int BIND_ATTEMPTS = 3;
 
@@ -96,10 +74,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean ownsDataDir;
     private final Server server;
     private final Admin admin;
-    private final Scram scram;
+    private final BrokerSetup.Scram scram;
     private boolean closed;
 
-    private EmbeddedKafka(String host, int port, Path dataDir, boolean ownsDataDir, Server server, Admin admin, Scram scram) {
+    private EmbeddedKafka(String host, int port, Path dataDir, boolean ownsDataDir, Server server, Admin admin, BrokerSetup.Scram scram) {
         this.host = host;
         this.port = port;
         this.dataDir = dataDir;
@@ -107,22 +85,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.server = server;
         this.admin = admin;
         this.scram = scram;
-    }
-
-    /**
-     * SCRAM-SHA-512 users, the launcher's own super user among them. Users' passwords stay in memory (and,
-     * salted and hashed, in the metadata log, as on any broker); the admin's is also in the data directory's
-     * {@code server.properties}, because the broker logs in to itself with it: a local test broker's
-     * directory is no place for a production secret.
-     */
-    private record Scram(String adminUser, Map<String, String> passwords) {
-        Scram {
-            passwords = Map.copyOf(passwords);
-        }
-
-        String adminPassword() {
-            return passwords.get(adminUser);
-        }
     }
 
     public static Builder builder() {
@@ -250,13 +212,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static Map<String, Object> saslClientProperties(String user, String password) {
         return Map.of(
                 CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
-                SaslConfigs.SASL_MECHANISM, SCRAM,
-                SaslConfigs.SASL_JAAS_CONFIG, scramJaas(user, password));
-    }
-
-    private static String scramJaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+                SaslConfigs.SASL_MECHANISM, BrokerSetup.SCRAM,
+                SaslConfigs.SASL_JAAS_CONFIG, BrokerSetup.scramJaas(user, password));
     }
 
     private void requireScram() {
@@ -389,14 +346,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the broker's data directory", e);
             }
-            Scram scram = null;
+            BrokerSetup.Scram scram = null;
             if (scramUsers != null) {
                 Map<String, String> passwords = new LinkedHashMap<>(scramUsers);
                 if (passwords.containsKey(adminUser)) {
                     throw new IllegalArgumentException("the admin user " + adminUser + " is set with scramAdmin, not scramUsers");
                 }
                 passwords.put(adminUser, adminPassword != null ? adminPassword : HexFormat.of().formatHex(randomBytes(18)));
-                scram = new Scram(adminUser, passwords);
+                scram = new BrokerSetup.Scram(adminUser, passwords);
             }
             RuntimeException last = null;
             // Free ports are picked by binding and releasing them; another process may take one in between.
@@ -421,15 +378,16 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw last;
         }
 
-        private EmbeddedKafka startOnce(Path dir, boolean ownsDataDir, int p, int cp, Scram scram) {
-            Properties props = brokerProperties(dir.resolve("logs"), p, cp, scram);
+        private EmbeddedKafka startOnce(Path dir, boolean ownsDataDir, int p, int cp, BrokerSetup.Scram scram) {
+            Properties props = BrokerSetup.brokerProperties(host, dir.resolve("logs"), p, cp, scram, maxMessageBytes, autoCreateTopics,
+                    overrides);
             Path propsFile = dir.resolve("server.properties");
-            writeProperties(props, propsFile);
+            BrokerSetup.writeProperties(props, propsFile);
             // A kept data directory is reused as it is, with its cluster id; a new one is formatted.
             if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
-                format(propsFile, scram);
+                BrokerSetup.format(propsFile, scram);
             }
-            Server server = newServer(props);
+            Server server = BrokerSetup.newServer(props);
             Admin admin = null;
             try {
                 server.startup();
@@ -443,7 +401,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 // startup() returns once the broker is unfenced; a metadata round trip proves clients get in.
                 admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 if (scram != null) {
-                    upsertScramUsers(admin, scram);
+                    BrokerSetup.upsertScramUsers(admin, scram);
                 }
                 LOG.info("Kafka broker ready on {}:{} (data {})", host, p, dir);
                 return new EmbeddedKafka(host, p, dir, ownsDataDir, server, admin, scram);
@@ -462,150 +420,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 throw e instanceof RuntimeException re ? re
                         : new IllegalStateException("the broker did not become ready within " + READY_TIMEOUT.toSeconds() + " s", e);
-            }
-        }
-
-        Properties brokerProperties(Path logDir, int p, int cp, Scram scram) {
-            Properties props = new Properties();
-            props.put("process.roles", "broker,controller");
-            props.put("node.id", Integer.toString(NODE_ID));
-            props.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + cp);
-            props.put("controller.listener.names", CONTROLLER_LISTENER);
-            if (scram == null) {
-                props.put("listeners", LISTENER + "://" + host + ":" + p + "," + CONTROLLER_LISTENER + "://" + host + ":" + cp);
-                props.put("advertised.listeners", LISTENER + "://" + host + ":" + p);
-                props.put("listener.security.protocol.map", LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-                props.put("inter.broker.listener.name", LISTENER);
-            } else {
-                scramProperties(props, p, cp, scram);
-            }
-            props.put("log.dirs", logDir.toString());
-            // One node: every internal topic with one replica, and fewer partitions than a cluster's 50.
-            props.put("offsets.topic.replication.factor", "1");
-            props.put("offsets.topic.num.partitions", "5");
-            props.put("transaction.state.log.replication.factor", "1");
-            props.put("transaction.state.log.min.isr", "1");
-            props.put("transaction.state.log.num.partitions", "5");
-            props.put("share.coordinator.state.topic.replication.factor", "1");
-            props.put("share.coordinator.state.topic.min.isr", "1");
-            props.put("share.coordinator.state.topic.num.partitions", "5");
-            props.put("default.replication.factor", "1");
-            props.put("min.insync.replicas", "1");
-            props.put("num.partitions", "1");
-            props.put("auto.create.topics.enable", Boolean.toString(autoCreateTopics));
-            props.put("group.initial.rebalance.delay.ms", "0");
-            // Large records (encrypted batches are several MB): the broker's limit, and every limit behind it.
-            props.put("message.max.bytes", Integer.toString(maxMessageBytes));
-            props.put("replica.fetch.max.bytes", Integer.toString(Math.max(maxMessageBytes, 1 << 20)));
-            props.put("replica.fetch.response.max.bytes", Integer.toString(Math.max(maxMessageBytes, 10 << 20)));
-            props.put("fetch.max.bytes", Integer.toString(Math.max(maxMessageBytes, 55 << 20)));
-            props.put("socket.request.max.bytes", Integer.toString(Math.max(maxMessageBytes + (1 << 20), 100 << 20)));
-            // A laptop or a 2-core CI box, not a server: fewer threads, a small log-cleaner buffer.
-            props.put("num.network.threads", "2");
-            props.put("num.io.threads", "4");
-            props.put("background.threads", "4");
-            props.put("num.recovery.threads.per.data.dir", "1");
-            props.put("log.cleaner.threads", "1");
-            props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
-            props.putAll(overrides);
-            return props;
-        }
-
-        /**
-         * SASL_PLAINTEXT with SCRAM-SHA-512 for clients and for the broker's own calls to itself (transaction
-         * markers), as the admin user. The controller listener authenticates with SASL/PLAIN against a
-         * static admin entry: SCRAM credentials live in the metadata log the controller itself serves, so
-         * they cannot guard it, and a PLAINTEXT controller would make the anonymous principal a super user.
-         */
-        private void scramProperties(Properties props, int p, int cp, Scram scram) {
-            String client = SASL_LISTENER.toLowerCase(java.util.Locale.ROOT);
-            String controller = CONTROLLER_LISTENER.toLowerCase(java.util.Locale.ROOT);
-            props.put("listeners", SASL_LISTENER + "://" + host + ":" + p + "," + CONTROLLER_LISTENER + "://" + host + ":" + cp);
-            props.put("advertised.listeners", SASL_LISTENER + "://" + host + ":" + p);
-            props.put("listener.security.protocol.map", SASL_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
-            props.put("inter.broker.listener.name", SASL_LISTENER);
-            props.put("sasl.mechanism.inter.broker.protocol", SCRAM);
-            props.put("listener.name." + client + ".sasl.enabled.mechanisms", SCRAM);
-            props.put("listener.name." + client + ".scram-sha-512.sasl.jaas.config", scramJaas(scram.adminUser(), scram.adminPassword()));
-            props.put("sasl.mechanism.controller.protocol", "PLAIN");
-            props.put("listener.name." + controller + ".sasl.enabled.mechanisms", "PLAIN");
-            props.put("listener.name." + controller + ".plain.sasl.jaas.config",
-                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + scram.adminUser()
-                            + "\" password=\"" + scram.adminPassword() + "\" user_" + scram.adminUser() + "=\"" + scram.adminPassword() + "\";");
-            props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-            props.put("super.users", "User:" + scram.adminUser());
-            props.put("allow.everyone.if.no.acl.found", "false");
-        }
-
-        /** Writes every user's SCRAM credential (new or changed password alike) and waits until the broker knows them. */
-        private static void upsertScramUsers(Admin admin, Scram scram) throws Exception {
-            List<UserScramCredentialAlteration> upserts = new ArrayList<>();
-            scram.passwords().forEach((user, password) -> {
-                if (!user.equals(scram.adminUser())) {
-                    upserts.add(new UserScramCredentialUpsertion(user,
-                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password));
-                }
-            });
-            if (upserts.isEmpty()) {
-                return;
-            }
-            admin.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
-            // The controller has committed them; the broker's credential cache follows its metadata a moment later.
-            List<String> users = upserts.stream().map(UserScramCredentialAlteration::user).toList();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (true) {
-                try {
-                    admin.describeUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);
-                    return;
-                } catch (ExecutionException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                }
-                Thread.sleep(20);
-            }
-        }
-
-        /**
-         * {@code new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM)}, reflectively:
-         * KafkaConfig's superclass lives in kafka-server, which kafka_2.13 brings at runtime only, and
-         * declaring it here would pin a second Kafka version beside the BOM's.
-         */
-        private static Server newServer(Properties props) {
-            try {
-                Class<?> configClass = Class.forName("kafka.server.KafkaConfig");
-                Object config = configClass.getMethod("fromProps", Properties.class, boolean.class).invoke(null, props, false);
-                return (Server) Class.forName("kafka.server.KafkaRaftServer").getConstructor(configClass, Time.class)
-                        .newInstance(config, Time.SYSTEM);
-            } catch (InvocationTargetException e) {
-                throw e.getCause() instanceof RuntimeException re ? re
-                        : new IllegalStateException("the broker configuration was refused: " + e.getCause(), e.getCause());
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("kafka_2.13 on the classpath has no KafkaConfig.fromProps(Properties, boolean)"
-                        + " or KafkaRaftServer(KafkaConfig, Time): not the Kafka 4 this launcher was written for", e);
-            }
-        }
-
-        private static void format(Path propsFile, Scram scram) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int rc;
-            List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString()));
-            if (scram != null) {
-                // The broker's own calls to itself log in as the admin user from the first second, before any
-                // admin client could create a credential: it goes into the metadata log at format time.
-                args.add("--add-scram");
-                args.add(SCRAM + "=[name=" + scram.adminUser() + ",iterations=" + SCRAM_ITERATIONS
-                        + ",password=" + scram.adminPassword() + "]");
-            }
-            try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-                rc = StorageTool.execute(args.toArray(String[]::new), ps);
-            } catch (Exception e) {
-                throw new IllegalStateException("formatting the broker's log directory failed: " + e.getMessage()
-                        + " (" + out.toString(StandardCharsets.UTF_8).trim() + ")", e);
-            }
-            if (rc != 0) {
-                throw new IllegalStateException("formatting the broker's log directory failed (exit " + rc + "): "
-                        + out.toString(StandardCharsets.UTF_8).trim());
             }
         }
 
@@ -671,41 +485,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         return false;
     }
 
-    /** Owner-only from the moment it exists: with SCRAM it holds the broker's admin password. */
-    private static void writeProperties(Properties props, Path file) {
-        try {
-            Files.deleteIfExists(file);
-            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            }
-            try (OutputStream out = Files.newOutputStream(file)) {
-                props.store(out, "written by io.umbra.kafka.local.EmbeddedKafka at every start");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
     /** Deletes {@code dir} and everything under it (a broker's or a run's data); logs a warning if it cannot. */
     public static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            SecretFiles.deleteRecursively(dir);
         } catch (IOException e) {
             LOG.warn("could not delete the directory {}: {}", dir, e.toString());
         }

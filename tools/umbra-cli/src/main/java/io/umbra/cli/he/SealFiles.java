@@ -1,20 +1,17 @@
 package io.umbra.cli.he;
 
 import io.umbra.cli.CommandFailure;
+import io.umbra.files.SecretFiles;
 import io.umbra.he.ckks.CkksContext;
 import io.umbra.he.serial.Seal;
 import io.umbra.he.serial.SealFormatException;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Function;
 
 /**
@@ -64,33 +61,11 @@ final class SealFiles {
      * Returns false when the file system has no POSIX permissions to set.
      */
     static boolean writeOwnerOnly(Path file, byte[] bytes) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        boolean posix;
         try {
-            posix = Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class);
-            tmp = posix
-                    ? Files.createTempFile(dir, ".umbra-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                    : Files.createTempFile(dir, ".umbra-", ".tmp");
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            return SecretFiles.replace(file, bytes);
         } catch (IOException e) {
             throw new CommandFailure("cannot write " + file + ": " + reason(e), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the failure being reported matters more than a leftover temporary file
-                }
-            }
         }
-        return posix;
     }
 
     /** The I/O error in words: the JDK's messages for these are often just the path. */

@@ -1,35 +1,40 @@
-package io.umbra.alert;
+package io.umbra.kafka.streams;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
-import org.jboss.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Health of the exactly-once loop (Quarkus' own Kafka Streams checks are off: its liveness is DOWN while the
- * service waits for its topics, which would make Kubernetes restart a service that is merely early).
+ * Health of a Kafka Streams service's exactly-once topology, named {@code <quarkus.application.name> stream}.
+ * Quarkus' own Streams readiness only says the topics exist, and its liveness is DOWN while the service waits
+ * for them, which would make Kubernetes restart a service that is merely early.
  *
  * <ul>
  *   <li>Readiness: UP once Kafka Streams has reached RUNNING (topics present, stores restored, partitions
- *       assigned); a later rebalance keeps it UP, since the store still answers.</li>
- *   <li>Liveness: DOWN only when Kafka Streams has stopped for good (ERROR, e.g. its global store could not be
- *       updated), so the orchestrator restarts the process.</li>
+ *       assigned); a later rebalance keeps it UP. Before that, and in ERROR or shutdown, DOWN.</li>
+ *   <li>Liveness: DOWN only when Kafka Streams has stopped for good (ERROR), so the orchestrator restarts
+ *       the process.</li>
  * </ul>
  */
 @ApplicationScoped
 public class StreamsHealth {
-    private static final Logger LOG = Logger.getLogger(StreamsHealth.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsHealth.class);
 
     private final Instance<KafkaStreams> streams;
+    private final String name;
     private volatile boolean hasRun;
 
-    public StreamsHealth(Instance<KafkaStreams> streams) {
+    public StreamsHealth(Instance<KafkaStreams> streams, @ConfigProperty(name = "quarkus.application.name") String service) {
         this.streams = streams;
+        this.name = service + " stream";
     }
 
     @Produces
@@ -39,7 +44,7 @@ public class StreamsHealth {
                 hasRun = true;
             }
             if (next == KafkaStreams.State.ERROR) {
-                LOG.error("Kafka Streams stopped in ERROR: no more scores are processed until the service restarts");
+                LOG.error("Kafka Streams stopped in ERROR: no more records are processed until the service restarts");
             }
         };
     }
@@ -49,8 +54,11 @@ public class StreamsHealth {
     HealthCheck ready() {
         return () -> {
             KafkaStreams.State state = state();
+            if (state == KafkaStreams.State.RUNNING) {
+                hasRun = true; // also when the listener was registered after the first transition
+            }
             boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING && hasRun;
-            var response = HealthCheckResponse.named("alert-service stream").status(up).withData("state", String.valueOf(state));
+            var response = HealthCheckResponse.named(name).status(up).withData("state", String.valueOf(state));
             if (state == KafkaStreams.State.CREATED) {
                 response.withData("waiting", "for the topics to exist (see the log)");
             }
@@ -64,7 +72,7 @@ public class StreamsHealth {
         return () -> {
             KafkaStreams.State state = state();
             boolean dead = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR;
-            return HealthCheckResponse.named("alert-service stream").status(!dead).withData("state", String.valueOf(state)).build();
+            return HealthCheckResponse.named(name).status(!dead).withData("state", String.valueOf(state)).build();
         };
     }
 

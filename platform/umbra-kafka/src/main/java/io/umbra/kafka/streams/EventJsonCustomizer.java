@@ -1,11 +1,11 @@
-package io.umbra.keys;
+package io.umbra.kafka.streams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import io.umbra.events.EventJson;
 import jakarta.inject.Singleton;
 
-/** The REST face writes JSON as every Umbra event does (ISO-8601 times, declared field order). */
+/** REST speaks the same JSON as the topics: Quarkus' mapper gets umbra-events' one configuration, {@link EventJson}. */
 @Singleton
 public class EventJsonCustomizer implements ObjectMapperCustomizer {
     @Override
