@@ -52,6 +52,11 @@ public final class TenantOverlay {
     static final String ENCRYPT_SERVICE = "encrypt-service";
     static final String KEY_SERVICE = "key-service";
     static final String API_AUTH = "api-auth";
+    /** {@code app.kubernetes.io/name} of the bank's own producer's KafkaUser (no Umbra process logs in as it). */
+    public static final String BANK_PRODUCER = "bank-producer";
+    /** The PodMonitor of a bank's services (k8s/monitoring/tenant-pod-monitor.yaml). */
+    static final String POD_MONITOR = "umbra-services";
+    static final String POD_MONITOR_FILE = "monitoring/tenant-pod-monitor.yaml";
     private static final Pattern PLACEHOLDER_WORD = Pattern.compile("\\b" + PLACEHOLDER + "\\b");
 
     private final TenantId tenant;
@@ -131,6 +136,18 @@ public final class TenantOverlay {
             }
         }
         return out;
+    }
+
+    /**
+     * The PodMonitor that has Prometheus scrape the tenant's services on their management port, in
+     * {@code namespace}: rendered only where the cluster serves the Prometheus Operator's CRD, so it is
+     * not part of the template's kustomization.
+     */
+    public static HasMetadata podMonitor(TenantId tenant, String namespace) {
+        String text = PLACEHOLDER_WORD.matcher(Manifests.read(POD_MONITOR_FILE)).replaceAll(Matcher.quoteReplacement(tenant.value()));
+        HasMetadata monitor = ManifestParser.parseAll(text, POD_MONITOR_FILE + " for tenant " + tenant).getFirst();
+        monitor.getMetadata().setNamespace(namespace);
+        return monitor;
     }
 
     /** {@code <t>-bundle-verification}: the ConfigMap of the tenant's pinned key. */

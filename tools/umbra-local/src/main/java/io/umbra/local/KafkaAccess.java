@@ -29,7 +29,7 @@ import java.util.Objects;
 /**
  * Who may do what on the secured local broker: production's Kafka identities and ACLs, taken from the
  * Strimzi {@code KafkaUser}s that umbra-k8s renders (k8s/tenant-template/kafka-users.yaml per tenant,
- * k8s/kafka/scoring-user.yaml with {@link ScoringPoolUser}'s per-tenant grants for the pool) and
+ * k8s/provisioned/scoring-pool-user.yaml with {@link ScoringPoolUser}'s per-tenant grants for the pool) and
  * translated into Kafka's own {@link AclBinding}s. The rules are written once, in k8s/; the local run
  * proves them on a real broker with the real services instead of restating them.
  *
@@ -74,6 +74,10 @@ public final class KafkaAccess {
         Map<String, Principal> out = new LinkedHashMap<>();
         for (TenantId t : tenants) {
             for (KafkaUser user : TenantOverlay.render(t).resources(KafkaUser.class)) {
+                if (TenantOverlay.BANK_PRODUCER.equals(user.getMetadata().getLabels().get(SERVICE_LABEL))) {
+                    // the bank's own producer, outside Umbra: no process of the local run logs in as it
+                    continue;
+                }
                 add(out, user, t);
             }
         }
@@ -174,7 +178,7 @@ public final class KafkaAccess {
             }
         }
         throw new IllegalStateException("no KafkaUser for " + service.module() + (owner == null ? "" : " of tenant " + owner)
-                + " in the rendered manifests (k8s/tenant-template/kafka-users.yaml, k8s/kafka/scoring-user.yaml)");
+                + " in the rendered manifests (k8s/tenant-template/kafka-users.yaml, k8s/provisioned/scoring-pool-user.yaml)");
     }
 
     /** Every ACL binding of every principal. */
