@@ -260,7 +260,7 @@ public final class TenantProvisioner {
                 rendered.add(SecretCopies.ref(name, ns));
             }
             step = "pruning";
-            changes.addAll(prune(tenant, objects, rendered));
+            changes.addAll(Ownership.prune(tenant, objects, rendered));
             Set<TenantId> tenants = new TreeSet<>(java.util.Comparator.comparing(TenantId::value));
             tenants.addAll(tenantsWithTopics(objects));
             tenants.add(tenant);
@@ -408,60 +408,6 @@ public final class TenantProvisioner {
         return cm == null || cm.getData() == null ? Map.of() : cm.getData();
     }
 
-    /**
-     * Of each kind {@code rendered} writes into a namespace, what carries the tenant's label there but is
-     * not in {@code rendered}: deleted if this provisioner made it, never the key material; a KafkaTopic
-     * or a PVC (data) only reported. A kind is only looked at in a namespace where the rendering writes it.
-     */
-    private List<Change> prune(TenantId tenant, ClusterObjects objects, List<HasMetadata> rendered) {
-        List<Change> changes = new ArrayList<>();
-        for (HasMetadata live : labelledLike(objects, tenant, rendered)) {
-            if (rendered.stream().anyMatch(r -> sameObject(r, live)) || isKeyMaterial(tenant, live) || !madeByUs(live)) {
-                continue;
-            }
-            if (live.getKind().equals("KafkaTopic") || live instanceof PersistentVolumeClaim) {
-                changes.add(change(live, Outcome.KEPT).withNote("no longer rendered, but holds data: delete it by hand if it is not needed"));
-            } else {
-                objects.handle(live).delete();
-                changes.add(change(live, Outcome.DELETED).withNote("pruned: no longer rendered"));
-            }
-        }
-        return changes;
-    }
-
-    /** Whatever carries the tenant's label among the kinds {@code rendered} has, in the namespaces where it has them. */
-    private static List<HasMetadata> labelledLike(ClusterObjects objects, TenantId tenant, List<HasMetadata> rendered) {
-        Map<String, HasMetadata> kindsIn = new LinkedHashMap<>();
-        for (HasMetadata r : rendered) {
-            if (!(r instanceof Namespace)) {
-                kindsIn.putIfAbsent(r.getMetadata().getNamespace() + " " + r.getKind(), r);
-            }
-        }
-        List<HasMetadata> out = new ArrayList<>();
-        for (HasMetadata sample : kindsIn.values()) {
-            out.addAll(objects.labelled(sample, sample.getMetadata().getNamespace(), Manifests.TENANT_LABEL, tenant.value()));
-        }
-        return out;
-    }
-
-    /**
-     * Not another party's: no owner reference (a controller made it), no Strimzi kind label (an operator
-     * made it), and a Secret only if it is one of our copies.
-     */
-    static boolean madeByUs(HasMetadata live) {
-        ObjectMeta m = live.getMetadata();
-        if ((m.getOwnerReferences() != null && !m.getOwnerReferences().isEmpty())
-                || (m.getLabels() != null && m.getLabels().containsKey("strimzi.io/kind"))) {
-            return false;
-        }
-        return !(live instanceof Secret) || (m.getAnnotations() != null && m.getAnnotations().containsKey(COPIED_FROM_ANNOTATION));
-    }
-
-    private boolean isKeyMaterial(TenantId tenant, HasMetadata r) {
-        return (r instanceof PersistentVolumeClaim && KEYS_PVC.equals(r.getMetadata().getName()))
-                || (r instanceof Secret && kekSecretName(tenant).equals(r.getMetadata().getName()));
-    }
-
     private Change applyWith(ClusterObjects objects, HasMetadata desired) {
         Resource<? extends HasMetadata> target = objects.handle(desired);
         HasMetadata before = target.get();
@@ -517,8 +463,8 @@ public final class TenantProvisioner {
         for (String name : copied) {
             overlay.add(SecretCopies.ref(name, ns));
         }
-        List<HasMetadata> labelled = labelledLike(objects, tenant, overlay).stream()
-                .filter(r -> madeByUs(r) || keyMaterial.stream().anyMatch(k -> sameObject(k, r))).toList();
+        List<HasMetadata> labelled = Ownership.labelledLike(objects, tenant, overlay).stream()
+                .filter(r -> Ownership.madeByUs(r) || keyMaterial.stream().anyMatch(k -> sameObject(k, r))).toList();
         List<Change> changes = new ArrayList<>();
         for (HasMetadata r : labelled.reversed()) {
             boolean isKey = keyMaterial.stream().anyMatch(k -> sameObject(k, r));

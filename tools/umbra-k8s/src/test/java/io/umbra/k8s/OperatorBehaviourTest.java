@@ -147,6 +147,54 @@ class OperatorBehaviourTest {
         assertNull(client.namespaces().withName("umbra-acme").get());
     }
 
+    @Test
+    void theProvisionersRolesGrantEveryPermissionApplyChecksAndNoWildcard() {
+        cluster.install(ClusterSimulation.STRIMZI_049).installPrometheusOperator();
+        List<HasMetadata> rbac = K8sDirs.parseDir("provisioner");
+        for (HasMetadata r : rbac) {
+            List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> rules = r instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRole c ? c.getRules()
+                    : r instanceof io.fabric8.kubernetes.api.model.rbac.Role role ? role.getRules() : List.of();
+            for (var rule : rules) {
+                assertTrue(!rule.getVerbs().contains("*") && !rule.getResources().contains("*") && !rule.getApiGroups().contains("*"), r.getMetadata().getName());
+                if (rule.getResources().contains("secrets") && Manifests.KAFKA_NAMESPACE.equals(r.getMetadata().getNamespace())) {
+                    assertEquals(List.of("get"), rule.getVerbs(), "Strimzi's Secrets are read, never written");
+                }
+            }
+        }
+        // a fresh tenant (its rights in its namespace come from the RoleBinding apply writes first), then an existing one
+        for (int round = 0; round < 2; round++) {
+            List<HasMetadata> desired = provisioner.resourcesOf(ACME, TenantSettings.NONE);
+            desired.add(TenantOverlay.podMonitor(ACME, "umbra-acme"));
+            var wanted = provisioner.accessNeeded(ACME, desired, SecretCopies.mountedBy(desired, "umbra-acme-kek")).wanted();
+            if (round == 0) {
+                assertTrue(wanted.contains(new AccessCheck.Access("create", "rbac.authorization.k8s.io", "rolebindings", "umbra-acme")), wanted.toString());
+                assertTrue(wanted.contains(new AccessCheck.Access("bind", "rbac.authorization.k8s.io", "clusterroles", null, "umbra-provisioner-tenant")));
+            } else {
+                assertTrue(wanted.contains(new AccessCheck.Access("create", "apps", "deployments", "umbra-acme")), wanted.toString());
+            }
+            for (AccessCheck.Access a : wanted) {
+                assertTrue(granted(rbac, a), "k8s/provisioner does not grant: " + a);
+            }
+            provisioner.apply(ACME);
+        }
+    }
+
+    /** Whether k8s/provisioner's bindings give {@code a} to their subjects (the tenant namespace's through the template's RoleBinding). */
+    private static boolean granted(List<HasMetadata> rbac, AccessCheck.Access a) {
+        List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> rules = new ArrayList<>();
+        for (HasMetadata r : rbac) {
+            if (r instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRole c && (c.getMetadata().getName().equals("umbra-provisioner")
+                    || (a.namespace() != null && a.namespace().startsWith("umbra-acme") && c.getMetadata().getName().equals("umbra-provisioner-tenant")))) {
+                rules.addAll(c.getRules());
+            } else if (r instanceof io.fabric8.kubernetes.api.model.rbac.Role role && role.getMetadata().getNamespace().equals(a.namespace())) {
+                rules.addAll(role.getRules());
+            }
+        }
+        return rules.stream().anyMatch(rule -> rule.getApiGroups().contains(a.group()) && rule.getResources().contains(a.resource())
+                && rule.getVerbs().contains(a.verb()) && (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                        || rule.getResourceNames().contains(a.name())));
+    }
+
     /** Every Kafka Secret the namespace's Deployments mount holds what Strimzi's Secret holds now. */
     private void assertLoginsValid(String namespace) {
         List<Deployment> deployments = new ArrayList<>(client.apps().deployments().inNamespace(namespace).list().getItems());
