@@ -279,7 +279,7 @@ public final class TenantProvisioner {
                 && d.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION)) {
             return c.withNote("held at 0 replicas: " + d.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION));
         }
-        if (r instanceof ConfigMap cm && cm.getMetadata().getName().equals(TenantOverlay.API_AUTH) && !cm.getData().containsKey("UMBRA_JWT_JWKS")) {
+        if (r instanceof ConfigMap cm && cm.getMetadata().getName().equals(TenantOverlay.API_AUTH) && !cm.getData().containsKey(ServiceEnvironment.UMBRA_JWT_JWKS)) {
             return c.withNote("no --jwt-jwks/--jwt-issuer: the transactions, alert and keys APIs refuse every call (401)");
         }
         return c;
@@ -399,8 +399,8 @@ public final class TenantProvisioner {
         }
         Map<String, String> auth = dataOf(ns, TenantOverlay.API_AUTH);
         Map<String, String> keyService = dataOf(ns, TenantOverlay.KEY_SERVICE);
-        return new TenantSettings(key, Optional.ofNullable(auth.get("UMBRA_JWT_ISSUER")),
-                Optional.ofNullable(auth.get("UMBRA_JWT_JWKS")), Optional.ofNullable(keyService.get("UMBRA_KEK_URI")));
+        return new TenantSettings(key, Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_ISSUER)),
+                Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_JWKS)), Optional.ofNullable(keyService.get(ServiceEnvironment.UMBRA_KEK_URI)));
     }
 
     private Map<String, String> dataOf(String namespace, String configMap) {

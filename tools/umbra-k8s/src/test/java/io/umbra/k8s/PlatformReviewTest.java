@@ -120,6 +120,28 @@ class PlatformReviewTest {
         }
     }
 
+    @Test
+    void theScoringPoolIsStartedWithWhatTheEnvironmentContractRequires() {
+        List<HasMetadata> all = K8sDirs.parseDir("scoring/base");
+        ConfigMap env = SharedManifestsTest.only(all, ConfigMap.class);
+        Deployment d = SharedManifestsTest.only(all, Deployment.class);
+        java.util.Set<String> names = new java.util.HashSet<>(env.getData().keySet());
+        d.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().forEach(e -> names.add(e.getName()));
+        assertTrue(names.containsAll(ServiceEnvironment.required(ServiceEnvironment.Role.HE_SCORING)), names.toString());
+        assertFalse(names.contains(ServiceEnvironment.UMBRA_TENANT), "the pool serves every tenant");
+        assertEquals(Integer.toString(ServiceEnvironment.MANAGEMENT_PORT), env.getData().get(ServiceEnvironment.QUARKUS_MANAGEMENT_PORT));
+    }
+
+    @Test
+    void theEnvironmentBuilderRefusesAServiceWithoutWhatItRequires() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ServiceEnvironment.forService(ServiceEnvironment.Role.KEY).kafka("k:9092").instanceId("acme-key-service-0")
+                        .http("127.0.0.1", 8084).tenant(ACME).build());
+        assertTrue(e.getMessage().contains(ServiceEnvironment.UMBRA_KEYS_DIR), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ServiceEnvironment.forService(ServiceEnvironment.Role.HE_SCORING).tenant(ACME));
+    }
+
     /** Whether a connection from a namespace labelled {@code from} to {@code port} of {@code service}'s pods is admitted. */
     static boolean admitted(TenantOverlay overlay, String service, int port, Map<String, String> from) {
         Deployment d = overlay.resources(Deployment.class).stream().filter(x -> x.getMetadata().getName().equals(service)).findFirst().orElseThrow();
