@@ -32,6 +32,11 @@ public record ClusterApis(String strimziVersion, boolean podMonitors) {
 
     /** Reads the CRDs; an IllegalStateException naming everything missing, and what to install, if the cluster is not ready. */
     public static ClusterApis discover(KubernetesClient client) {
+        return discover(client, true);
+    }
+
+    /** As {@link #discover(KubernetesClient)}; without {@code requireKeda} (taking a tenant out needs only Strimzi's CRDs). */
+    public static ClusterApis discover(KubernetesClient client, boolean requireKeda) {
         List<String> problems = new ArrayList<>();
         String version = null;
         for (String crd : STRIMZI_CRDS) {
@@ -44,7 +49,7 @@ public record ClusterApis(String strimziVersion, boolean podMonitors) {
                 version = best; // the version every Strimzi CRD serves
             }
         }
-        if (served(client, KEDA_CRD).isEmpty()) {
+        if (requireKeda && served(client, KEDA_CRD).isEmpty()) {
             problems.add("CRD " + KEDA_CRD + " not installed: install KEDA 2.16 or newer (docs/OPERATIONS.md, step 1); the scoring pool scales with it");
         }
         if (!problems.isEmpty()) {

@@ -444,7 +444,7 @@ public final class TenantProvisioner {
      * stay, and so does the namespace that holds them (deleting a namespace deletes everything in it).
      */
     public List<Change> delete(TenantId tenant, KeyMaterialConfirmation confirmation) {
-        ClusterObjects objects = new ClusterObjects(client, ClusterApis.discover(client).strimziVersion());
+        ClusterObjects objects = new ClusterObjects(client, ClusterApis.discover(client, false).strimziVersion());
         String ns = namespaceOf(tenant);
         List<HasMetadata> keyMaterial = new ArrayList<>();
         PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(ns).withName(KEYS_PVC).get();
