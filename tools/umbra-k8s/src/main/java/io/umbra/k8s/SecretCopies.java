@@ -26,6 +26,8 @@ import java.util.function.BiFunction;
  * pruning needs before it deletes a Secret. The data is compared, never printed.
  */
 final class SecretCopies {
+    /** Pod-template annotation: the digest of the Strimzi Secrets the pods mount. */
+    static final String CREDENTIALS_ANNOTATION = "umbra.io/kafka-credentials";
     private final KubernetesClient client;
     private final BiFunction<ClusterObjects, HasMetadata, Change> apply;
     private final ClusterObjects objects;
@@ -49,6 +51,38 @@ final class SecretCopies {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Marks each Deployment's pod template with a digest of the Strimzi Secrets it mounts (annotation
+     * {@value #CREDENTIALS_ANNOTATION}), so a renewed CA or a rotated password rolls its pods: the
+     * services read the password and the truststore at start. No mark while a Secret is still missing
+     * (the pods cannot start anyway). The digest is SHA-256 over Strimzi's random, high-entropy values.
+     */
+    void markCredentials(List<HasMetadata> desired, String kek) {
+        deployments:
+        for (HasMetadata r : desired) {
+            if (!(r instanceof Deployment d)) {
+                continue;
+            }
+            java.security.MessageDigest sha;
+            try {
+                sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            for (String name : mountedBy(List.of(d), kek)) {
+                Secret source = client.secrets().inNamespace(Manifests.KAFKA_NAMESPACE).withName(name).get();
+                if (source == null || source.getData() == null) {
+                    continue deployments;
+                }
+                new java.util.TreeMap<>(source.getData()).forEach((k, v) -> sha.update((name + "/" + k + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            var template = d.getSpec().getTemplate().getMetadata();
+            Map<String, String> annotations = template.getAnnotations() == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(template.getAnnotations());
+            annotations.put(CREDENTIALS_ANNOTATION, "sha256:" + java.util.HexFormat.of().formatHex(sha.digest()));
+            template.setAnnotations(annotations);
+        }
     }
 
     /** A Secret's identity, for pruning's "is it rendered" test. */

@@ -241,6 +241,7 @@ public final class TenantProvisioner {
 
         List<Change> changes = new ArrayList<>();
         SecretCopies secrets = new SecretCopies(client, this::applyWith, objects);
+        secrets.markCredentials(desired, kekSecretName(tenant));
         String step = "";
         try {
             for (HasMetadata r : desired) {

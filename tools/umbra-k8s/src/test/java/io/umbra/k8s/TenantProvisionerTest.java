@@ -285,9 +285,22 @@ class TenantProvisionerTest {
         Secret ca = client.secrets().inNamespace(Manifests.KAFKA_NAMESPACE).withName(Manifests.CLUSTER_CA_SECRET).get();
         ca.setData(Map.of("ca.crt", b64("renewed"), "ca.p12", b64("renewed p12"), "ca.password", b64("renewed password")));
         client.resource(ca).update();
+        Map<String, String> digests = credentialDigests("umbra-acme");
         List<Change> changed = provisioner.apply(ACME).stream().filter(c -> c.outcome() != Outcome.UNCHANGED).toList();
-        assertEquals(List.of(new Change("Secret", "umbra-acme", Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED),
-                new Change("Secret", Manifests.SCORING_NAMESPACE, Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED)), changed);
+        // the two copies, and the four Deployments, whose pods roll to read the renewed truststore
+        // (their pod template carries a digest of the Secrets they mount)
+        List<Change> expected = new ArrayList<>();
+        for (String d : List.of("ingest-service", "encrypt-service", "key-service", "alert-service")) {
+            expected.add(new Change("Deployment", "umbra-acme", d, Outcome.CHANGED));
+        }
+        expected.add(new Change("Secret", "umbra-acme", Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED));
+        expected.add(new Change("Secret", Manifests.SCORING_NAMESPACE, Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED));
+        assertEquals(expected, changed.stream().map(c -> c.withNote(null)).toList());
+        Map<String, String> renewed = credentialDigests("umbra-acme");
+        assertEquals(4, renewed.size());
+        for (String d : renewed.keySet()) {
+            assertTrue(renewed.get(d).startsWith("sha256:") && !renewed.get(d).equals(digests.get(d)), d);
+        }
         // a change line never shows a Secret's value
         assertTrue(changed.stream().map(Change::toString).noneMatch(s -> s.contains(b64("renewed password")) || s.contains("renewed")));
     }
@@ -401,6 +414,18 @@ class TenantProvisionerTest {
         }
         client.resource(new SecretBuilder().withNewMetadata().withName(Manifests.CLUSTER_CA_SECRET).withNamespace(Manifests.KAFKA_NAMESPACE).endMetadata()
                 .addToData("ca.crt", b64("ca")).addToData("ca.p12", b64("p12")).addToData("ca.password", b64("secret")).build()).createOr(r -> r.update());
+    }
+
+    /** Each Deployment's digest of the Strimzi Secrets it mounts (pod-template annotation). */
+    private Map<String, String> credentialDigests(String namespace) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+            var a = d.getSpec().getTemplate().getMetadata().getAnnotations();
+            if (a != null && a.containsKey(SecretCopies.CREDENTIALS_ANNOTATION)) {
+                out.put(d.getMetadata().getName(), a.get(SecretCopies.CREDENTIALS_ANNOTATION));
+            }
+        }
+        return out;
     }
 
     private static String b64(String s) {
