@@ -55,6 +55,7 @@ public final class ManifestParser {
         }
         SERIALIZATION.registerKubernetesResource(ScaledObject.class);
         SERIALIZATION.registerKubernetesResource(TriggerAuthentication.class);
+        SERIALIZATION.registerKubernetesResource(io.umbra.k8s.monitoring.PodMonitor.class);
     }
 
     private ManifestParser() {

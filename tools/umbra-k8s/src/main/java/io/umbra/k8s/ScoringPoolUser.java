@@ -17,14 +17,14 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The scoring pool's KafkaUser for a set of tenants: the shared ACLs of k8s/kafka/scoring-user.yaml
+ * The scoring pool's KafkaUser for a set of tenants: the shared ACLs of k8s/provisioned/scoring-pool-user.yaml
  * plus, per tenant, literal ACLs on its three scoring-zone topics. Kafka ACLs cannot say
  * "{@code *.score.requests}", and the Strimzi User Operator owns every ACL of the pool's principal, so
  * the complete list is rendered from the tenant set each time a tenant joins or leaves (see the
  * comment in that file).
  */
 public final class ScoringPoolUser {
-    static final String FILE = "kafka/scoring-user.yaml";
+    static final String FILE = "provisioned/scoring-pool-user.yaml";
 
     private ScoringPoolUser() {
     }

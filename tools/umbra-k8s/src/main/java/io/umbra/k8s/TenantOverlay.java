@@ -52,6 +52,11 @@ public final class TenantOverlay {
     static final String ENCRYPT_SERVICE = "encrypt-service";
     static final String KEY_SERVICE = "key-service";
     static final String API_AUTH = "api-auth";
+    /** {@code app.kubernetes.io/name} of the bank's own producer's KafkaUser (no Umbra process logs in as it). */
+    public static final String BANK_PRODUCER = "bank-producer";
+    /** The PodMonitor of a bank's services (k8s/monitoring/tenant-pod-monitor.yaml). */
+    static final String POD_MONITOR = "umbra-services";
+    static final String POD_MONITOR_FILE = "monitoring/tenant-pod-monitor.yaml";
     private static final Pattern PLACEHOLDER_WORD = Pattern.compile("\\b" + PLACEHOLDER + "\\b");
 
     private final TenantId tenant;
@@ -85,6 +90,7 @@ public final class TenantOverlay {
             }
         }
         out = applySettings(tenant, settings, out);
+        requireContract(out);
         for (HasMetadata r : out) {
             if (r instanceof Deployment d) {
                 applyImages(d, kustomization.images());
@@ -104,11 +110,11 @@ public final class TenantOverlay {
             String name = r.getMetadata().getName();
             if (r instanceof ConfigMap cm && name.equals(API_AUTH)) {
                 Map<String, String> data = new LinkedHashMap<>();
-                settings.jwtIssuer().ifPresent(v -> data.put("UMBRA_JWT_ISSUER", v));
-                settings.jwtJwks().ifPresent(v -> data.put("UMBRA_JWT_JWKS", v));
+                settings.jwtIssuer().ifPresent(v -> data.put(ServiceEnvironment.UMBRA_JWT_ISSUER, v));
+                settings.jwtJwks().ifPresent(v -> data.put(ServiceEnvironment.UMBRA_JWT_JWKS, v));
                 cm.setData(data);
             } else if (r instanceof ConfigMap cm && name.equals(KEY_SERVICE)) {
-                settings.kekUri().ifPresent(uri -> cm.getData().put("UMBRA_KEK_URI", uri));
+                settings.kekUri().ifPresent(uri -> cm.getData().put(ServiceEnvironment.UMBRA_KEK_URI, uri));
             } else if (r instanceof Deployment d && name.equals(KEY_SERVICE) && settings.kekUri().isPresent()) {
                 // the KMS holds the key-encryption key: no bank Secret to mount (nor to wait for)
                 var pod = d.getSpec().getTemplate().getSpec();
@@ -131,6 +137,46 @@ public final class TenantOverlay {
             }
         }
         return out;
+    }
+
+    /**
+     * The PodMonitor that has Prometheus scrape the tenant's services on their management port, in
+     * {@code namespace}: rendered only where the cluster serves the Prometheus Operator's CRD, so it is
+     * not part of the template's kustomization.
+     */
+    public static HasMetadata podMonitor(TenantId tenant, String namespace) {
+        String text = PLACEHOLDER_WORD.matcher(Manifests.read(POD_MONITOR_FILE)).replaceAll(Matcher.quoteReplacement(tenant.value()));
+        HasMetadata monitor = ManifestParser.parseAll(text, POD_MONITOR_FILE + " for tenant " + tenant).getFirst();
+        monitor.getMetadata().setNamespace(namespace);
+        return monitor;
+    }
+
+    /**
+     * Every Deployment starts its service with what {@link ServiceEnvironment#required} names, from its
+     * ConfigMaps ({@code envFrom}) and its {@code env}; a template that forgot one fails here, not in a pod.
+     */
+    private static void requireContract(List<HasMetadata> rendered) {
+        Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
+        rendered.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).forEach(cm -> configMaps.put(cm.getMetadata().getName(), cm));
+        for (HasMetadata r : rendered) {
+            if (!(r instanceof Deployment d)) {
+                continue;
+            }
+            Container c = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
+            java.util.Set<String> names = new java.util.HashSet<>();
+            c.getEnv().forEach(e -> names.add(e.getName()));
+            for (var from : c.getEnvFrom()) {
+                ConfigMap cm = from.getConfigMapRef() == null ? null : configMaps.get(from.getConfigMapRef().getName());
+                if (cm != null && cm.getData() != null) {
+                    names.addAll(cm.getData().keySet());
+                }
+            }
+            List<String> missing = ServiceEnvironment.required(ServiceEnvironment.Role.ofModule(d.getMetadata().getName())).stream()
+                    .filter(v -> !names.contains(v)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("k8s/tenant-template: Deployment " + d.getMetadata().getName() + " would start without " + missing);
+            }
+        }
     }
 
     /** {@code <t>-bundle-verification}: the ConfigMap of the tenant's pinned key. */

@@ -7,11 +7,12 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.umbra.events.TenantId;
 
@@ -45,16 +46,25 @@ import java.util.function.Consumer;
  * keys ({@value #POOL_PINNED_KEYS}, one {@code <t>.json} per tenant) is rebuilt from the tenants'
  * {@code <t>-bundle-verification} ConfigMaps after every apply and delete.
  *
- * <p>Strimzi writes each KafkaUser's password, and the cluster CA, into Secrets of the Kafka namespace
- * only; a pod can mount Secrets of its own namespace only. So apply copies them: the tenant's users'
- * Secrets and the CA into the tenant's namespace, the pool's and the CA into the scoring namespace. A
- * Secret Strimzi has not written yet is reported {@link Outcome#PENDING}: apply again once the
- * KafkaUsers are ready (and after Strimzi renews the cluster CA, to refresh the copies).
+ * <p>Before it writes anything, apply checks what would make it stop half-way: the shared namespaces,
+ * the CRDs and the Strimzi version they serve ({@link ClusterApis}: resources are sent at that version,
+ * so Strimzi 0.48 and 0.49 both work), KEDA, the pinned key, and every permission it will use
+ * ({@link AccessCheck}). What can still fail after that (a conflict, the API server going away) leaves
+ * what was written in place and says so; the same command again continues, every step being idempotent.
  *
- * <p>Apply prunes: whatever carries the tenant's label in its namespaces, of the kinds the overlay is
- * made of (and Secrets), but is not part of the current rendering, is deleted — a resource an older
- * template had. Data is never pruned: a KafkaTopic or a PersistentVolumeClaim no longer rendered is
- * reported {@link Outcome#KEPT} with a note, and the key material is never touched.
+ * <p>It owns only what it creates. Strimzi's Secrets (each KafkaUser's password, the cluster CA) are the
+ * operators': read, never written, relabelled or deleted (the User Operator copies a KafkaUser's labels,
+ * the tenant label among them, onto its Secret, and makes a new password when the Secret is gone). A pod
+ * can mount Secrets of its own namespace only, so apply copies those the tenant's Deployments mount into
+ * the tenant's namespace (the pool's into the scoring namespace), refreshing each copy when its source
+ * changed (a CA renewal, a password rotation). A Secret Strimzi has not written yet is reported
+ * {@link Outcome#PENDING}: apply again once the KafkaUsers are ready.
+ *
+ * <p>Apply prunes: of each kind the rendering writes into a namespace, whatever there carries the
+ * tenant's label but is not rendered any more (a resource an older template had) is deleted, unless
+ * another party made it (it has an owner reference or Strimzi's labels); Secrets only if they are
+ * copies this provisioner made. Data is never pruned: a KafkaTopic or a PersistentVolumeClaim no longer
+ * rendered is reported {@link Outcome#KEPT} with a note, and the key material is never touched.
  */
 public final class TenantProvisioner {
     /** Who owns the fields we set, in server-side apply's bookkeeping. */
@@ -66,8 +76,10 @@ public final class TenantProvisioner {
     public static final String KEYS_PVC = "key-service-keys";
     /** The scoring pool's ConfigMap of every tenant's pinned key, mounted by k8s/scoring/base/deployment.yaml. */
     public static final String POOL_PINNED_KEYS = "he-scoring-bundle-verification-keys";
-    /** Annotation of a Secret copied from Strimzi's namespace: where it came from. */
+    /** Annotation of a Secret copied from Strimzi's namespace: where it came from; only such Secrets are ever pruned. */
     public static final String COPIED_FROM_ANNOTATION = "umbra.io/copied-from";
+    /** {@code app.kubernetes.io/managed-by} of the Secret copies. */
+    public static final String MANAGED_BY = "umbra-provisioner";
     private static final String DEFAULT_PREFIX = "umbra-";
     private static final Duration POLL = Duration.ofSeconds(1);
 
@@ -75,7 +87,9 @@ public final class TenantProvisioner {
     public enum Outcome {
         CREATED, CHANGED, UNCHANGED, DELETED, KEPT,
         /** Not written yet: it depends on something another party makes first (a Secret Strimzi writes). */
-        PENDING
+        PENDING,
+        /** Not written: the cluster lacks what it needs (a PodMonitor without the Prometheus Operator). */
+        SKIPPED
     }
 
     /** One resource's outcome; {@code note}, when not null, is what the operator should know about it. */
@@ -115,18 +129,19 @@ public final class TenantProvisioner {
     }
 
     /**
-     * How one resource is written. Production always uses {@link #SERVER_SIDE_APPLY}; the seam exists
-     * because fabric8's CRUD test server answers a server-side apply of an absent resource with 404
-     * (it treats the apply as a merge patch of an existing object), so its tests create the absent ones.
+     * How one resource is written, given the operations on it. Production always uses
+     * {@link #SERVER_SIDE_APPLY}; the seam exists because fabric8's CRUD test server answers a server-side
+     * apply of an absent resource with 404 (it treats the apply as a merge patch of an existing object),
+     * so its tests create the absent ones.
      */
     @FunctionalInterface
     public interface Writer {
-        HasMetadata write(KubernetesClient client, HasMetadata desired, boolean exists);
+        HasMetadata write(Resource<? extends HasMetadata> target, boolean exists);
     }
 
     /** Server-side apply as {@value #FIELD_MANAGER}, conflicts forced, whether or not the resource exists. */
     public static final Writer SERVER_SIDE_APPLY =
-            (client, desired, exists) -> client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            (target, exists) -> target.fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
 
     private final KubernetesClient client;
     private final String namespacePrefix;
@@ -162,7 +177,7 @@ public final class TenantProvisioner {
 
     /**
      * The tenant's overlay with the namespace prefix applied and the settings the cluster holds for it:
-     * what {@link #apply(TenantId)} sends, in order.
+     * what {@link #apply(TenantId)} sends, in order (and, on a cluster with the Prometheus Operator, a PodMonitor).
      */
     public List<HasMetadata> resourcesOf(TenantId tenant) {
         return resourcesOf(tenant, settingsInCluster(tenant));
@@ -179,22 +194,9 @@ public final class TenantProvisioner {
             } else if (template.equals(r.getMetadata().getNamespace())) {
                 r.getMetadata().setNamespace(target);
             }
-            out.add(alignedApiVersion(r));
+            out.add(r);
         }
         return out;
-    }
-
-    /**
-     * The client sends a typed custom resource to the version its class is annotated with (Strimzi's
-     * {@code io.strimzi:api} 0.49: {@code kafka.strimzi.io/v1}); the API server refuses a body whose
-     * apiVersion differs from the URL's, so the body is given the class's version. The manifests say
-     * v1beta2 for {@code kubectl} users of older clusters; both are served by Strimzi 0.49's CRDs.
-     */
-    static <T extends HasMetadata> T alignedApiVersion(T resource) {
-        if (resource instanceof io.fabric8.kubernetes.client.CustomResource<?, ?>) {
-            resource.setApiVersion(HasMetadata.getApiVersion(resource.getClass()));
-        }
-        return resource;
     }
 
     /** {@link #apply(TenantId, TenantSettings, boolean)} keeping every setting the cluster holds for the tenant. */
@@ -212,18 +214,14 @@ public final class TenantProvisioner {
      * @param replaceVerificationKey whether {@code given}'s verification key may replace a different one
      *     already pinned. A different key means the key-service's signing key is not the one pinned at
      *     onboarding (a restored or lost key store, or another bank's file): refused unless asked for.
+     * @throws IllegalStateException before anything is written, naming what is missing (a namespace, a
+     *     CRD, a permission) or refused (another key); after a write failed, naming the step, with what
+     *     was written left in place for the same command to finish
      */
     public List<Change> apply(TenantId tenant, TenantSettings given, boolean replaceVerificationKey) {
-        // without them, the first KafkaTopic (or the pool's ConfigMap) fails halfway through with the API
-        // server's bare 404, after the tenant's namespace and services were already created
-        if (client.namespaces().withName(Manifests.KAFKA_NAMESPACE).get() == null) {
-            throw new IllegalStateException("namespace " + Manifests.KAFKA_NAMESPACE
-                    + " not found: install the shared Kafka zone first (kubectl apply -k k8s/kafka, see docs/OPERATIONS.md)");
-        }
-        if (client.namespaces().withName(Manifests.SCORING_NAMESPACE).get() == null) {
-            throw new IllegalStateException("namespace " + Manifests.SCORING_NAMESPACE
-                    + " not found: install the shared scoring pool first (kubectl apply -k k8s/scoring/base, see docs/OPERATIONS.md)");
-        }
+        requireSharedZones();
+        ClusterApis apis = ClusterApis.discover(client);
+        ClusterObjects objects = new ClusterObjects(client, apis.strimziVersion());
         TenantSettings pinned = settingsInCluster(tenant);
         if (given.verificationKey().isPresent() && pinned.verificationKey().isPresent() && !replaceVerificationKey
                 && !given.verificationKey().get().fingerprint().equals(pinned.verificationKey().get().fingerprint())) {
@@ -234,40 +232,101 @@ public final class TenantProvisioner {
         }
         TenantSettings settings = given.orElse(pinned);
         List<HasMetadata> desired = resourcesOf(tenant, settings);
-        List<Change> changes = new ArrayList<>();
-        for (HasMetadata r : desired) {
-            Change c = applyOne(r);
-            if (r instanceof Deployment d && d.getMetadata().getAnnotations() != null
-                    && d.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION)) {
-                c = c.withNote("held at 0 replicas: " + d.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION));
-            } else if (r instanceof ConfigMap cm && cm.getMetadata().getName().equals(TenantOverlay.API_AUTH)
-                    && !cm.getData().containsKey("UMBRA_JWT_JWKS")) {
-                c = c.withNote("no --jwt-jwks/--jwt-issuer: the alert and keys APIs refuse every call (401)");
-            }
-            changes.add(c);
-        }
-        // Strimzi's Secrets the tenant's pods mount (kafka-users.yaml, the Deployments' volumes)
         String ns = namespaceOf(tenant);
-        Map<String, String> tenantLabels = Map.of("app.kubernetes.io/part-of", "umbra", Manifests.TENANT_LABEL, tenant.value());
-        List<HasMetadata> copies = new ArrayList<>();
+        if (apis.podMonitors()) {
+            desired.add(TenantOverlay.podMonitor(tenant, ns));
+        }
+        List<String> copied = SecretCopies.mountedBy(desired, kekSecretName(tenant));
+        accessNeeded(tenant, desired, copied).verify(client, "apply of tenant " + tenant);
+
+        List<Change> changes = new ArrayList<>();
+        SecretCopies secrets = new SecretCopies(client, this::applyWith, objects);
+        secrets.markCredentials(desired, kekSecretName(tenant));
+        String step = "";
+        try {
+            for (HasMetadata r : desired) {
+                step = r.getKind() + " " + where(r);
+                changes.add(noted(applyWith(objects, r), r));
+            }
+            if (!apis.podMonitors()) {
+                changes.add(new Change("PodMonitor", ns, TenantOverlay.POD_MONITOR, Outcome.SKIPPED,
+                        "no Prometheus Operator (" + ClusterApis.POD_MONITOR_CRD + "): scrape /q/metrics on port 9000 of the pods yourself"));
+            }
+            Map<String, String> copyLabels = Map.of("app.kubernetes.io/part-of", "umbra", Manifests.TENANT_LABEL, tenant.value(),
+                    "app.kubernetes.io/managed-by", MANAGED_BY);
+            List<HasMetadata> rendered = new ArrayList<>(desired);
+            for (String name : copied) {
+                step = "copy of Secret " + Manifests.KAFKA_NAMESPACE + "/" + name;
+                changes.add(secrets.copy(name, ns, copyLabels));
+                rendered.add(SecretCopies.ref(name, ns));
+            }
+            step = "pruning";
+            changes.addAll(Ownership.prune(tenant, objects, rendered));
+            Set<TenantId> tenants = new TreeSet<>(java.util.Comparator.comparing(TenantId::value));
+            tenants.addAll(tenantsWithTopics(objects));
+            tenants.add(tenant);
+            step = "the scoring pool's share";
+            changes.addAll(applyPool(objects, secrets, tenants, null));
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException("apply of tenant " + tenant + " stopped at " + step + " after " + changes.size() + " step(s): "
+                    + e.getMessage() + ". What was written stays; the preconditions held, so this is a conflict or a passing failure of the"
+                    + " API server: run the same command again, it continues where this one stopped", e);
+        }
+        return changes;
+    }
+
+    private Change noted(Change c, HasMetadata r) {
+        if (r instanceof Deployment d && d.getMetadata().getAnnotations() != null
+                && d.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION)) {
+            return c.withNote("held at 0 replicas: " + d.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION));
+        }
+        if (r instanceof ConfigMap cm && cm.getMetadata().getName().equals(TenantOverlay.API_AUTH) && !cm.getData().containsKey(ServiceEnvironment.UMBRA_JWT_JWKS)) {
+            return c.withNote("no --jwt-jwks/--jwt-issuer: the transactions, alert and keys APIs refuse every call (401)");
+        }
+        return c;
+    }
+
+    private void requireSharedZones() {
+        // without them, the first KafkaTopic (or the pool's ConfigMap) fails halfway through with the API
+        // server's bare 404, after the tenant's namespace and services were already created
+        if (client.namespaces().withName(Manifests.KAFKA_NAMESPACE).get() == null) {
+            throw new IllegalStateException("namespace " + Manifests.KAFKA_NAMESPACE
+                    + " not found: install the shared Kafka zone first (kubectl apply -k k8s/kafka, see docs/OPERATIONS.md). Nothing was changed");
+        }
+        if (client.namespaces().withName(Manifests.SCORING_NAMESPACE).get() == null) {
+            throw new IllegalStateException("namespace " + Manifests.SCORING_NAMESPACE
+                    + " not found: install the shared scoring pool first (kubectl apply -k k8s/scoring/base, see docs/OPERATIONS.md). Nothing was changed");
+        }
+    }
+
+    /**
+     * Every permission an apply of {@code tenant} uses. In a tenant namespace that does not exist yet, the
+     * rights come from the RoleBinding the overlay writes first (k8s/tenant-template/provisioner-access.yaml),
+     * so there the check is that the caller may create that binding.
+     */
+    AccessCheck accessNeeded(TenantId tenant, List<HasMetadata> desired, List<String> copied) {
+        String ns = namespaceOf(tenant);
+        boolean fresh = client.namespaces().withName(ns).get() == null;
+        AccessCheck check = new AccessCheck().need("", "namespaces", null, "get", "list", "create", "patch");
         for (HasMetadata r : desired) {
-            if (r instanceof KafkaUser user) {
-                copies.add(secretRef(user.getMetadata().getName(), ns));
-                changes.add(copySecret(user.getMetadata().getName(), ns, tenantLabels));
+            String rns = r.getMetadata().getNamespace();
+            if (r instanceof Namespace || (fresh && ns.equals(rns) && !(r instanceof RoleBinding))) {
+                continue;
+            }
+            check.need(ClusterObjects.group(r), ClusterObjects.plural(r), rns, "get", "list", "create", "patch", "delete");
+            if (r instanceof RoleBinding rb) {
+                check.need(new AccessCheck.Access("bind", "rbac.authorization.k8s.io", "clusterroles", null, rb.getRoleRef().getName()));
             }
         }
-        copies.add(secretRef(Manifests.CLUSTER_CA_SECRET, ns));
-        changes.add(copySecret(Manifests.CLUSTER_CA_SECRET, ns, tenantLabels));
-
-        List<HasMetadata> rendered = new ArrayList<>(desired);
-        rendered.addAll(copies);
-        changes.addAll(prune(tenant, rendered));
-
-        Set<TenantId> tenants = new TreeSet<>(java.util.Comparator.comparing(TenantId::value));
-        tenants.addAll(tenantsWithTopics());
-        tenants.add(tenant);
-        changes.addAll(applyPool(tenants, null));
-        return changes;
+        if (!fresh && !copied.isEmpty()) {
+            check.need("", "secrets", ns, "get", "list", "create", "patch", "delete");
+        }
+        check.need("", "secrets", Manifests.KAFKA_NAMESPACE, "get");
+        check.need(ClusterApis.STRIMZI_GROUP, "kafkatopics", Manifests.KAFKA_NAMESPACE, "list");
+        check.need(ClusterApis.STRIMZI_GROUP, "kafkausers", Manifests.KAFKA_NAMESPACE, "get", "create", "patch");
+        check.need("", "secrets", Manifests.SCORING_NAMESPACE, "get", "create", "patch");
+        check.need("", "configmaps", Manifests.SCORING_NAMESPACE, "get", "create", "patch");
+        return check;
     }
 
     /**
@@ -275,41 +334,40 @@ public final class TenantProvisioner {
      * copied from Strimzi, and its ConfigMap of pinned keys ({@code leaving}, if not null, left out even if
      * its ConfigMap is still there: a namespace is deleted asynchronously).
      */
-    private List<Change> applyPool(Set<TenantId> tenants, TenantId leaving) {
+    private List<Change> applyPool(ClusterObjects objects, SecretCopies secrets, Set<TenantId> tenants, TenantId leaving) {
         List<Change> changes = new ArrayList<>();
         KafkaUser poolUser = ScoringPoolUser.render(tenants);
-        changes.add(applyOne(alignedApiVersion(poolUser)));
-        Map<String, String> poolLabels = Map.of("app.kubernetes.io/part-of", "umbra", "app.kubernetes.io/name", "he-scoring-service");
+        changes.add(applyWith(objects, poolUser));
+        Map<String, String> poolLabels = Map.of("app.kubernetes.io/part-of", "umbra", "app.kubernetes.io/name", "he-scoring-service",
+                "app.kubernetes.io/managed-by", MANAGED_BY);
         if (client.namespaces().withName(Manifests.SCORING_NAMESPACE).get() != null) {
-            changes.add(copySecret(poolUser.getMetadata().getName(), Manifests.SCORING_NAMESPACE, poolLabels));
-            changes.add(copySecret(Manifests.CLUSTER_CA_SECRET, Manifests.SCORING_NAMESPACE, poolLabels));
-            changes.add(applyOne(poolPinnedKeys(leaving)));
+            changes.add(secrets.copy(poolUser.getMetadata().getName(), Manifests.SCORING_NAMESPACE, poolLabels));
+            changes.add(secrets.copy(Manifests.CLUSTER_CA_SECRET, Manifests.SCORING_NAMESPACE, poolLabels));
+            changes.add(applyWith(objects, poolPinnedKeys(leaving)));
         }
         return changes;
     }
 
     /**
      * The pool's ConfigMap: {@code <t>.json} for every tenant with a pinned key. A tenant's key is taken
-     * only from {@code <t>-bundle-verification} in a namespace labelled as that tenant's bank zone
+     * only from {@code <t>-bundle-verification} in the Namespace labelled as that tenant's bank zone
      * (Namespaces are cluster-scoped: a bank cannot relabel its own), so no bank can pin a key for
-     * another by labelling a ConfigMap of its namespace with the other's id.
+     * another by putting a ConfigMap of that name into its own namespace. One read per bank namespace,
+     * so the provisioner needs no cluster-wide read of ConfigMaps.
      */
     ConfigMap poolPinnedKeys(TenantId leaving) {
         Map<String, String> data = new TreeMap<>();
-        for (ConfigMap cm : client.configMaps().inAnyNamespace().withLabel(TenantOverlay.PINNED_LABEL, TenantOverlay.PINNED_VALUE).list().getItems()) {
-            String owner = cm.getMetadata().getLabels().get(Manifests.TENANT_LABEL);
+        for (Namespace home : client.namespaces().withLabel(ZONE_LABEL, BANK_ZONE).list().getItems()) {
             TenantId t;
             try {
-                t = TenantId.of(owner);
+                t = TenantId.of(home.getMetadata().getLabels().get(Manifests.TENANT_LABEL));
             } catch (IllegalArgumentException | NullPointerException notATenant) {
                 continue;
             }
-            if (t.equals(leaving) || !cm.getMetadata().getName().equals(TenantOverlay.pinnedKeyConfigMapName(t))) {
-                continue;
-            }
-            Namespace home = client.namespaces().withName(cm.getMetadata().getNamespace()).get();
-            Map<String, String> homeLabels = home == null || home.getMetadata().getLabels() == null ? Map.of() : home.getMetadata().getLabels();
-            if (!owner.equals(homeLabels.get(Manifests.TENANT_LABEL)) || !BANK_ZONE.equals(homeLabels.get(ZONE_LABEL))) {
+            ConfigMap cm = t.equals(leaving) ? null
+                    : client.configMaps().inNamespace(home.getMetadata().getName()).withName(TenantOverlay.pinnedKeyConfigMapName(t)).get();
+            Map<String, String> labels = cm == null || cm.getMetadata().getLabels() == null ? Map.of() : cm.getMetadata().getLabels();
+            if (!TenantOverlay.PINNED_VALUE.equals(labels.get(TenantOverlay.PINNED_LABEL)) || !t.value().equals(labels.get(Manifests.TENANT_LABEL))) {
                 continue;
             }
             String keyset = cm.getData() == null ? null : cm.getData().get(TenantOverlay.VERIFICATION_KEY_FILE);
@@ -342,8 +400,8 @@ public final class TenantProvisioner {
         }
         Map<String, String> auth = dataOf(ns, TenantOverlay.API_AUTH);
         Map<String, String> keyService = dataOf(ns, TenantOverlay.KEY_SERVICE);
-        return new TenantSettings(key, Optional.ofNullable(auth.get("UMBRA_JWT_ISSUER")),
-                Optional.ofNullable(auth.get("UMBRA_JWT_JWKS")), Optional.ofNullable(keyService.get("UMBRA_KEK_URI")));
+        return new TenantSettings(key, Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_ISSUER)),
+                Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_JWKS)), Optional.ofNullable(keyService.get(ServiceEnvironment.UMBRA_KEK_URI)));
     }
 
     private Map<String, String> dataOf(String namespace, String configMap) {
@@ -351,75 +409,10 @@ public final class TenantProvisioner {
         return cm == null || cm.getData() == null ? Map.of() : cm.getData();
     }
 
-    private static Secret secretRef(String name, String namespace) {
-        return new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
-    }
-
-    /**
-     * Strimzi's Secret {@code name} of the Kafka namespace, copied into {@code namespace} under the same
-     * name with {@code labels}; PENDING if Strimzi has not written it yet. Its data is compared, never printed.
-     */
-    private Change copySecret(String name, String namespace, Map<String, String> labels) {
-        Secret source = client.secrets().inNamespace(Manifests.KAFKA_NAMESPACE).withName(name).get();
-        if (source == null) {
-            return new Change("Secret", namespace, name, Outcome.PENDING, "Strimzi has not written " + Manifests.KAFKA_NAMESPACE + "/" + name
-                    + " yet; apply again once the KafkaUsers are Ready (kubectl -n " + Manifests.KAFKA_NAMESPACE + " get kafkausers)");
-        }
-        Secret copy = new SecretBuilder()
-                .withNewMetadata()
-                    .withName(name)
-                    .withNamespace(namespace)
-                    .withLabels(labels)
-                    .withAnnotations(Map.of(COPIED_FROM_ANNOTATION, Manifests.KAFKA_NAMESPACE))
-                .endMetadata()
-                .withType(source.getType())
-                .withData(source.getData())
-                .build();
-        return applyOne(copy);
-    }
-
-    /**
-     * Deletes what carries the tenant's label in the namespaces and of the kinds of {@code rendered}
-     * (and Secrets), but is not in {@code rendered}. Never the key material; a KafkaTopic or a PVC (data)
-     * only reported.
-     */
-    private List<Change> prune(TenantId tenant, List<HasMetadata> rendered) {
-        Set<Class<? extends HasMetadata>> kinds = new LinkedHashSet<>();
-        Set<String> namespaces = new LinkedHashSet<>();
-        for (HasMetadata r : rendered) {
-            if (!(r instanceof Namespace)) {
-                kinds.add(r.getClass());
-                namespaces.add(r.getMetadata().getNamespace());
-            }
-        }
-        kinds.add(Secret.class);
-        List<Change> changes = new ArrayList<>();
-        for (String namespace : namespaces) {
-            for (Class<? extends HasMetadata> kind : kinds) {
-                for (HasMetadata live : client.resources(kind).inNamespace(namespace).withLabel(Manifests.TENANT_LABEL, tenant.value()).list().getItems()) {
-                    if (rendered.stream().anyMatch(r -> sameObject(r, live)) || isKeyMaterial(tenant, live)) {
-                        continue;
-                    }
-                    if (live instanceof KafkaTopic || live instanceof PersistentVolumeClaim) {
-                        changes.add(change(live, Outcome.KEPT).withNote("no longer rendered, but holds data: delete it by hand if it is not needed"));
-                    } else {
-                        client.resource(live).delete();
-                        changes.add(change(live, Outcome.DELETED).withNote("pruned: no longer rendered"));
-                    }
-                }
-            }
-        }
-        return changes;
-    }
-
-    private boolean isKeyMaterial(TenantId tenant, HasMetadata r) {
-        return (r instanceof PersistentVolumeClaim && KEYS_PVC.equals(r.getMetadata().getName()))
-                || (r instanceof Secret && kekSecretName(tenant).equals(r.getMetadata().getName()));
-    }
-
-    private Change applyOne(HasMetadata desired) {
-        HasMetadata before = client.resource(desired).get();
-        HasMetadata after = writer.write(client, desired, before != null);
+    private Change applyWith(ClusterObjects objects, HasMetadata desired) {
+        Resource<? extends HasMetadata> target = objects.handle(desired);
+        HasMetadata before = target.get();
+        HasMetadata after = writer.write(target, before != null);
         Outcome outcome = before == null ? Outcome.CREATED
                 : comparable(before).equals(comparable(after)) ? Outcome.UNCHANGED : Outcome.CHANGED;
         return change(desired, outcome);
@@ -444,13 +437,15 @@ public final class TenantProvisioner {
     }
 
     /**
-     * Removes every resource labelled {@code umbra.io/tenant=<t>} of the kinds the overlay is made of,
-     * in reverse order (Namespace last), and re-applies the scoring pool's KafkaUser without the tenant.
-     * The key material (the PVC {@value #KEYS_PVC} and the Secret {@code umbra-<t>-kek}, if present) goes
-     * only if {@code confirmation} says so; if it declines, they stay, and so does the namespace that
-     * holds them (deleting a namespace deletes everything in it).
+     * Removes every resource labelled {@code umbra.io/tenant=<t>} that this provisioner made, of the kinds
+     * the overlay writes where it writes them, in reverse order (Namespace last), and re-applies the
+     * scoring pool's KafkaUser without the tenant. Strimzi's own Secrets are left to Strimzi (it removes a
+     * KafkaUser's Secret with the KafkaUser). The key material (the PVC {@value #KEYS_PVC} and the Secret
+     * {@code umbra-<t>-kek}, if present) goes only if {@code confirmation} says so; if it declines, they
+     * stay, and so does the namespace that holds them (deleting a namespace deletes everything in it).
      */
     public List<Change> delete(TenantId tenant, KeyMaterialConfirmation confirmation) {
+        ClusterObjects objects = new ClusterObjects(client, ClusterApis.discover(client, false).strimziVersion());
         String ns = namespaceOf(tenant);
         List<HasMetadata> keyMaterial = new ArrayList<>();
         PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(ns).withName(KEYS_PVC).get();
@@ -465,31 +460,19 @@ public final class TenantProvisioner {
                 || confirmation.confirm(tenant, keyMaterial.stream().map(r -> r.getKind() + " " + ns + "/" + r.getMetadata().getName()).toList());
 
         List<HasMetadata> overlay = resourcesOf(tenant);
-        // every kind and namespace the overlay uses: whatever carries the tenant's label there is ours,
-        // including a resource an older template had and this one no longer renders
-        Set<Class<? extends HasMetadata>> kinds = new LinkedHashSet<>();
-        Set<String> namespaces = new LinkedHashSet<>();
-        for (HasMetadata r : overlay) {
-            if (!(r instanceof Namespace)) {
-                kinds.add(r.getClass());
-                namespaces.add(r.getMetadata().getNamespace());
-            }
+        List<String> copied = SecretCopies.mountedBy(overlay, kekSecretName(tenant));
+        for (String name : copied) {
+            overlay.add(SecretCopies.ref(name, ns));
         }
-        // the Kafka Secrets apply copied from Strimzi's namespace
-        kinds.add(Secret.class);
-        List<HasMetadata> labelled = new ArrayList<>();
-        for (String namespace : namespaces) {
-            for (Class<? extends HasMetadata> kind : kinds) {
-                labelled.addAll(client.resources(kind).inNamespace(namespace).withLabel(Manifests.TENANT_LABEL, tenant.value()).list().getItems());
-            }
-        }
+        List<HasMetadata> labelled = Ownership.labelledLike(objects, tenant, overlay).stream()
+                .filter(r -> Ownership.madeByUs(r) || keyMaterial.stream().anyMatch(k -> sameObject(k, r))).toList();
         List<Change> changes = new ArrayList<>();
         for (HasMetadata r : labelled.reversed()) {
             boolean isKey = keyMaterial.stream().anyMatch(k -> sameObject(k, r));
             if (isKey && !deleteKeys) {
                 changes.add(change(r, Outcome.KEPT));
             } else {
-                client.resource(r).delete();
+                objects.handle(r).delete();
                 changes.add(change(r, Outcome.DELETED));
             }
         }
@@ -509,9 +492,9 @@ public final class TenantProvisioner {
             }
         }
         Set<TenantId> remaining = new TreeSet<>(java.util.Comparator.comparing(TenantId::value));
-        remaining.addAll(tenantsWithTopics());
+        remaining.addAll(tenantsWithTopics(objects));
         remaining.remove(tenant);
-        changes.addAll(applyPool(remaining, tenant));
+        changes.addAll(applyPool(objects, new SecretCopies(client, this::applyWith, objects), remaining, tenant));
         return changes;
     }
 
@@ -566,9 +549,9 @@ public final class TenantProvisioner {
     }
 
     /** Tenants whose KafkaTopics exist in the Kafka namespace: the ones the scoring pool must be able to serve. */
-    private Set<TenantId> tenantsWithTopics() {
+    private static Set<TenantId> tenantsWithTopics(ClusterObjects objects) {
         Set<TenantId> out = new LinkedHashSet<>();
-        for (KafkaTopic t : client.resources(KafkaTopic.class).inNamespace(Manifests.KAFKA_NAMESPACE).list().getItems()) {
+        for (HasMetadata t : objects.strimzi("KafkaTopic")) {
             Map<String, String> labels = t.getMetadata().getLabels();
             String tenant = labels == null ? null : labels.get(Manifests.TENANT_LABEL);
             if (tenant != null) {
@@ -578,12 +561,16 @@ public final class TenantProvisioner {
         return out;
     }
 
-    private static boolean sameObject(HasMetadata a, HasMetadata b) {
+    private static String where(HasMetadata r) {
+        return (r.getMetadata().getNamespace() == null ? "" : r.getMetadata().getNamespace() + "/") + r.getMetadata().getName();
+    }
+
+    static boolean sameObject(HasMetadata a, HasMetadata b) {
         return a.getKind().equals(b.getKind()) && a.getMetadata().getName().equals(b.getMetadata().getName())
                 && Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
     }
 
-    private static Change change(HasMetadata r, Outcome outcome) {
+    static Change change(HasMetadata r, Outcome outcome) {
         return new Change(r.getKind(), r.getMetadata().getNamespace(), r.getMetadata().getName(), outcome, null);
     }
 }

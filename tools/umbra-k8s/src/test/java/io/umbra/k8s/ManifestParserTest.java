@@ -34,7 +34,7 @@ class ManifestParserTest {
 
     @Test
     void aMisspeltTopLevelSpecFieldIsRefused() {
-        String yaml = scoringDeployment().replace("  replicas: 1\n", "  replicaz: 1\n");
+        String yaml = scoringDeployment().replace("  selector:\n", "  replicaz: 1\n  selector:\n");
         ManifestException e = refused(yaml);
         assertTrue(e.getMessage().contains("spec.replicaz"), e.getMessage());
     }
@@ -48,7 +48,7 @@ class ManifestParserTest {
 
     @Test
     void aValueOfTheWrongTypeIsRefused() {
-        String yaml = scoringDeployment().replace("  replicas: 1\n", "  replicas: [1]\n");
+        String yaml = scoringDeployment().replace("  selector:\n", "  replicas: [1]\n  selector:\n");
         ManifestException e = refused(yaml);
         assertTrue(e.getMessage().contains("replicas"), e.getMessage());
     }

@@ -38,21 +38,23 @@ class SharedManifestsTest {
 
     @Test
     void everyYamlFileOfEachDirectoryIsInItsKustomization() {
-        for (String dir : List.of("kafka", "scoring/base", "tenant-template")) {
+        for (String dir : List.of("kafka", "scoring/base", "tenant-template", "provisioner")) {
             assertEquals(K8sDirs.yamlFiles(dir), Kustomization.read(dir).resources().stream().sorted().toList(),
                     dir + ": a file kubectl -k would not apply, or a listed file that is missing");
         }
-        assertEquals(List.of(), K8sDirs.yamlFiles("scoring/cpu-only"));
+        assertEquals(List.of(), K8sDirs.yamlFiles("scoring/gpu"));
     }
 
     @Test
     void theKafkaClusterIsKraftWithATlsOnlyListenerAndSimpleAuthorization() {
         List<HasMetadata> all = K8sDirs.parseDir("kafka");
-        assertEquals(List.of(Namespace.class, Kafka.class, KafkaNodePool.class, KafkaUser.class, KafkaTopic.class),
+        // no KafkaUser: the pool's is rendered whole by provisioning (its ACL list has one writer)
+        assertEquals(List.of(Namespace.class, Kafka.class, KafkaNodePool.class, KafkaTopic.class),
                 all.stream().map(Object::getClass).toList());
         Kafka kafka = (Kafka) all.get(1);
-        assertEquals("enabled", kafka.getMetadata().getAnnotations().get("strimzi.io/kraft"));
-        assertEquals("enabled", kafka.getMetadata().getAnnotations().get("strimzi.io/node-pools"));
+        // Strimzi 0.46+ is KRaft with node pools only; the old annotations are ignored and only mislead
+        Map<String, String> annotations = kafka.getMetadata().getAnnotations() == null ? Map.of() : kafka.getMetadata().getAnnotations();
+        assertFalse(annotations.containsKey("strimzi.io/kraft") || annotations.containsKey("strimzi.io/node-pools"), annotations.toString());
         List<GenericKafkaListener> listeners = kafka.getSpec().getKafka().getListeners();
         assertFalse(listeners.isEmpty());
         for (GenericKafkaListener l : listeners) {
@@ -68,14 +70,16 @@ class SharedManifestsTest {
         KafkaNodePool pool = (KafkaNodePool) all.get(2);
         assertEquals(Manifests.KAFKA_CLUSTER, pool.getMetadata().getLabels().get("strimzi.io/cluster"));
         assertTrue(pool.getSpec().getRoles().containsAll(List.of(ProcessRoles.CONTROLLER, ProcessRoles.BROKER)));
-        KafkaTopic keys = (KafkaTopic) all.get(4);
+        KafkaTopic keys = (KafkaTopic) all.get(3);
+        // the banks' way in: an external listener, TLS and SCRAM like the internal one
+        assertTrue(listeners.stream().anyMatch(l -> !l.getType().toValue().equals("internal")), "an external listener for the banks' producers");
         assertEquals(Topics.PUBLIC_KEYS, keys.getSpec().getTopicName());
         assertEquals("compact", keys.getSpec().getConfig().get("cleanup.policy"));
     }
 
     @Test
     void theScoringPoolUserWithoutTenantsTouchesNoTenantTopic() {
-        KafkaUser user = (KafkaUser) K8sDirs.parseDir("kafka").get(3);
+        KafkaUser user = (KafkaUser) ManifestParser.parseAll(Manifests.read(ScoringPoolUser.FILE), ScoringPoolUser.FILE).getFirst();
         for (AclRule rule : ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls()) {
             if (rule.getResource() instanceof AclRuleTopicResource topic) {
                 assertEquals(Topics.PUBLIC_KEYS, topic.getName());
@@ -85,14 +89,15 @@ class SharedManifestsTest {
     }
 
     @Test
-    void theScoringBaseRunsOnGpuNodesWithABudgetAndSpreadReplicas() {
+    void theScoringBaseAsksForNoGpuHasABudgetAndSpreadReplicas() {
         List<HasMetadata> all = K8sDirs.parseDir("scoring/base");
         Deployment d = only(all, Deployment.class);
         var pod = d.getSpec().getTemplate().getSpec();
         Container c = pod.getContainers().getFirst();
-        assertEquals("1", c.getResources().getLimits().get("nvidia.com/gpu").toString());
-        assertEquals("true", pod.getNodeSelector().get("nvidia.com/gpu.present"));
-        assertEquals("nvidia.com/gpu", pod.getTolerations().getFirst().getKey());
+        // the Java backend never uses a GPU: the default must not reserve one
+        assertFalse(c.getResources().getLimits().containsKey("nvidia.com/gpu"));
+        assertTrue(pod.getNodeSelector() == null || pod.getNodeSelector().isEmpty());
+        assertTrue(pod.getTolerations() == null || pod.getTolerations().isEmpty());
         assertFalse(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().isEmpty());
         PodDisruptionBudget pdb = only(all, PodDisruptionBudget.class);
         assertEquals(d.getSpec().getSelector().getMatchLabels(), pdb.getSpec().getSelector().getMatchLabels());
@@ -131,22 +136,21 @@ class SharedManifestsTest {
     }
 
     @Test
-    void theCpuOnlyOverlayRemovesExactlyTheGpuRequestSelectorAndTolerations() {
-        Kustomization overlay = Kustomization.read("scoring/cpu-only");
+    void theGpuOverlayAddsExactlyOneGpuTheGpuNodeSelectorAndTolerationAndNoSurge() {
+        Kustomization overlay = Kustomization.read("scoring/gpu");
         assertEquals(List.of("../base"), overlay.resources());
         Kustomization.Patch patch = overlay.patches().getFirst();
         assertEquals("Deployment", patch.target().kind());
         JsonNode base = ManifestParser.toTree(only(K8sDirs.parseDir("scoring/base"), Deployment.class));
-        // kustomize fails on a remove of a missing path; zjsonpatch does too, so the paths are checked here
+        // kustomize fails on a replace of a missing path; zjsonpatch does too, so the paths are checked here
         JsonNode patched = JsonPatch.apply(ManifestParser.yamlTree(patch.patch()), base);
-        Deployment cpu = (Deployment) ManifestParser.parse(patched, "cpu-only");
-        var pod = cpu.getSpec().getTemplate().getSpec();
-        assertTrue(patched.at("/spec/template/spec/nodeSelector").isMissingNode());
-        assertTrue(patched.at("/spec/template/spec/tolerations").isMissingNode());
-        assertTrue(pod.getNodeSelector() == null || pod.getNodeSelector().isEmpty());
-        assertTrue(pod.getTolerations() == null || pod.getTolerations().isEmpty());
+        Deployment gpu = (Deployment) ManifestParser.parse(patched, "gpu");
+        var pod = gpu.getSpec().getTemplate().getSpec();
+        assertEquals("true", pod.getNodeSelector().get("nvidia.com/gpu.present"));
+        assertEquals("nvidia.com/gpu", pod.getTolerations().getFirst().getKey());
         Container c = pod.getContainers().getFirst();
-        assertFalse(c.getResources().getLimits().containsKey("nvidia.com/gpu"));
+        assertEquals("1", c.getResources().getLimits().get("nvidia.com/gpu").toString());
+        assertEquals(0, gpu.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal());
         assertEquals(base.at("/spec/template/spec/containers/0/resources/limits/memory"),
                 patched.at("/spec/template/spec/containers/0/resources/limits/memory"));
         assertEquals(base.at("/spec/template/spec/affinity"), patched.at("/spec/template/spec/affinity"));

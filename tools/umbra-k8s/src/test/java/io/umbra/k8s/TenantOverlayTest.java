@@ -61,7 +61,8 @@ class TenantOverlayTest {
             }
             assertEquals(1, o.resources(ResourceQuota.class).size());
             assertEquals(Set.of("key-service-keys"), names(o.resources(PersistentVolumeClaim.class)));
-            assertEquals(4, o.resources(KafkaUser.class).size());
+            // one per service and the bank's own producer
+            assertEquals(5, o.resources(KafkaUser.class).size());
             assertFalse(o.resources(NetworkPolicy.class).isEmpty());
             for (HasMetadata r : o.resources()) {
                 assertEquals(o.tenant().value(), r.getMetadata().getLabels().get(Manifests.TENANT_LABEL), r.getKind());
@@ -113,21 +114,30 @@ class TenantOverlayTest {
                     switch (rule.getResource()) {
                         case AclRuleTopicResource r -> assertTrue(
                                 (r.getName().equals(prefix) && r.getPatternType() == AclResourcePatternType.PREFIX)
-                                        || (r.getName().equals(Topics.PUBLIC_KEYS) && r.getPatternType() == AclResourcePatternType.LITERAL),
+                                        || (r.getName().equals(Topics.PUBLIC_KEYS) && r.getPatternType() == AclResourcePatternType.LITERAL)
+                                        || (isBankProducer(user) && r.getName().equals(Topics.name(o.tenant(), io.umbra.events.TopicKind.TX_RAW))
+                                            && r.getPatternType() == AclResourcePatternType.LITERAL),
                                 user.getMetadata().getName() + ": topic ACL " + r.getName());
                         case AclRuleGroupResource r -> {
                             assertEquals(prefix, r.getName());
                             assertEquals(AclResourcePatternType.PREFIX, r.getPatternType());
                         }
                         case AclRuleTransactionalIdResource r -> {
-                            assertEquals(prefix, r.getName());
+                            assertEquals(isBankProducer(user) ? prefix + "bank." : prefix, r.getName());
                             assertEquals(AclResourcePatternType.PREFIX, r.getPatternType());
                         }
+                        case io.strimzi.api.kafka.model.user.acl.AclRuleClusterResource r -> assertTrue(isBankProducer(user)
+                                && rule.getOperations().equals(List.of(io.strimzi.api.kafka.model.user.acl.AclOperation.IDEMPOTENTWRITE)),
+                                user.getMetadata().getName() + ": cluster ACL " + rule.getOperations());
                         default -> throw new AssertionError("unexpected ACL resource " + rule.getResource());
                     }
                 }
             }
         }
+    }
+
+    private static boolean isBankProducer(KafkaUser user) {
+        return TenantOverlay.BANK_PRODUCER.equals(user.getMetadata().getLabels().get("app.kubernetes.io/name"));
     }
 
     @Test
@@ -161,7 +171,7 @@ class TenantOverlayTest {
     @Test
     void imagesAreRewrittenAsTheKustomizationSays() {
         for (Deployment d : A.resources(Deployment.class)) {
-            assertEquals("umbra/" + d.getMetadata().getName() + ":0.1.0-SNAPSHOT",
+            assertEquals("umbra/" + d.getMetadata().getName() + ":0.1.0",
                     d.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
         }
     }

@@ -49,8 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnableKubernetesMockClient(crud = true)
 class TenantProvisionerTest {
-    static final TenantProvisioner.Writer MOCK_WRITER = (client, desired, exists) ->
-            exists ? client.resource(desired).update() : client.resource(desired).create();
+    static final TenantProvisioner.Writer MOCK_WRITER = (target, exists) -> exists ? target.update() : target.create();
     static final TenantId ACME = TenantId.of("acme");
     static final TenantId ACME_EU = TenantId.of("acme-eu");
 
@@ -72,13 +71,19 @@ class TenantProvisionerTest {
         client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(Manifests.KAFKA_NAMESPACE).endMetadata().build()).create();
         // and the scoring pool (k8s/scoring/base)
         client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(Manifests.SCORING_NAMESPACE).endMetadata().build()).create();
+        // Strimzi 0.49's, KEDA's and the Prometheus Operator's CRDs, and access reviews that allow everything
+        new ClusterSimulation(client, server).install(ClusterSimulation.STRIMZI_049).installPrometheusOperator();
     }
 
     @Test
     void serverSideApplyIsWhatProductionSends() throws InterruptedException {
         TenantProvisioner production = new TenantProvisioner(client);
-        // the test server refuses it (see the class comment): the request is what this test is about
-        org.junit.jupiter.api.Assertions.assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class, () -> production.apply(ACME));
+        // the test server refuses it (see the class comment): the request is what this test is about, and
+        // the error says where apply stopped and that running it again continues
+        IllegalStateException stopped = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> production.apply(ACME));
+        assertTrue(stopped.getCause() instanceof io.fabric8.kubernetes.client.KubernetesClientException, stopped.toString());
+        assertTrue(stopped.getMessage().contains("stopped at Namespace umbra-acme") && stopped.getMessage().contains("run the same command again"),
+                stopped.getMessage());
         var request = server.getLastRequest();
         assertEquals("PATCH", request.getMethod());
         assertEquals("/api/v1/namespaces/umbra-acme?fieldManager=umbra&force=true", request.getPath());
@@ -125,7 +130,7 @@ class TenantProvisionerTest {
         assertEquals(7, secrets.size(), "four users' and the CA for acme, the pool's and the CA for the pool: " + secrets);
         assertTrue(secrets.stream().allMatch(c -> c.outcome() == Outcome.PENDING && c.note().contains("Strimzi")), secrets.toString());
         assertEquals(Outcome.CHANGED, poolUserChange(acmeEu).outcome());
-        assertEquals(provisioner.resourcesOf(ACME_EU).size() + 5 + 4, acmeEu.size(), "overlay, its Secrets, the pool's user, Secrets, keys");
+        assertEquals(provisioner.resourcesOf(ACME_EU).size() + 1 + 5 + 4, acmeEu.size(), "overlay, PodMonitor, its Secrets, the pool's user, Secrets, keys");
 
         // nothing of acme in acme-eu's namespace and the reverse
         assertOnlyTenantIn("umbra-acme", ACME);
@@ -280,9 +285,22 @@ class TenantProvisionerTest {
         Secret ca = client.secrets().inNamespace(Manifests.KAFKA_NAMESPACE).withName(Manifests.CLUSTER_CA_SECRET).get();
         ca.setData(Map.of("ca.crt", b64("renewed"), "ca.p12", b64("renewed p12"), "ca.password", b64("renewed password")));
         client.resource(ca).update();
+        Map<String, String> digests = credentialDigests("umbra-acme");
         List<Change> changed = provisioner.apply(ACME).stream().filter(c -> c.outcome() != Outcome.UNCHANGED).toList();
-        assertEquals(List.of(new Change("Secret", "umbra-acme", Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED),
-                new Change("Secret", Manifests.SCORING_NAMESPACE, Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED)), changed);
+        // the two copies, and the four Deployments, whose pods roll to read the renewed truststore
+        // (their pod template carries a digest of the Secrets they mount)
+        List<Change> expected = new ArrayList<>();
+        for (String d : List.of("ingest-service", "encrypt-service", "key-service", "alert-service")) {
+            expected.add(new Change("Deployment", "umbra-acme", d, Outcome.CHANGED));
+        }
+        expected.add(new Change("Secret", "umbra-acme", Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED));
+        expected.add(new Change("Secret", Manifests.SCORING_NAMESPACE, Manifests.CLUSTER_CA_SECRET, Outcome.CHANGED));
+        assertEquals(expected, changed.stream().map(c -> c.withNote(null)).toList());
+        Map<String, String> renewed = credentialDigests("umbra-acme");
+        assertEquals(4, renewed.size());
+        for (String d : renewed.keySet()) {
+            assertTrue(renewed.get(d).startsWith("sha256:") && !renewed.get(d).equals(digests.get(d)), d);
+        }
         // a change line never shows a Secret's value
         assertTrue(changed.stream().map(Change::toString).noneMatch(s -> s.contains(b64("renewed password")) || s.contains("renewed")));
     }
@@ -354,7 +372,7 @@ class TenantProvisionerTest {
             client.resource(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withNewMetadata().withName("allow-retired")
                     .withNamespace(ns).withLabels(labels).endMetadata().withNewSpec().withNewPodSelector().endPodSelector().endSpec().build()).create();
             client.resource(new SecretBuilder().withNewMetadata().withName(t.value() + ".retired-service").withNamespace(ns)
-                    .withLabels(labels).endMetadata().addToData("password", b64("x")).build()).create();
+                    .withLabels(labels).withAnnotations(Map.of(TenantProvisioner.COPIED_FROM_ANNOTATION, Manifests.KAFKA_NAMESPACE)).endMetadata().addToData("password", b64("x")).build()).create();
             KafkaTopic legacy = TopicSpecs.kafkaTopics(t).getFirst();
             legacy.getMetadata().setName(t.value() + ".legacy");
             legacy.getSpec().setTopicName(t.value() + ".legacy");
@@ -396,6 +414,18 @@ class TenantProvisionerTest {
         }
         client.resource(new SecretBuilder().withNewMetadata().withName(Manifests.CLUSTER_CA_SECRET).withNamespace(Manifests.KAFKA_NAMESPACE).endMetadata()
                 .addToData("ca.crt", b64("ca")).addToData("ca.p12", b64("p12")).addToData("ca.password", b64("secret")).build()).createOr(r -> r.update());
+    }
+
+    /** Each Deployment's digest of the Strimzi Secrets it mounts (pod-template annotation). */
+    private Map<String, String> credentialDigests(String namespace) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+            var a = d.getSpec().getTemplate().getMetadata().getAnnotations();
+            if (a != null && a.containsKey(SecretCopies.CREDENTIALS_ANNOTATION)) {
+                out.put(d.getMetadata().getName(), a.get(SecretCopies.CREDENTIALS_ANNOTATION));
+            }
+        }
+        return out;
     }
 
     private static String b64(String s) {

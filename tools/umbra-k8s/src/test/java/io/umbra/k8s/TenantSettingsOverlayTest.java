@@ -105,11 +105,13 @@ class TenantSettingsOverlayTest {
         TenantOverlay o = TenantOverlay.render(ACME, s);
         assertEquals(Map.of("UMBRA_JWT_ISSUER", "https://idp.acme.example/realms/fraud",
                 "UMBRA_JWT_JWKS", "https://idp.acme.example/realms/fraud/protocol/openid-connect/certs"), configMap(o, "api-auth").getData());
-        for (String service : List.of("alert-service", "key-service")) {
-            Container c = deployment(o, service).getSpec().getTemplate().getSpec().getContainers().getFirst();
-            assertTrue(c.getEnvFrom().stream().anyMatch(e -> e.getConfigMapRef().getName().equals("api-auth")), service);
+        // the services the contract says serve an API read the issuer; the one that does not, not
+        for (ServiceEnvironment.Role role : List.of(ServiceEnvironment.Role.INGEST, ServiceEnvironment.Role.ALERT, ServiceEnvironment.Role.KEY)) {
+            assertTrue(role.servesApi());
+            Container c = deployment(o, role.module()).getSpec().getTemplate().getSpec().getContainers().getFirst();
+            assertTrue(c.getEnvFrom().stream().anyMatch(e -> e.getConfigMapRef().getName().equals("api-auth")), role.module());
         }
-        for (String service : List.of("ingest-service", "encrypt-service")) {
+        for (String service : List.of("encrypt-service")) {
             Container c = deployment(o, service).getSpec().getTemplate().getSpec().getContainers().getFirst();
             assertTrue(c.getEnvFrom().stream().noneMatch(e -> e.getConfigMapRef().getName().equals("api-auth")), service + " has no API");
         }

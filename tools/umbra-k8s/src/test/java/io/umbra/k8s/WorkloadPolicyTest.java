@@ -65,8 +65,8 @@ class WorkloadPolicyTest {
                 assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("UMBRA_INSTANCE_ID")
                         && e.getValueFrom().getFieldRef().getFieldPath().equals("metadata.name")), name);
                 assertFalse(c.getEnvFrom().isEmpty(), name + ": environment from its ConfigMap");
-                boolean scoring = d.getMetadata().getNamespace().equals("umbra-scoring");
-                assertEquals(scoring, c.getResources().getLimits().containsKey("nvidia.com/gpu"), name + ": GPUs only in the scoring pool");
+                // no GPU by default anywhere: the scoring pool gets one only through k8s/scoring/gpu (SharedManifestsTest)
+                assertFalse(c.getResources().getLimits().containsKey("nvidia.com/gpu"), name + ": no GPU reserved by default");
             }
         }
     }
@@ -148,6 +148,7 @@ class WorkloadPolicyTest {
         assertNotNull(probe, name + " " + path);
         HTTPGetAction get = probe.getHttpGet();
         assertEquals(path, get.getPath(), name);
-        assertEquals("http", get.getPort().getStrVal(), name);
+        // health on the management port (9000), never the API port
+        assertEquals("management", get.getPort().getStrVal(), name);
     }
 }

@@ -14,6 +14,7 @@ import io.umbra.k8s.ScoringPoolUser;
 import io.umbra.k8s.TenantOverlay;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -21,6 +22,11 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +35,7 @@ import java.util.Objects;
 /**
  * Who may do what on the secured local broker: production's Kafka identities and ACLs, taken from the
  * Strimzi {@code KafkaUser}s that umbra-k8s renders (k8s/tenant-template/kafka-users.yaml per tenant,
- * k8s/kafka/scoring-user.yaml with {@link ScoringPoolUser}'s per-tenant grants for the pool) and
+ * k8s/provisioned/scoring-pool-user.yaml with {@link ScoringPoolUser}'s per-tenant grants for the pool) and
  * translated into Kafka's own {@link AclBinding}s. The rules are written once, in k8s/; the local run
  * proves them on a real broker with the real services instead of restating them.
  *
@@ -74,6 +80,10 @@ public final class KafkaAccess {
         Map<String, Principal> out = new LinkedHashMap<>();
         for (TenantId t : tenants) {
             for (KafkaUser user : TenantOverlay.render(t).resources(KafkaUser.class)) {
+                if (TenantOverlay.BANK_PRODUCER.equals(user.getMetadata().getLabels().get(SERVICE_LABEL))) {
+                    // the bank's own producer, outside Umbra: no process of the local run logs in as it
+                    continue;
+                }
                 add(out, user, t);
             }
         }
@@ -174,11 +184,44 @@ public final class KafkaAccess {
             }
         }
         throw new IllegalStateException("no KafkaUser for " + service.module() + (owner == null ? "" : " of tenant " + owner)
-                + " in the rendered manifests (k8s/tenant-template/kafka-users.yaml, k8s/kafka/scoring-user.yaml)");
+                + " in the rendered manifests (k8s/tenant-template/kafka-users.yaml, k8s/provisioned/scoring-pool-user.yaml)");
     }
 
     /** Every ACL binding of every principal. */
     public List<AclBinding> acls() {
         return principals.values().stream().flatMap(p -> p.acls().stream()).toList();
+    }
+
+    /**
+     * Makes the broker's ACLs exactly {@link #acls()} (a kept broker may hold those of tenants
+     * no longer in the run) and waits until the broker authorizes with them: it reads ACLs from its
+     * metadata image, a moment behind the controller's commit.
+     */
+    void grantExactly(org.apache.kafka.clients.admin.Admin admin) {
+        Set<AclBinding> wanted = new LinkedHashSet<>(acls());
+        try {
+            admin.createAcls(wanted).all().get(30, TimeUnit.SECONDS);
+            List<AclBindingFilter> stale = new ArrayList<>();
+            for (AclBinding b : admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS)) {
+                if (!wanted.contains(b)) {
+                    stale.add(b.toFilter());
+                }
+            }
+            if (!stale.isEmpty()) {
+                admin.deleteAcls(stale).all().get(30, TimeUnit.SECONDS);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Set.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS)).equals(wanted)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker did not show the " + wanted.size() + " ACLs of this run within 30 s");
+                }
+                Thread.sleep(20);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not set the broker's ACLs: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting the broker's ACLs", e);
+        }
     }
 }

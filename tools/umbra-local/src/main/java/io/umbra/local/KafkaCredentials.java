@@ -128,4 +128,23 @@ public final class KafkaCredentials {
     public String toString() {
         return "KafkaCredentials[" + directory + ", principals " + passwords.keySet() + "]";
     }
+
+    /**
+     * Principals and passwords for the local run's broker ({@code <run>/kafka}), handed to {@code broker}.
+     * The data directory is made owner-only first: the broker keeps its admin password in
+     * {@code server.properties} there.
+     */
+    static KafkaCredentials forBroker(io.umbra.kafka.local.EmbeddedKafka.Builder broker, KafkaAccess access, Path runDirectory) {
+        Path data = runDirectory.resolve("kafka");
+        boolean keptData = Files.exists(data.resolve("logs").resolve("meta.properties"));
+        KafkaCredentials credentials = provision(runDirectory.resolve("kafka-credentials"),
+                access.principals().stream().map(KafkaAccess.Principal::name).toList(), keptData);
+        if (keptData && !credentials.adminReused()) {
+            throw new IllegalStateException("the kept broker data in " + data + " has no admin password in " + credentials.directory()
+                    + " (it was made by a run without Kafka security): delete " + data + " or run without security");
+        }
+        ownerOnlyDirectory(data);
+        broker.scramUsers(credentials.userPasswords()).scramAdmin(ADMIN, credentials.adminPassword());
+        return credentials;
+    }
 }

@@ -2,6 +2,7 @@ package io.umbra.local;
 
 import io.umbra.events.TenantId;
 import io.umbra.events.Topics;
+import io.umbra.k8s.ServiceEnvironment;
 import io.umbra.kafka.local.EmbeddedKafka;
 import io.umbra.kafka.local.TopicSpec;
 
@@ -22,13 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
 
 /**
  * Umbra on one machine: the broker in this JVM, every tenant's topics, and the five services as child
@@ -46,20 +42,17 @@ import org.apache.kafka.common.acl.AclBindingFilter;
  *
  * <p>Per tenant (the i-th, from 0) a key-service, ingest-service, encrypt-service and alert-service on
  * HTTP ports {@code base + 10·i + 1, 2, 4, 5}; one he-scoring-service for all tenants on {@code base + 3}.
- * Each gets {@code KAFKA_BOOTSTRAP_SERVERS}, {@code UMBRA_TENANT} (not the scoring pool),
- * {@code UMBRA_INSTANCE_ID = <tenant>-<service>-0} (the pool: {@code he-scoring-service-0}),
- * {@code QUARKUS_HTTP_PORT}, {@code UMBRA_STATE_DIR = <run>/state/<instance id>} and, for the
- * key-service, {@code UMBRA_KEYS_DIR = <run>/keys/<tenant>}; the alert- and key-services
- * {@code UMBRA_JWT_JWKS} and {@code UMBRA_JWT_ISSUER} of the run's {@link DevCredentials}; nothing else from the caller's
- * {@code UMBRA_*}, {@code QUARKUS_*} or {@code KAFKA_*} environment. Logs go to
- * {@code <run>/logs/<tenant>-<service>.log} ({@code he-scoring-service.log}).
+ * Each gets the environment of the services' contract ({@link ServiceEnvironment}, the one k8s/ renders
+ * for pods): instance id {@code <tenant>-<service>-0} (the pool: {@code he-scoring-service-0}), state in
+ * {@code <run>/state/<instance id>}, the key-service's keys in {@code <run>/keys/<tenant>}, the APIs' tokens
+ * from the run's {@link DevCredentials}; nothing else from the caller's {@code UMBRA_*}, {@code QUARKUS_*}
+ * or {@code KAFKA_*} environment. Logs go to {@code <run>/logs/<tenant>-<service>.log}.
  *
  * <p>With {@link Builder#kafkaSecurity(boolean) kafkaSecurity(true)} the broker requires SASL/SCRAM-SHA-512
  * and authorizes every request by ACL, as production does: each service logs in as its own principal
  * ({@link KafkaAccess}: production's KafkaUsers from k8s/, e.g. {@code acme.ingest-service},
  * {@code umbra-he-scoring}) with a random password from {@code <run>/kafka-credentials/<principal>.password}
- * (owner-only), handed over as {@code KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT},
- * {@code KAFKA_SASL_MECHANISM=SCRAM-SHA-512}, {@code KAFKA_SASL_USERNAME} and {@code KAFKA_SASL_PASSWORD_FILE}.
+ * (owner-only), handed over as the contract's SCRAM login over {@code SASL_PLAINTEXT}.
  *
  * <p>The services die with this JVM: {@link #close()} stops them (SIGTERM, then SIGKILL after a grace
  * period), a shutdown hook calls it on Ctrl-C or SIGTERM, and a watchdog process covers SIGKILL of this
@@ -246,14 +239,15 @@ public final class LocalPipeline implements AutoCloseable {
         EmbeddedKafka.Builder broker = EmbeddedKafka.builder().dataDir(runDirectory.resolve("kafka"))
                 .maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES);
         if (kafkaSecurity) {
-            secureBroker(broker);
+            kafkaAccess = KafkaAccess.forTenants(tenants);
+            kafkaCredentials = KafkaCredentials.forBroker(broker, kafkaAccess, runDirectory);
         }
         kafka = broker.start();
         List<TopicSpec> topics = LocalTopics.forTenants(tenants);
         kafka.createTopics(topics);
         progress.accept("broker on " + kafka.bootstrapServers() + ", " + topics.size() + " topics created");
         if (kafkaSecurity) {
-            grantAcls();
+            kafkaAccess.grantExactly(kafka.admin());
             progress.accept("SASL/SCRAM-SHA-512 and ACLs on: " + kafkaAccess.principals().size() + " principals, "
                     + kafkaAccess.acls().size() + " ACLs; passwords (owner-only) in " + kafkaCredentials.directory());
         }
@@ -284,57 +278,6 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /**
-     * Principals and passwords for the broker. The data directory is made owner-only first: the broker
-     * keeps its admin password in {@code server.properties} there.
-     */
-    private void secureBroker(EmbeddedKafka.Builder broker) {
-        kafkaAccess = KafkaAccess.forTenants(tenants);
-        Path data = runDirectory.resolve("kafka");
-        boolean keptData = Files.exists(data.resolve("logs").resolve("meta.properties"));
-        kafkaCredentials = KafkaCredentials.provision(runDirectory.resolve("kafka-credentials"),
-                kafkaAccess.principals().stream().map(KafkaAccess.Principal::name).toList(), keptData);
-        if (keptData && !kafkaCredentials.adminReused()) {
-            throw new IllegalStateException("the kept broker data in " + data + " has no admin password in " + kafkaCredentials.directory()
-                    + " (it was made by a run without Kafka security): delete " + data + " or run without security");
-        }
-        KafkaCredentials.ownerOnlyDirectory(data);
-        broker.scramUsers(kafkaCredentials.userPasswords()).scramAdmin(KafkaCredentials.ADMIN, kafkaCredentials.adminPassword());
-    }
-
-    /**
-     * Makes the broker's ACLs exactly {@link KafkaAccess#acls()} (a kept broker may hold those of tenants
-     * no longer in the run) and waits until the broker authorizes with them: it reads ACLs from its
-     * metadata image, a moment behind the controller's commit.
-     */
-    private void grantAcls() {
-        Set<AclBinding> wanted = new LinkedHashSet<>(kafkaAccess.acls());
-        try {
-            kafka.admin().createAcls(wanted).all().get(30, TimeUnit.SECONDS);
-            List<AclBindingFilter> stale = new ArrayList<>();
-            for (AclBinding b : kafka.admin().describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS)) {
-                if (!wanted.contains(b)) {
-                    stale.add(b.toFilter());
-                }
-            }
-            if (!stale.isEmpty()) {
-                kafka.admin().deleteAcls(stale).all().get(30, TimeUnit.SECONDS);
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Set.copyOf(kafka.admin().describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS)).equals(wanted)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the broker did not show the " + wanted.size() + " ACLs of this run within 30 s");
-                }
-                Thread.sleep(20);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not set the broker's ACLs: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while setting the broker's ACLs", e);
-        }
-    }
-
-    /**
      * {@code <run>/endpoints.properties}: each tenant service's base URL ({@code acme.key-service=http://…}),
      * what {@code umbra keys …} reads to find the latest local run's key-services.
      */
@@ -358,50 +301,33 @@ public final class LocalPipeline implements AutoCloseable {
         String name = tenant == null ? service.module() : tenant + "-" + service.module();
         String instanceId = name + "-0";
         int port = service.perTenant() ? httpPort(tenant, service) : basePort + service.portOffset();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        // the services' environment contract (io.umbra.k8s.ServiceEnvironment), as k8s/ renders it for pods
+        ServiceEnvironment.Builder contract = ServiceEnvironment.forService(ServiceEnvironment.Role.ofModule(service.module()))
+                .kafka(kafka.bootstrapServers()).instanceId(instanceId).http(b.httpHost, port)
+                // nine services on one machine: health and metrics stay on each one's HTTP port (Kubernetes moves them to 9000)
+                .management(false, ServiceEnvironment.MANAGEMENT_PORT)
+                .stateDir(runDirectory.resolve("state").resolve(instanceId).toString());
         if (kafkaSecurity) {
             // the path of the password, never the password: it stays out of /proc/<pid>/environ and every log
             String principal = kafkaAccess.principal(tenant, service).name();
-            env.put("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT");
-            env.put("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
-            env.put("KAFKA_SASL_USERNAME", principal);
-            env.put("KAFKA_SASL_PASSWORD_FILE", kafkaCredentials.passwordFile(principal).toString());
+            contract.kafkaScram("SASL_PLAINTEXT", principal, kafkaCredentials.passwordFile(principal).toString());
         }
         if (tenant != null) {
-            env.put("UMBRA_TENANT", tenant.value());
+            contract.tenant(tenant);
         }
-        env.put("UMBRA_INSTANCE_ID", instanceId);
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("QUARKUS_HTTP_HOST", b.httpHost);
-        env.put("UMBRA_STATE_DIR", runDirectory.resolve("state").resolve(instanceId).toString());
-        if (service == Service.KEY) {
-            env.put("UMBRA_KEYS_DIR", runDirectory.resolve("keys").resolve(tenant.value()).toString());
+        switch (service) {
+            case KEY -> contract.keysDir(runDirectory.resolve("keys").resolve(tenant.value()).toString());
+            case ENCRYPT -> contract.pinnedKeyFile(pinning.pinnedFile(tenant).toString());
+            case HE_SCORING -> contract.pinnedKeysDir(pinning.pinnedDirectory().toString());
+            default -> { }
         }
-        if (service == Service.ENCRYPT) {
-            env.put("UMBRA_BUNDLE_VERIFICATION_KEY_FILE", pinning.pinnedFile(tenant).toString());
-        } else if (service == Service.HE_SCORING) {
-            env.put("UMBRA_BUNDLE_VERIFICATION_KEYS_DIR", pinning.pinnedDirectory().toString());
-        }
-        if (service == Service.ALERT || service == Service.KEY) {
-            env.putAll(credentials.serviceEnv()); // their REST APIs verify the run's development tokens
-        }
+        // the APIs verify the run's development tokens
+        contract.apiTokens(credentials.serviceEnv().get(ServiceEnvironment.UMBRA_JWT_ISSUER), credentials.jwksFile().toString());
+        Map<String, String> env = new LinkedHashMap<>(contract.build());
         env.putAll(b.env);
         env.putAll(b.serviceEnv.getOrDefault(service, Map.of()));
 
-        List<String> command = new ArrayList<>(launcher);
-        command.add(java);
-        command.add("-Xmx" + service.heapMb() + "m");
-        // A laptop runs nine JVMs: the serial collector needs no GC threads and keeps footprints small.
-        command.add("-XX:+UseSerialGC");
-        command.add("--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) {
-            // Kafka's clients still call sun.misc.Unsafe (memory-mapped indexes); JDK 24+ warns on stderr otherwise.
-            command.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        command.addAll(b.jvmOptions);
-        command.add("-jar");
-        command.add(root.resolve(service.jarPath()).toString());
+        List<String> command = service.command(launcher, java, b.jvmOptions, root);
         return new ServiceProcess(service, tenant, command, env, runDirectory,
                 logDirectory().resolve(name + ".log"), port, b.readyTimeout, this::pidsChanged);
     }

@@ -48,6 +48,24 @@ public enum Service {
         return module + "/target/quarkus-app/quarkus-run.jar";
     }
 
+    /** The command line that starts it: {@code launcher}, {@code java} with a laptop's settings and {@code jvmOptions}, its jar. */
+    public java.util.List<String> command(java.util.List<String> launcher, String java, java.util.List<String> jvmOptions, java.nio.file.Path root) {
+        java.util.List<String> command = new java.util.ArrayList<>(launcher);
+        command.add(java);
+        command.add("-Xmx" + heapMb + "m");
+        // A laptop runs nine JVMs: the serial collector needs no GC threads and keeps footprints small.
+        command.add("-XX:+UseSerialGC");
+        command.add("--enable-native-access=ALL-UNNAMED");
+        if (Runtime.version().feature() >= 24) {
+            // Kafka's clients still call sun.misc.Unsafe (memory-mapped indexes); JDK 24+ warns on stderr otherwise.
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(root.resolve(jarPath()).toString());
+        return command;
+    }
+
     /** The service whose module is {@code name}, or an IllegalArgumentException. */
     public static Service ofModule(String name) {
         for (Service s : values()) {
