@@ -99,7 +99,7 @@ public final class Backends {
             }
         }
         if (why == null) {
-            if (!List.of("native", "cuda", "seal").contains(name)) {
+            if (!List.of("native", "cuda", "cuda-host", "seal").contains(name)) {
                 throw new IllegalArgumentException("unknown HE backend '" + name + "': use auto, java, native, cuda or seal");
             }
             why = "module he-native is not on the classpath";
