@@ -102,7 +102,9 @@ public final class Backends {
             if (!List.of("native", "cuda", "cuda-host", "seal").contains(name)) {
                 throw new IllegalArgumentException("unknown HE backend '" + name + "': use auto, java, native, cuda or seal");
             }
-            why = "module he-native is not on the classpath";
+            why = providers.isEmpty() ? "module he-native is not on the classpath"
+                : name.equals("seal") ? "this build has no SEAL backend yet: use native or java"
+                : "no provider for it on the classpath";
         }
         if (strict) {
             throw new IllegalStateException("HE backend '" + name + "' is not available: " + why);
