@@ -18,11 +18,16 @@ namespace umbra {
 
 using u64 = std::uint64_t;
 
-/** The modulus and its Barrett ratio floor(2^128 / q). */
+/**
+ * The modulus and its Barrett constants: floor(2^128 / q) as two words, and for products of two
+ * reduced words the one-word ratio floor(2^(64+s) / q) with s = bits(q) − 1.
+ */
 struct Mod {
     u64 q;
     u64 ratio_hi;
     u64 ratio_lo;
+    u64 wide_ratio;
+    int shift;
 };
 
 UMBRA_HD u64 mulhi(u64 a, u64 b) {
@@ -36,7 +41,9 @@ UMBRA_HD u64 mulhi(u64 a, u64 b) {
 /** Host only: the constants of q (a 128-bit division, once per prime and call). */
 inline Mod make_mod(u64 q) {
     unsigned __int128 r = ~static_cast<unsigned __int128>(0) / q; // = floor(2^128 / q): q is odd and > 1
-    return Mod{q, static_cast<u64>(r >> 64), static_cast<u64>(r)};
+    const int s = 63 - __builtin_clzll(q);                         // bits(q) − 1, q >= 3
+    const u64 wide = static_cast<u64>((static_cast<unsigned __int128>(1) << (64 + s)) / q); // < 2^64 as q > 2^s
+    return Mod{q, static_cast<u64>(r >> 64), static_cast<u64>(r), wide, s};
 }
 
 /** Host only: floor(w · 2^64 / q) for w < q. */
@@ -82,9 +89,20 @@ UMBRA_HD u64 reduce128(u64 hi, u64 lo, const Mod& m) {
     return reduce_once(reduce_once(lo - quot * m.q, 2 * m.q), m.q);
 }
 
+/**
+ * (hi·2^64 + lo) mod q for inputs below 2^(63 + bits(q)), e.g. one product of two reduced words:
+ * the input shifted right by s fits a word, one high product with floor(2^(64+s)/q) estimates the
+ * quotient at most 2 short, two corrections finish. Four multiplications fewer than reduce128.
+ */
+UMBRA_HD u64 reduce_wide(u64 hi, u64 lo, const Mod& m) {
+    const u64 top = (hi << (64 - m.shift)) | (lo >> m.shift);
+    const u64 r = lo - mulhi(top, m.wide_ratio) * m.q; // in [0, 3q)
+    return reduce_once(reduce_once(r, 2 * m.q), m.q);
+}
+
 /** a·b mod q for a, b < q. */
 UMBRA_HD u64 mul_mod(u64 a, u64 b, const Mod& m) {
-    return reduce128(mulhi(a, b), a * b, m);
+    return reduce_wide(mulhi(a, b), a * b, m);
 }
 
 UMBRA_HD u64 add_mod(u64 a, u64 b, u64 q) {
