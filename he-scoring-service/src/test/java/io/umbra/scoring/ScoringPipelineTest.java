@@ -173,7 +173,7 @@ class ScoringPipelineTest {
             "the HE backend on /q/metrics: " + grep(metrics, "umbra_he_backend"));
         // The execution scoring-on-native asks for native: where he-native's build made the library, the pool
         // must really run on it (a quiet fallback to Java would make that run prove nothing).
-        String asked = System.getProperty("umbra.he.backend");
+        String asked = System.getenv("UMBRA_HE_BACKEND");
         if (asked != null && nativeLibraryBuilt()) {
             assertEquals(asked, backend, "the backend the pool runs on");
         }
