@@ -156,15 +156,41 @@ inline void switch_key(const u64* target, int k, const u64* const* key, int keyK
         const std::size_t k1 = static_cast<std::size_t>(keyK + ki) * N;
         u64* p0 = prod[0] + I * N;
         u64* p1 = prod[1] + I * N;
-        for (int c = 0; c < n; c++) {
-            u64 h0 = 0, l0 = 0, h1 = 0, l1 = 0; // k products below 2^122 each: no overflow for k < 64
-            for (int J = 0; J < k; J++) {
-                const u64 x = ops[J * N + c];
-                mac128(h0, l0, x, key[J][k0 + c]);
-                mac128(h1, l1, x, key[J][k1 + c]);
+        if (k <= 3) {
+            // Few digits (sets (a), (b)): the sums stay in registers.
+            for (int c = 0; c < n; c++) {
+                u64 h0 = 0, l0 = 0, h1 = 0, l1 = 0; // k products below 2^122 each: no overflow for k < 64
+                for (int J = 0; J < k; J++) {
+                    const u64 x = ops[J * N + c];
+                    mac128(h0, l0, x, key[J][k0 + c]);
+                    mac128(h1, l1, x, key[J][k1 + c]);
+                }
+                p0[c] = reduce128(h0, l0, m);
+                p1[c] = reduce128(h1, l1, m);
             }
-            p0[c] = reduce128(h0, l0, m);
-            p1[c] = reduce128(h1, l1, m);
+            continue;
+        }
+        // In tiles, so the four 128-bit accumulators stay in L1 while each digit and key part streams
+        // past once (three streams at a time instead of 3k). k products below 2^122 each: no overflow
+        // for k < 64.
+        constexpr int TILE = 512;
+        u64 h0[TILE], l0[TILE], h1[TILE], l1[TILE];
+        for (int t0 = 0; t0 < n; t0 += TILE) {
+            const int len = n - t0 < TILE ? n - t0 : TILE;
+            for (int c = 0; c < len; c++) { h0[c] = 0; l0[c] = 0; h1[c] = 0; l1[c] = 0; }
+            for (int J = 0; J < k; J++) {
+                const u64* x = ops + J * N + t0;
+                const u64* y0 = key[J] + k0 + t0;
+                const u64* y1 = key[J] + k1 + t0;
+                for (int c = 0; c < len; c++) {
+                    mac128(h0[c], l0[c], x[c], y0[c]);
+                    mac128(h1[c], l1[c], x[c], y1[c]);
+                }
+            }
+            for (int c = 0; c < len; c++) {
+                p0[t0 + c] = reduce128(h0[c], l0[c], m);
+                p1[t0 + c] = reduce128(h1[c], l1[c], m);
+            }
         }
     }
     // Divide each product by P with rounding and add it into out.
