@@ -16,6 +16,8 @@ case "$(uname -s)-$(uname -m)" in
 esac
 STATUS=$OUT/io/umbra/he/jni/build-status.properties
 mkdir -p "$(dirname "$STATUS")"
+# Never leave a library of an earlier build behind: a skipped or failed build must not ship a stale one.
+rm -rf "$OUT"/io/umbra/he/jni/linux-*
 
 skip() {
   echo "[he-native] $1: the native library is not built; the Java backend will be used"
@@ -64,7 +66,7 @@ fi
 DEST=$OUT/io/umbra/he/jni/$PLATFORM
 mkdir -p "$DEST"
 cp "$BUILD/libumbra_he.so" "$DEST/"
-if [[ -f "$BUILD/libumbra_he_cuda.so" ]]; then
+if [[ "$CUDA_STATUS" == cuda.built=true && -f "$BUILD/libumbra_he_cuda.so" ]]; then
   cp "$BUILD/libumbra_he_cuda.so" "$DEST/"
 else
   CUDA_STATUS="cuda.built=false"
