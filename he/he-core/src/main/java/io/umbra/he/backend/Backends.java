@@ -12,7 +12,8 @@ import java.util.ServiceLoader;
  * {@code umbra.he.backend}) = {@code java | native | cuda | seal | auto}; {@code auto} takes the
  * highest-ranked backend that loads (cuda, then native, then java). Backends other than Java come from
  * {@link HeBackendProvider}s on the classpath (module he-native). A backend whose library or device is
- * missing falls back to Java with one log line, so a scoring pod without a GPU still scores; with
+ * missing falls back to the next best that loads (cuda to native, native to Java) with one log line,
+ * so a scoring pod without a GPU still scores; with
  * {@code UMBRA_HE_BACKEND_STRICT=true} (or {@code -Dumbra.he.backend.strict=true}) it fails instead,
  * for tests and for operators who would rather not start than run on another engine. The choice is
  * logged once at INFO ("HE backend: …") and is what {@link #current()} returns for the process.
@@ -89,12 +90,14 @@ public final class Backends {
             return new JavaBackend();
         }
         String why = null;
+        int failedRank = Integer.MAX_VALUE;
         for (HeBackendProvider p : providers) {
             if (p.name().equals(name)) {
                 try {
                     return p.create();
                 } catch (RuntimeException | LinkageError e) {
                     why = e.getMessage();
+                    failedRank = p.autoRank();
                 }
             }
         }
@@ -109,7 +112,19 @@ public final class Backends {
         if (strict) {
             throw new IllegalStateException("HE backend '" + name + "' is not available: " + why);
         }
-        LOG.log(Level.WARNING, "HE backend ''{0}'' is not available ({1}); using the Java backend", name, why);
+        // The next best that loads (a GPU pod without its device still gets native), else Java.
+        for (HeBackendProvider p : providers) {
+            if (p.autoRank() >= 0 && p.autoRank() < failedRank) {
+                try {
+                    HeBackend next = p.create();
+                    LOG.log(Level.WARNING, "HE backend ''{0}'' is not available ({1}); using the {2} backend", name, why, next.name());
+                    return next;
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(Level.DEBUG, "HE backend ''{0}'' not available either: {1}", p.name(), e.getMessage());
+                }
+            }
+        }
+        LOG.log(Level.WARNING, "HE backend ''{0}'' is not available ({1}); using the java backend", name, why);
         return new JavaBackend();
     }
 }
