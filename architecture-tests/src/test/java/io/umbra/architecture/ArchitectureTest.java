@@ -34,7 +34,7 @@ class ArchitectureTest {
     /** The rules above see every module: a missing one would make its rules pass on nothing. */
     @ArchTest
     static void everyLibraryAndServiceIsImported(JavaClasses classes) {
-        for (String root : List.of("io.umbra.he.ckks", "io.umbra.events", "io.umbra.kafka", "io.umbra.verify",
+        for (String root : List.of("io.umbra.he.ckks", "io.umbra.he.jni", "io.umbra.events", "io.umbra.kafka", "io.umbra.verify",
                 "io.umbra.crypto", "io.umbra.auth", "io.umbra.model", "io.umbra.ingest", "io.umbra.encrypt",
                 "io.umbra.scoring", "io.umbra.keys", "io.umbra.alert")) {
             assertTrue(classes.containPackage(root), root + " was not imported: is its module a dependency of architecture-tests?");

@@ -28,8 +28,11 @@ final class UmbraArchitecture {
     private UmbraArchitecture() {
     }
 
-    /** he-core's packages, lowest layer first: a package may use only the ones before it. */
-    static final List<String> ENGINE_LAYERS = List.of("ring", "hash", "random", "backend", "ckks", "serial", "perf");
+    /**
+     * The engine's packages, lowest layer first: a package may use only the ones before it. All but the
+     * last are he-core's; jni is he-native's (the native and CUDA backends, plugged in from above).
+     */
+    static final List<String> ENGINE_LAYERS = List.of("ring", "hash", "random", "backend", "ckks", "serial", "perf", "jni");
 
     static final String ENGINE = "io.umbra.he..";
 
@@ -46,7 +49,7 @@ final class UmbraArchitecture {
 
     /**
      * Everything of Umbra on he-scoring-service's runtime classpath (its io.umbra dependencies, direct and
-     * transitive): the service, he-core, umbra-events, umbra-kafka, umbra-verify and umbra-model.
+     * transitive): the service, he-core, he-native, umbra-events, umbra-kafka, umbra-verify and umbra-model.
      */
     static final String[] SCORING_ZONE = {"io.umbra.scoring..", "io.umbra.he..", "io.umbra.events..",
             "io.umbra.kafka..", "io.umbra.verify..", "io.umbra.model.."};
@@ -54,7 +57,7 @@ final class UmbraArchitecture {
     /** tools/kafka-local lives under umbra-kafka's package but is a tool, not part of umbra-kafka. */
     static final String KAFKA_LOCAL = "io.umbra.kafka.local..";
 
-    /** platform/ and he/he-core: libraries the services share. */
+    /** platform/, he/he-core and he/he-native: libraries the services share. */
     static final String[] LIBRARIES = {"io.umbra.he..", "io.umbra.files..", "io.umbra.events..", "io.umbra.kafka..", "io.umbra.crypto..",
             "io.umbra.verify..", "io.umbra.auth..", "io.umbra.model.."};
 
@@ -65,7 +68,8 @@ final class UmbraArchitecture {
     /**
      * he-core's layers: ring (moduli, NTT) → hash (BLAKE2) → random (samplers, PRNG) → backend (compute
      * kernels) → ckks (parameters, encoder, keys, encryptor, evaluator) → serial (SEAL format) → perf (the
-     * reference workload). A layer uses only layers below it, and every engine class is in a layer.
+     * reference workload) → jni (he-native's backends). A layer uses only layers below it, and every engine
+     * class is in a layer.
      */
     static ArchRule engineLayers() {
         Architectures.LayeredArchitecture layers = Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers();
@@ -79,7 +83,7 @@ final class UmbraArchitecture {
                     : layers.whereLayer(layer).mayOnlyAccessLayers(ENGINE_LAYERS.subList(0, i).toArray(String[]::new));
         }
         return layers.ensureAllClassesAreContainedInArchitectureIgnoring(resideOutsideOfPackage(ENGINE))
-                .because("he-core is layered like SEAL and lattigo: ring → hash → random → backend → ckks → serial → perf");
+                .because("he-core is layered like SEAL and lattigo: ring → hash → random → backend → ckks → serial → perf (→ he-native's jni)");
     }
 
     /** The engine is a plain Java library: no Kafka, Quarkus, CDI, Tink, nor any other Umbra module. */

@@ -1,11 +1,13 @@
 package io.umbra.encrypt;
 
+import io.umbra.he.backend.Backends;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -38,6 +40,9 @@ public final class EncryptMetrics implements ProcessorListener {
     public EncryptMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.clientMeters = new ClientMeters(registry);
+        // Which HE engine computes here (UMBRA_HE_BACKEND): umbra_he_backend{backend="native"} 1
+        Gauge.builder("umbra.he.backend", () -> 1).tag("backend", Backends.current().name())
+                .description("the HE compute backend this process runs (UMBRA_HE_BACKEND)").register(registry);
         this.recordsIn = Counter.builder("umbra.encrypt.records.in").description("feature records consumed (committed)").register(registry);
         this.batchesOut = Counter.builder("umbra.encrypt.batches.out").description("encrypted batches (ScoreRequests) committed").register(registry);
         this.transactionsBatched = Counter.builder("umbra.encrypt.transactions.batched")

@@ -174,6 +174,8 @@ class EncryptServiceTest {
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("umbra_encrypt_key_version 1.0"), "key version gauge");
+        assertTrue(metrics.contains("umbra_he_backend{backend=\"" + io.umbra.he.backend.Backends.current().name() + "\"} 1.0"),
+            "the HE backend this service runs on");
         assertTrue(metrics.contains("umbra_encrypt_dlq_total{reason=\"WRONG_TENANT\"} 1.0"), "DLQ by reason");
         assertTrue(metrics.contains("umbra_encrypt_transactions_batched_total 150.0"), "transactions batched");
         assertTrue(metrics.contains("umbra_encrypt_batch_fill_ratio_count"), "fill ratio");

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.umbra.he.backend.Backends;
 import io.umbra.kafka.BatchStats;
 import io.umbra.kafka.ClientMeters;
 import io.umbra.kafka.ProcessorListener;
@@ -34,6 +35,9 @@ public final class ScoringMetrics implements ProcessorListener {
     public ScoringMetrics(MeterRegistry registry, Supplier<Number> bundlesKnown, Supplier<Number> bundlesRefused) {
         this.registry = registry;
         this.clientMeters = new ClientMeters(registry);
+        // Which HE engine computes here (UMBRA_HE_BACKEND): umbra_he_backend{backend="native"} 1
+        Gauge.builder("umbra.he.backend", () -> 1).tag("backend", Backends.current().name())
+                .description("the HE compute backend this process runs (UMBRA_HE_BACKEND)").register(registry);
         this.evalTime = Timer.builder("umbra.he.eval").description("homomorphic evaluation of the model on one batch")
                 .publishPercentileHistogram().register(registry);
         this.loadTime = Timer.builder("umbra.ciphertext.load").description("loading and validating one batch's feature ciphertexts")

@@ -9,6 +9,7 @@ import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.events.envelope.ScoreRequest;
 import io.umbra.events.envelope.ScoreResult;
+import io.umbra.he.backend.Backends;
 import io.umbra.he.ckks.Ciphertext;
 import io.umbra.kafka.local.KafkaLocalTestResource;
 import io.umbra.kafka.local.TopicSpec;
@@ -167,6 +168,27 @@ class ScoringPipelineTest {
         assertTrue(metrics.matches("(?s).*umbra_score_results_total\\{[^}]*tenant=\"bravo\"[^}]*} [1-9].*"), "results per tenant");
         assertTrue(metrics.matches("(?s).*umbra_score_dlq_total\\{[^}]*reason=\"BAD_CIPHERTEXT\"[^}]*} 1\\.0.*"), "dead letters by reason");
         assertTrue(metrics.matches("(?s).*umbra_bundles_known(\\{[^}]*})? 3\\.0.*"), "three tenants' bundles: " + grep(metrics, "bundles"));
+        String backend = Backends.current().name();
+        assertTrue(metrics.matches("(?s).*umbra_he_backend\\{[^}]*backend=\"" + backend + "\"[^}]*} 1\\.0.*"),
+            "the HE backend on /q/metrics: " + grep(metrics, "umbra_he_backend"));
+        // The execution scoring-on-native asks for native: where he-native's build made the library, the pool
+        // must really run on it (a quiet fallback to Java would make that run prove nothing).
+        String asked = System.getenv("UMBRA_HE_BACKEND");
+        if (asked != null && nativeLibraryBuilt()) {
+            assertEquals(asked, backend, "the backend the pool runs on");
+        }
+    }
+
+    private static boolean nativeLibraryBuilt() {
+        try (var in = Backends.class.getClassLoader().getResourceAsStream("io/umbra/he/jni/build-status.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return "true".equals(p.getProperty("native.built"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     // ---- what a bank checks on a result ----------------------------------------------------------

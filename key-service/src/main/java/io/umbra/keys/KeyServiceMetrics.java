@@ -1,8 +1,10 @@
 package io.umbra.keys;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.umbra.he.backend.Backends;
 import io.umbra.kafka.BatchStats;
 import io.umbra.kafka.ClientMeters;
 import io.umbra.kafka.ProcessorListener;
@@ -39,6 +41,9 @@ public final class KeyServiceMetrics implements ProcessorListener {
     public KeyServiceMetrics(MeterRegistry registry, String tenant) {
         this.registry = registry;
         this.clientMeters = new ClientMeters(registry);
+        // Which HE engine computes here (UMBRA_HE_BACKEND): umbra_he_backend{backend="native"} 1
+        Gauge.builder("umbra.he.backend", () -> 1).tag("backend", Backends.current().name())
+                .description("the HE compute backend this process runs (UMBRA_HE_BACKEND)").register(registry);
         this.resultsIn = Counter.builder("umbra.key.results.in").description("score results consumed").tag("tenant", tenant).register(registry);
         this.scoresOut = Counter.builder("umbra.key.scores.out").description("plaintext scores produced").tag("tenant", tenant).register(registry);
         this.decrypt = Timer.builder("umbra.key.decrypt").description("decrypt and decode of one score ciphertext").tag("tenant", tenant)

@@ -211,6 +211,8 @@ class KeyServicePipelineTest {
         assertTrue(metrics.contains("umbra_key_dlq_total{reason=\"MANIFEST_NOT_OPENED\"} 2.0"), "dead letters by reason");
         assertTrue(metrics.contains("umbra_key_dlq_total{reason=\"BAD_ENVELOPE\"} 1.0"));
         assertTrue(metrics.contains("umbra_key_version{tenant=\"acme\"} 1.0"), "key version gauge");
+        assertTrue(metrics.contains("umbra_he_backend{backend=\"" + io.umbra.he.backend.Backends.current().name() + "\"} 1.0"),
+            "the HE backend this service runs on");
         assertTrue(metrics.contains("umbra_key_decrypt_seconds_count{tenant=\"acme\"}"), "decrypt timer");
 
         // ---- the audit trail: every refusal, by kind, and the bundle published; never a secret -------

@@ -228,5 +228,21 @@ public final class JavaBackend implements HeBackend {
         }
     }
 
+    @Override
+    public void divideRoundLast(long[] src, int srcOff, long[] dst, int dstOff, int polys, Modulus[] moduli, NttTables[] ntt,
+                                long[] invLast, long[] invLastShoup) {
+        int n = ntt[0].n();
+        int k = moduli.length;
+        for (int p = 0; p < polys; p++) {
+            RescaleKernel.divideRoundLast(src, srcOff + p * k * n, moduli, ntt, invLast, invLastShoup, dst, dstOff + p * (k - 1) * n);
+        }
+    }
+
+    @Override
+    public void switchKey(long[] target, int targetOff, int k, long[][] key, Modulus[] keyModuli, NttTables[] keyNtt,
+                          long[] invP, long[] invPShoup, long[] out, int outOff) {
+        KeySwitchKernel.switchKey(target, targetOff, k, key, keyModuli, keyNtt, invP, invPShoup, out, outOff);
+    }
+
     private static final int WEIGHTED_SUM_TILE = 1024;
 }

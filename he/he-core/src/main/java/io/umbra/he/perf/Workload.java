@@ -1,5 +1,7 @@
 package io.umbra.he.perf;
 
+import io.umbra.he.backend.Backends;
+import io.umbra.he.backend.HeBackend;
 import io.umbra.he.ckks.Ciphertext;
 import io.umbra.he.ckks.CkksContext;
 import io.umbra.he.ckks.CkksEncoder;
@@ -48,9 +50,9 @@ public final class Workload {
     private final Ciphertext[] encryptedFeatures;
     private final Ciphertext score;
 
-    private Workload(ParameterSet set) {
+    private Workload(ParameterSet set, HeBackend backend) {
         this.set = set;
-        this.context = CkksContext.create(set.parameters());
+        this.context = CkksContext.create(set.parameters(), backend);
         this.scale = set.scale();
         KeyGenerator keygen = new KeyGenerator(context);
         this.encoder = new CkksEncoder(context);
@@ -80,7 +82,12 @@ public final class Workload {
 
     /** Builds the workload of a set: key generation included, so it takes a moment at set (c). */
     public static Workload of(ParameterSet set) {
-        return new Workload(set);
+        return new Workload(set, Backends.current());
+    }
+
+    /** The workload of a set computed by a given backend (for comparing backends in one run). */
+    public static Workload of(ParameterSet set, HeBackend backend) {
+        return new Workload(set, backend);
     }
 
     private static double[] vector(SplittableRandom rnd, int length) {

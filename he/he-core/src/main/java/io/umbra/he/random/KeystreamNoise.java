@@ -23,8 +23,10 @@ import javax.crypto.spec.SecretKeySpec;
  * block function is HotSpot's hardware-accelerated intrinsic.
  *
  * <ul>
- *   <li>Cipher: AES-256-CTR where HotSpot reports its AES-CTR intrinsic (AES-NI / ARMv8 crypto,
- *       several GB/s and constant-time), otherwise ChaCha20 (constant-time in software). The key
+ *   <li>Cipher: AES-256-CTR where HotSpot runs AES-CTR as an intrinsic (AES-NI / ARMv8 crypto,
+ *       several GB/s and constant-time; see {@link #aesCtrIsIntrinsic()} for how that is detected on
+ *       JDKs where the intrinsic flags are diagnostic), otherwise ChaCha20 (constant-time in
+ *       software). {@link #algorithm()} says which. The key
  *       and IV come from {@code NativePRNGNonBlocking} (/dev/urandom).</li>
  *   <li>Backtracking resistance: every {@value #REKEY_BYTES} bytes the generator takes a new key
  *       and IV from its own keystream and forgets the old ones, so a later memory dump cannot
@@ -83,14 +85,39 @@ public final class KeystreamNoise implements NoiseSource {
         return AES ? "AES-256-CTR" : "ChaCha20";
     }
 
-    private static boolean aesCtrIsIntrinsic() {
+    /**
+     * Whether HotSpot runs AES-CTR as an intrinsic. {@code UseAESIntrinsics} and
+     * {@code UseAESCTRIntrinsics} are read where they can be; since JDK 24 they are diagnostic flags,
+     * which the management bean reports as not existing unless diagnostics are unlocked. Then the
+     * product flag {@code UseAES} decides: HotSpot sets it only where the CPU has AES instructions, and
+     * on x86-64 and AArch64 it turns both intrinsics on with it.
+     */
+    static boolean aesCtrIsIntrinsic() {
         try {
             var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            return hotspot != null
-                && "true".equals(hotspot.getVMOption("UseAESIntrinsics").getValue())
-                && "true".equals(hotspot.getVMOption("UseAESCTRIntrinsics").getValue());
+            if (hotspot == null) {
+                return false;
+            }
+            Boolean aes = flag(hotspot, "UseAESIntrinsics");
+            Boolean ctr = flag(hotspot, "UseAESCTRIntrinsics");
+            if (aes != null && ctr != null) {
+                return aes && ctr;
+            }
+            Boolean useAes = flag(hotspot, "UseAES");
+            String arch = System.getProperty("os.arch", "");
+            boolean intrinsicArch = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64");
+            return Boolean.TRUE.equals(useAes) && intrinsicArch && !Boolean.FALSE.equals(aes) && !Boolean.FALSE.equals(ctr);
         } catch (RuntimeException | LinkageError e) {
             return false; // not HotSpot, or no management module: the software-safe choice
+        }
+    }
+
+    /** A boolean VM flag, or null where this VM does not show it (absent, or diagnostic and locked). */
+    private static Boolean flag(com.sun.management.HotSpotDiagnosticMXBean hotspot, String name) {
+        try {
+            return Boolean.valueOf(hotspot.getVMOption(name).getValue());
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -87,6 +87,21 @@ public final class NttTables {
         return root;
     }
 
+    /** A copy of the forward roots (bit-reversed powers of ψ), for backends that keep their own tables. */
+    public long[] rootPowers() {
+        return rootPowers.clone();
+    }
+
+    /** A copy of the inverse roots in the order the inverse transform reads them. */
+    public long[] invRootPowers() {
+        return invRootPowers.clone();
+    }
+
+    /** n^{-1} mod q. */
+    public long invN() {
+        return invN;
+    }
+
     public static int reverseBits(int x, int bits) {
         return bits == 0 ? 0 : Integer.reverse(x) >>> (32 - bits);
     }

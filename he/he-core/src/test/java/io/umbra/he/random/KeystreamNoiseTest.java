@@ -75,6 +75,23 @@ class KeystreamNoiseTest {
         assertTrue(KeystreamNoise.algorithm().equals("AES-256-CTR") || KeystreamNoise.algorithm().equals("ChaCha20"));
     }
 
+    /**
+     * The documented choice must be the one made: on an x86-64 or AArch64 CPU with AES instructions
+     * HotSpot runs AES-CTR as an intrinsic, so the generator must be AES-256-CTR there (on JDK 25 the
+     * old probe of the diagnostic flags threw and it always fell back to ChaCha20).
+     */
+    @Test
+    void usesAesCtrWhereTheCpuHasAesInstructions() throws Exception {
+        String arch = System.getProperty("os.arch");
+        java.nio.file.Path cpuinfo = java.nio.file.Path.of("/proc/cpuinfo");
+        org.junit.jupiter.api.Assumptions.assumeTrue((arch.equals("amd64") || arch.equals("aarch64")) && java.nio.file.Files.isReadable(cpuinfo),
+            "needs Linux on x86-64 or AArch64 to know the CPU's flags");
+        boolean aesCpu = java.nio.file.Files.readAllLines(cpuinfo).stream()
+            .filter(l -> l.startsWith("flags") || l.startsWith("Features"))
+            .anyMatch(l -> java.util.Arrays.asList(l.substring(l.indexOf(':') + 1).trim().split("\\s+")).contains("aes"));
+        assertEquals(aesCpu ? "AES-256-CTR" : "ChaCha20", KeystreamNoise.algorithm());
+    }
+
     @Test
     void runsPastRekeying() {
         // More than REKEY_BYTES of output: the generator keys itself from its own stream and goes on.

@@ -1,5 +1,7 @@
 package io.umbra.cli.he;
 
+import io.umbra.he.backend.Backends;
+import io.umbra.he.backend.HeBackend;
 import io.umbra.he.perf.MedianTimer;
 import io.umbra.he.perf.Operation;
 import io.umbra.he.perf.ParameterSet;
@@ -8,8 +10,10 @@ import io.umbra.he.perf.Workload;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,15 +23,19 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code umbra he bench}: the operations of docs/REFERENCE-FIGURES.md on this machine, timed the way SEAL's
- * reference figures were (warm-ups, then at least N calls and T seconds per operation, median), and
- * printed as JSON with SEAL's figure and the ratio ours/SEAL. No JMH: a quick look on any machine;
- * he-bench's JMH benchmarks run the same calls for careful measurements.
+ * reference figures were (warm-ups, then at least N calls and T seconds per operation, median), for
+ * one or more compute backends ({@code --backend java,native}) measured side by side, operation by
+ * operation, and against SEAL measured in the same run: node-seal (SEAL 4.1.2 compiled to
+ * WebAssembly, labelled as such) where its Node install is found, never a stored table. Prints JSON.
+ * No JMH: a quick look on any machine; he-bench's JMH benchmarks run the same calls for careful
+ * measurements.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Time the engine's operations and the 30-feature batch like SEAL's reference figures"
-        + " (docs/REFERENCE-FIGURES.md) and print JSON: median µs, SEAL's µs and the ratio, per set and operation.")
+    description = "Time the engine's operations and the 30-feature batch on one or more backends, next to SEAL"
+        + " measured in the same run (node-seal: SEAL as WebAssembly), and print JSON: median µs per backend,"
+        + " SEAL's µs and the ratio, per set and operation.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -42,6 +50,21 @@ public final class BenchCommand implements Callable<Integer> {
             + "${COMPLETION-CANDIDATES}.", completionCandidates = OperationKeys.class)
     List<String> ops;
 
+    @Option(names = "--backend", split = ",",
+        description = "Compute backends to time side by side: java, native, cuda, cuda-host, seal, auto"
+            + " (default: the one UMBRA_HE_BACKEND selects). A backend that does not load is an error.")
+    List<String> backends;
+
+    @Option(names = "--seal", defaultValue = "auto",
+        description = "SEAL measured in the same run: node-seal (SEAL 4.1.2 as WebAssembly, needs he-core's"
+            + " test Node install), none, or auto (node-seal where found). Default: ${DEFAULT-VALUE}.")
+    String seal;
+
+    @Option(names = "--node-seal-dir",
+        description = "Folder of seal-bench.mjs and its node_modules. Default: he/he-core/src/test/node under"
+            + " UMBRA_ROOT or the current directory.")
+    java.nio.file.Path nodeSealDir;
+
     @Option(names = "--warmups", defaultValue = "3", description = "Untimed calls first. Default: ${DEFAULT-VALUE}.")
     int warmups;
 
@@ -52,8 +75,8 @@ public final class BenchCommand implements Callable<Integer> {
     double minSeconds;
 
     @Option(names = "--jit-seconds", defaultValue = "3",
-        description = "Per set, run the chosen operations round-robin this long before timing anything, so the"
-            + " JIT has compiled them (SEAL's native code needs no such step). Default: ${DEFAULT-VALUE}.")
+        description = "Per set and backend, run the chosen operations round-robin this long before timing anything,"
+            + " so the JIT has compiled them (SEAL's native code needs no such step). Default: ${DEFAULT-VALUE}.")
     double jitSeconds;
 
     static final class OperationKeys extends ArrayList<String> {
@@ -68,6 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         List<ParameterSet> chosenSets = new ArrayList<>();
         List<Operation> chosenOps = new ArrayList<>();
+        Map<String, HeBackend> chosenBackends = new LinkedHashMap<>();
         try {
             for (String s : sets) {
                 chosenSets.add(ParameterSet.of(s));
@@ -82,7 +106,19 @@ public final class BenchCommand implements Callable<Integer> {
             if (warmups < 0 || minCalls < 1 || !(minSeconds >= 0) || !(jitSeconds >= 0)) {
                 throw new IllegalArgumentException("--warmups must be >= 0, --min-calls >= 1, --min-seconds and --jit-seconds >= 0");
             }
-        } catch (IllegalArgumentException e) {
+            if (!List.of("auto", "node-seal", "none").contains(seal)) {
+                throw new IllegalArgumentException("--seal must be auto, node-seal or none");
+            }
+            if (backends == null || backends.isEmpty()) {
+                HeBackend b = Backends.current();
+                chosenBackends.put(b.name(), b);
+            } else {
+                for (String name : backends) {
+                    HeBackend b = Backends.create(name.trim());
+                    chosenBackends.put(b.name(), b);
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         MedianTimer timer = new MedianTimer(warmups, minCalls, (long) (minSeconds * 1e9));
@@ -90,30 +126,49 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean explicitOps = ops != null && !ops.isEmpty();
 
+        SealReference reference = SealReference.NONE;
+        if (!seal.equals("none")) {
+            reference = SealReference.nodeSeal(nodeSealDir, chosenSets, chosenOps, warmups, minCalls, minSeconds, err);
+            if (reference.failure() != null) {
+                if (seal.equals("node-seal")) {
+                    err.println("umbra he bench: " + reference.failure());
+                    return 1;
+                }
+                err.println("umbra he bench: no SEAL measured in this run (" + reference.failure() + ")");
+            }
+        }
+
         StringBuilder json = new StringBuilder();
         json.append("{\n");
         json.append("  \"date\": ").append(quote(Instant.now().toString())).append(",\n");
         json.append("  \"jdk\": ").append(quote(System.getProperty("java.vm.name") + " " + Runtime.version())).append(",\n");
         json.append("  \"cpus\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
-        json.append("  \"method\": ").append(quote(fmt(jitSeconds) + " s of JIT warm-up per set, then per operation "
-            + warmups + " warm-ups, >= " + minCalls + " calls and >= " + fmt(minSeconds) + " s; median")).append(",\n");
+        json.append("  \"backends\": ").append(quoteAll(chosenBackends.keySet())).append(",\n");
+        json.append("  \"seal\": ").append(reference.engine() == null ? "null" : quote(reference.engine())).append(",\n");
+        json.append("  \"method\": ").append(quote(fmt(jitSeconds) + " s of JIT warm-up per set and backend, then per operation "
+            + warmups + " warm-ups, >= " + minCalls + " calls and >= " + fmt(minSeconds) + " s; median; backends one after the"
+            + " other per operation; SEAL in its own process in the same run")).append(",\n");
         json.append("  \"sets\": {");
         String setSep = "\n";
         for (ParameterSet set : chosenSets) {
             err.printf("umbra he bench: set %s (N=%d): keys and inputs ...%n", set.id(), set.n());
             err.flush();
-            Workload w = Workload.of(set);
             List<Operation> here = new ArrayList<>();
             for (Operation op : chosenOps) {
                 if (!(op.batch() && set == ParameterSet.C && !explicitOps)) {
                     here.add(op); // docs/REFERENCE-FIGURES.md has the batch at sets a and b only
                 }
             }
-            long jitEnd = System.nanoTime() + (long) (jitSeconds * 1e9);
-            while (System.nanoTime() < jitEnd && !here.isEmpty()) {
-                for (Operation op : here) {
-                    w.run(op);
+            Map<String, Workload> workloads = new LinkedHashMap<>();
+            for (Map.Entry<String, HeBackend> b : chosenBackends.entrySet()) {
+                Workload w = Workload.of(set, b.getValue());
+                long jitEnd = System.nanoTime() + (long) (jitSeconds * 1e9);
+                while (System.nanoTime() < jitEnd && !here.isEmpty()) {
+                    for (Operation op : here) {
+                        w.run(op);
+                    }
                 }
+                workloads.put(b.getKey(), w);
             }
             json.append(setSep).append("    ").append(quote(set.id())).append(": {\n");
             setSep = ",\n";
@@ -123,23 +178,31 @@ public final class BenchCommand implements Callable<Integer> {
             json.append("      \"operations\": {");
             String opSep = "\n";
             for (Operation op : here) {
-                MedianTimer.Result r = timer.measure(() -> w.run(op));
-                double seal = op.sealMicros(set);
-                double ratio = r.medianMicros() / seal;
-                err.printf("  %-26s %12.1f µs  (SEAL %s, ratio %s)%n", op.key(), r.medianMicros(),
-                    Double.isNaN(seal) ? "-" : fmt(seal), Double.isNaN(seal) ? "-" : String.format(Locale.ROOT, "%.2f", ratio));
-                err.flush();
+                double sealUs = reference.micros(set, op);
                 json.append(opSep).append("        ").append(quote(op.key())).append(": {");
                 opSep = ",\n";
-                json.append("\"median_us\": ").append(fmt(r.medianMicros()));
-                json.append(", \"seal_us\": ").append(Double.isNaN(seal) ? "null" : fmt(seal));
-                json.append(", \"ratio\": ").append(Double.isNaN(seal) ? "null" : String.format(Locale.ROOT, "%.3f", ratio));
-                json.append(", \"calls\": ").append(r.calls());
-                if (op.batch()) {
-                    json.append(", \"tx_per_s\": ").append(Math.round(set.slots() / (r.medianMicros() / 1e6)));
-                    json.append(", \"seal_tx_per_s\": ").append(Double.isNaN(seal) ? "null" : Long.toString(Math.round(set.slots() / (seal / 1e6))));
+                String sep = "";
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-26s", op.key()));
+                for (Map.Entry<String, Workload> w : workloads.entrySet()) {
+                    MedianTimer.Result r = timer.measure(() -> w.getValue().run(op));
+                    double us = r.medianMicros();
+                    json.append(sep).append(quote(w.getKey())).append(": {\"median_us\": ").append(fmt(us));
+                    json.append(", \"calls\": ").append(r.calls());
+                    json.append(", \"ratio_to_seal\": ").append(Double.isNaN(sealUs) ? "null" : String.format(Locale.ROOT, "%.3f", us / sealUs));
+                    if (op.batch()) {
+                        json.append(", \"tx_per_s\": ").append(Math.round(set.slots() / (us / 1e6)));
+                    }
+                    json.append("}");
+                    sep = ", ";
+                    line.append(String.format(Locale.ROOT, " %s %10.1f µs", w.getKey(), us));
+                    if (!Double.isNaN(sealUs)) {
+                        line.append(String.format(Locale.ROOT, " (%.2f×)", us / sealUs));
+                    }
                 }
-                json.append("}");
+                json.append(", \"seal_us\": ").append(Double.isNaN(sealUs) ? "null" : fmt(sealUs)).append("}");
+                line.append(Double.isNaN(sealUs) ? "   SEAL -" : String.format(Locale.ROOT, "   SEAL %.1f µs", sealUs));
+                err.println(line);
+                err.flush();
             }
             json.append("\n      }\n    }");
         }
@@ -156,7 +219,15 @@ public final class BenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static String quote(String s) {
+    private static String quoteAll(Iterable<String> names) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String n : names) {
+            sb.append(sb.length() > 1 ? ", " : "").append(quote(n));
+        }
+        return sb.append("]").toString();
+    }
+
+    static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -1,4 +1,4 @@
-package io.umbra.he.ckks;
+package io.umbra.he.backend;
 
 import io.umbra.he.ring.Modulus;
 import io.umbra.he.ring.Ntt;
@@ -10,19 +10,18 @@ import io.umbra.he.ring.NttTables;
  * noise away) and at the end of key switching (dividing by the special prime). Same arithmetic as
  * SEAL's {@code divide_and_round_q_last_ntt_inplace}, so results agree word for word.
  */
-final class RnsTool {
-    private RnsTool() {
+final class RescaleKernel {
+    private RescaleKernel() {
     }
 
     /**
-     * dst (k−1 primes) = round(src / q_last) for one polynomial src with the k primes of {@code level}.
+     * dst (k−1 primes) = round(src / q_last) for one polynomial src with the k primes of {@code moduli}.
      * src is left unchanged. dst may be src only if dstOff == srcOff (the first k−1 blocks are overwritten).
      */
-    static void divideRoundLast(long[] src, int srcOff, ContextData level, long[] dst, int dstOff) {
-        int n = level.n();
-        int k = level.primeCount();
-        Modulus[] moduli = level.moduli();
-        NttTables[] ntt = level.ntt();
+    static void divideRoundLast(long[] src, int srcOff, Modulus[] moduli, NttTables[] ntt, long[] invLast, long[] invLastShoup,
+                                long[] dst, int dstOff) {
+        int n = ntt[0].n();
+        int k = moduli.length;
         Modulus lastMod = moduli[k - 1];
         long last = lastMod.value();
         long half = last >>> 1;
@@ -52,8 +51,8 @@ final class RnsTool {
                 }
             }
             Ntt.forward(temp, 0, ntt[i]);
-            long inv = level.invLastModQi[i];
-            long invS = level.invLastModQiShoup[i];
+            long inv = invLast[i];
+            long invS = invLastShoup[i];
             int s0 = srcOff + i * n;
             int d0 = dstOff + i * n;
             for (int c = 0; c < n; c++) {
