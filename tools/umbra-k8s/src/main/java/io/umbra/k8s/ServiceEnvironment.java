@@ -53,6 +53,11 @@ public final class ServiceEnvironment {
     public static final String UMBRA_JWT_JWKS = "UMBRA_JWT_JWKS";
     /** The key-encryption key in a KMS (absent: the key-service reads the bank's KEK file). */
     public static final String UMBRA_KEK_URI = "UMBRA_KEK_URI";
+    /**
+     * The HE engine's backend for a service that computes (encrypt, scoring, key): {@code auto} (default),
+     * {@code java}, {@code native}, {@code cuda} or {@code seal}; see he/he-core's README.
+     */
+    public static final String UMBRA_HE_BACKEND = "UMBRA_HE_BACKEND";
     /** Where Kubernetes serves health and metrics (k8s/README.md, "Ports"). */
     public static final int MANAGEMENT_PORT = 9000;
 
@@ -189,6 +194,14 @@ public final class ServiceEnvironment {
         /** The API's token issuer; ignored by a service without an API. */
         public Builder apiTokens(String issuer, String jwks) {
             return role.servesApi() ? put(UMBRA_JWT_ISSUER, issuer).put(UMBRA_JWT_JWKS, jwks) : this;
+        }
+
+        /** The HE backend of a service that computes; refused for ingest and alert, which compute nothing of HE. */
+        public Builder heBackend(String backend) {
+            if (role == Role.INGEST || role == Role.ALERT) {
+                throw new IllegalArgumentException(role.module() + " runs no HE operation: it takes no " + UMBRA_HE_BACKEND);
+            }
+            return put(UMBRA_HE_BACKEND, backend);
         }
 
         private Builder put(String name, String value) {

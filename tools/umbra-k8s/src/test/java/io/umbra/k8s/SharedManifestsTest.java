@@ -1,6 +1,7 @@
 package io.umbra.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -103,6 +104,8 @@ class SharedManifestsTest {
         assertEquals(d.getSpec().getSelector().getMatchLabels(), pdb.getSpec().getSelector().getMatchLabels());
         assertEquals("umbra/he-scoring-service", c.getImage());
         assertEquals(1, Kustomization.read("scoring/base").images().size());
+        // the CPU kernels of he/he-native: what a node without a GPU runs best
+        assertEquals("native", only(all, ConfigMap.class).getData().get(ServiceEnvironment.UMBRA_HE_BACKEND));
     }
 
     @Test
@@ -154,6 +157,12 @@ class SharedManifestsTest {
         assertEquals(base.at("/spec/template/spec/containers/0/resources/limits/memory"),
                 patched.at("/spec/template/spec/containers/0/resources/limits/memory"));
         assertEquals(base.at("/spec/template/spec/affinity"), patched.at("/spec/template/spec/affinity"));
+        // and the pool uses the GPU it reserves: the CUDA backend
+        Kustomization.Patch env = overlay.patches().get(1);
+        assertEquals("ConfigMap", env.target().kind());
+        JsonNode config = JsonPatch.apply(ManifestParser.yamlTree(env.patch()),
+                ManifestParser.toTree(only(K8sDirs.parseDir("scoring/base"), ConfigMap.class)));
+        assertEquals("cuda", config.at("/data/" + ServiceEnvironment.UMBRA_HE_BACKEND).asText());
     }
 
     static <T> T only(List<HasMetadata> all, Class<T> type) {
