@@ -101,7 +101,7 @@ final class FaultRun implements AutoCloseable {
         for (TenantId t : TENANTS) {
             Set<String> mine = java.util.Collections.synchronizedSet(new HashSet<>());
             ids.put(t, mine);
-            TrafficGenerator generator = new TrafficGenerator(TrafficProfile.of(t).withFraudRate(0.02), seed++);
+            TrafficGenerator generator = new TrafficGenerator(TrafficProfile.of(t).withFraudRate(0.10), seed++);
             Thread thread = new Thread(() -> {
                 try {
                     long start = System.nanoTime();
