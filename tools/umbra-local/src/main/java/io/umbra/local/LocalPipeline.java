@@ -4,6 +4,7 @@ import io.umbra.events.TenantId;
 import io.umbra.events.Topics;
 import io.umbra.k8s.ServiceEnvironment;
 import io.umbra.kafka.local.EmbeddedKafka;
+import io.umbra.kafka.local.KafkaCluster;
 import io.umbra.kafka.local.TopicSpec;
 
 import java.io.IOException;
@@ -70,6 +71,8 @@ public final class LocalPipeline implements AutoCloseable {
     private final boolean kafkaSecurity;
     private final Map<String, ServiceProcess> processes = new LinkedHashMap<>();
     private EmbeddedKafka kafka;
+    /** Broker processes instead of the in-JVM broker ({@link Builder#brokers}); null otherwise. */
+    private KafkaCluster cluster;
     private ParentWatch watch;
     private DevCredentials credentials;
     private BundleKeyPinning pinning;
@@ -94,12 +97,23 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** {@code host:port} of the broker, for clients of the tests, the CLI and the load harness. */
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return cluster != null ? cluster.bootstrapServers() : kafka.bootstrapServers();
     }
 
-    /** The broker itself (its admin client, for checks). */
+    /** The broker itself (its admin client, for checks); with broker processes ({@link Builder#brokers}) see {@link #cluster()}. */
     public EmbeddedKafka kafka() {
+        if (cluster != null) {
+            throw new IllegalStateException("this run's brokers are processes (brokers(" + cluster.size() + ")): use cluster()");
+        }
         return kafka;
+    }
+
+    /** The broker processes of a run started with {@link Builder#brokers} (to kill and restart one); an IllegalStateException otherwise. */
+    public KafkaCluster cluster() {
+        if (cluster == null) {
+            throw new IllegalStateException("this run's broker is in the JVM: start it with brokers(1) or brokers(3) for broker processes");
+        }
+        return cluster;
     }
 
     public List<TenantId> tenants() {
@@ -235,21 +249,25 @@ public final class LocalPipeline implements AutoCloseable {
             // that no longer exist: a service would fail on it (OffsetOutOfRange on its global store).
             deleteRecursively(runDirectory.resolve("state"));
         }
-        progress.accept("starting the Kafka broker (data in " + runDirectory.resolve("kafka") + ")");
-        EmbeddedKafka.Builder broker = EmbeddedKafka.builder().dataDir(runDirectory.resolve("kafka"))
-                .maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES);
-        if (kafkaSecurity) {
-            kafkaAccess = KafkaAccess.forTenants(tenants);
-            kafkaCredentials = KafkaCredentials.forBroker(broker, kafkaAccess, runDirectory);
-        }
-        kafka = broker.start();
-        List<TopicSpec> topics = LocalTopics.forTenants(tenants);
-        kafka.createTopics(topics);
-        progress.accept("broker on " + kafka.bootstrapServers() + ", " + topics.size() + " topics created");
-        if (kafkaSecurity) {
-            kafkaAccess.grantExactly(kafka.admin());
-            progress.accept("SASL/SCRAM-SHA-512 and ACLs on: " + kafkaAccess.principals().size() + " principals, "
-                    + kafkaAccess.acls().size() + " ACLs; passwords (owner-only) in " + kafkaCredentials.directory());
+        if (b.brokers > 0) {
+            startCluster(b.brokers);
+        } else {
+            progress.accept("starting the Kafka broker (data in " + runDirectory.resolve("kafka") + ")");
+            EmbeddedKafka.Builder broker = EmbeddedKafka.builder().dataDir(runDirectory.resolve("kafka"))
+                    .maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES);
+            if (kafkaSecurity) {
+                kafkaAccess = KafkaAccess.forTenants(tenants);
+                kafkaCredentials = KafkaCredentials.forBroker(broker, kafkaAccess, runDirectory);
+            }
+            kafka = broker.start();
+            List<TopicSpec> topics = LocalTopics.forTenants(tenants);
+            kafka.createTopics(topics);
+            progress.accept("broker on " + kafka.bootstrapServers() + ", " + topics.size() + " topics created");
+            if (kafkaSecurity) {
+                kafkaAccess.grantExactly(kafka.admin());
+                progress.accept("SASL/SCRAM-SHA-512 and ACLs on: " + kafkaAccess.principals().size() + " principals, "
+                        + kafkaAccess.acls().size() + " ACLs; passwords (owner-only) in " + kafkaCredentials.directory());
+            }
         }
         if (b.services.isEmpty()) {
             return;
@@ -278,6 +296,23 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /**
+     * {@code n} broker processes (KRaft, every node a voter; with three: replication 3, min ISR 2), data
+     * in {@code <run>/kafka-cluster/}. A cluster is formatted afresh at every start (its id and ports are
+     * new), so earlier cluster data and the services' state built on it are deleted first.
+     */
+    private void startCluster(int n) {
+        Path data = runDirectory.resolve("kafka-cluster");
+        deleteRecursively(data);
+        deleteRecursively(runDirectory.resolve("state"));
+        progress.accept("starting " + n + " Kafka broker process" + (n == 1 ? "" : "es") + " (data and logs in " + data + ")");
+        cluster = KafkaCluster.builder().brokers(n).dataDir(data).maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES).start();
+        List<TopicSpec> topics = LocalTopics.forTenants(tenants);
+        cluster.createTopics(topics);
+        progress.accept("brokers on " + cluster.bootstrapServers() + ", " + topics.size() + " topics created (replication factor "
+                + cluster.replicationFactor() + ")");
+    }
+
+    /**
      * {@code <run>/endpoints.properties}: each tenant service's base URL ({@code acme.key-service=http://…}),
      * what {@code umbra keys …} reads to find the latest local run's key-services.
      */
@@ -303,11 +338,10 @@ public final class LocalPipeline implements AutoCloseable {
         int port = service.perTenant() ? httpPort(tenant, service) : basePort + service.portOffset();
         // the services' environment contract (io.umbra.k8s.ServiceEnvironment), as k8s/ renders it for pods
         ServiceEnvironment.Builder contract = ServiceEnvironment.forService(ServiceEnvironment.Role.ofModule(service.module()))
-                .kafka(kafka.bootstrapServers()).instanceId(instanceId).http(b.httpHost, port)
+                .kafka(bootstrapServers()).instanceId(instanceId).http(b.httpHost, port)
                 // nine services on one machine: health and metrics stay on each one's HTTP port (Kubernetes moves them to 9000)
                 .management(false, ServiceEnvironment.MANAGEMENT_PORT)
-                .stateDir(runDirectory.resolve("state").resolve(instanceId).toString());
-        if (kafkaSecurity) {
+                .stateDir(runDirectory.resolve("state").resolve(instanceId).toString());        if (kafkaSecurity) {
             // the path of the password, never the password: it stays out of /proc/<pid>/environ and every log
             String principal = kafkaAccess.principal(tenant, service).name();
             contract.kafkaScram("SASL_PLAINTEXT", principal, kafkaCredentials.passwordFile(principal).toString());
@@ -372,6 +406,18 @@ public final class LocalPipeline implements AutoCloseable {
         if (watch != null) {
             watch.close();
         }
+        if (cluster != null) {
+            progress.accept("stopping the " + cluster.size() + " broker processes");
+            try {
+                cluster.close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+            if (!keepBrokerData) {
+                deleteRecursively(runDirectory.resolve("kafka-cluster"));
+                deleteRecursively(runDirectory.resolve("state"));
+            }
+        }
         if (kafka != null) {
             progress.accept("stopping the broker");
             try {
@@ -415,6 +461,7 @@ public final class LocalPipeline implements AutoCloseable {
         private boolean shutdownHook = true;
         private boolean keepBrokerData;
         private boolean kafkaSecurity;
+        private int brokers;
         private Consumer<String> progress = message -> { };
 
         private Builder() {
@@ -520,6 +567,19 @@ public final class LocalPipeline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Broker processes instead of the broker in this JVM: 1, or 3 (a KRaft quorum, replication factor 3
+         * and min ISR 2 for every topic), so one can be SIGKILLed and restarted ({@link LocalPipeline#cluster()}).
+         * 0, the default: the in-JVM broker. Not with {@link #kafkaSecurity} yet.
+         */
+        public Builder brokers(int brokers) {
+            if (brokers != 0 && brokers != 1 && brokers != 3) {
+                throw new IllegalArgumentException("brokers must be 1 or 3 (or 0: the broker in this JVM), got " + brokers);
+            }
+            this.brokers = brokers;
+            return this;
+        }
+
         /** Where to report progress ("broker on …", "acme-key-service ready …"); default nowhere. */
         public Builder progress(Consumer<String> progress) {
             this.progress = Objects.requireNonNull(progress, "progress");
@@ -539,6 +599,10 @@ public final class LocalPipeline implements AutoCloseable {
             }
             if (runDirectory == null) {
                 throw new IllegalArgumentException("runDirectory is required");
+            }
+            if (brokers > 0 && kafkaSecurity) {
+                throw new IllegalArgumentException("Kafka security (SCRAM and ACLs) runs on the in-JVM broker only; broker processes"
+                        + " (brokers " + brokers + ") are PLAINTEXT for now");
             }
             checkJars();
             checkPorts();

@@ -73,10 +73,39 @@ final class BrokerSetup {
      */
     static Properties brokerProperties(String host, Path logDir, int p, int cp, Scram scram, int maxMessageBytes,
                                        boolean autoCreateTopics, Map<String, String> overrides) {
+        return brokerProperties(host, logDir, p, cp, scram, maxMessageBytes, autoCreateTopics, Quorum.single(), overrides);
+    }
+
+    /**
+     * Where this node sits in its KRaft quorum: its id, every voter ({@code id@host:controllerPort,...};
+     * null: this node alone) and the replication every topic gets (3 in a cluster of three: min ISR 2).
+     */
+    record Quorum(int nodeId, String voters, int replicationFactor) {
+        Quorum {
+            if (nodeId < 0) {
+                throw new IllegalArgumentException("node id must be 0 or more, got " + nodeId);
+            }
+            if (replicationFactor < 1) {
+                throw new IllegalArgumentException("replication factor must be at least 1, got " + replicationFactor);
+            }
+        }
+
+        static Quorum single() {
+            return new Quorum(NODE_ID, null, 1);
+        }
+
+        /** Acks=all writes survive one lost replica and are refused below two: RF − 1, at least 1. */
+        int minInsyncReplicas() {
+            return Math.max(1, replicationFactor - 1);
+        }
+    }
+
+    static Properties brokerProperties(String host, Path logDir, int p, int cp, Scram scram, int maxMessageBytes,
+                                       boolean autoCreateTopics, Quorum quorum, Map<String, String> overrides) {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", Integer.toString(NODE_ID));
-        props.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + cp);
+        props.put("node.id", Integer.toString(quorum.nodeId()));
+        props.put("controller.quorum.voters", quorum.voters() != null ? quorum.voters() : quorum.nodeId() + "@" + host + ":" + cp);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         if (scram == null) {
             props.put("listeners", LISTENER + "://" + host + ":" + p + "," + CONTROLLER_LISTENER + "://" + host + ":" + cp);
@@ -87,17 +116,26 @@ final class BrokerSetup {
             scramProperties(props, host, p, cp, scram);
         }
         props.put("log.dirs", logDir.toString());
-        // One node: every internal topic with one replica, and fewer partitions than a cluster's 50.
-        props.put("offsets.topic.replication.factor", "1");
+        // Every internal topic (offsets, transaction state, share state) and every topic created without an
+        // explicit factor gets the quorum's replication: 1 on one node; 3 with min ISR 2 in a cluster, so a
+        // transaction survives the loss of any one broker. Fewer partitions than a cluster's 50.
+        String rf = Integer.toString(quorum.replicationFactor());
+        String minIsr = Integer.toString(quorum.minInsyncReplicas());
+        props.put("offsets.topic.replication.factor", rf);
         props.put("offsets.topic.num.partitions", "5");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", rf);
+        props.put("transaction.state.log.min.isr", minIsr);
         props.put("transaction.state.log.num.partitions", "5");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", rf);
+        props.put("share.coordinator.state.topic.min.isr", minIsr);
         props.put("share.coordinator.state.topic.num.partitions", "5");
-        props.put("default.replication.factor", "1");
-        props.put("min.insync.replicas", "1");
+        props.put("default.replication.factor", rf);
+        props.put("min.insync.replicas", minIsr);
+        if (quorum.replicationFactor() > 1) {
+            // A SIGKILLed broker is fenced (and leaves the ISRs) after 6 s of silence instead of 9.
+            props.put("broker.heartbeat.interval.ms", "1000");
+            props.put("broker.session.timeout.ms", "6000");
+        }
         props.put("num.partitions", "1");
         props.put("auto.create.topics.enable", Boolean.toString(autoCreateTopics));
         props.put("group.initial.rebalance.delay.ms", "0");
@@ -194,9 +232,14 @@ final class BrokerSetup {
     }
 
     static void format(Path propsFile, Scram scram) {
+        format(propsFile, scram, Uuid.randomUuid().toString());
+    }
+
+    /** Formats the log directory for cluster {@code clusterId} (every node of one cluster shares it). */
+    static void format(Path propsFile, Scram scram, String clusterId) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
-        List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString()));
+        List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propsFile.toString()));
         if (scram != null) {
             // The broker's own calls to itself log in as the admin user from the first second, before any
             // admin client could create a credential: it goes into the metadata log at format time.

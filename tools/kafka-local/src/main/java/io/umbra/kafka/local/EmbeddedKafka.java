@@ -17,21 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,75 +101,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         return dataDir;
     }
 
-    /** Creates the topics that do not exist yet (replication factor 1); existing ones are left as they are. */
+    /**
+     * Creates the topics that do not exist yet (the broker's replication factor: 1 on one node, 3 in a
+     * {@link KafkaCluster}); existing ones are left as they are.
+     */
     public void createTopics(TopicSpec... topics) {
         createTopics(List.of(topics));
     }
 
     /**
-     * Creates the topics that do not exist yet (replication factor 1); existing ones are left as they are.
+     * Creates the topics that do not exist yet (the broker's {@code default.replication.factor}); existing ones are left as they are.
      * Returns once every partition has its leader, so a producer's first send does not bounce.
      */
     public void createTopics(Collection<TopicSpec> topics) {
-        if (topics.isEmpty()) {
-            return;
-        }
-        List<NewTopic> newTopics = new ArrayList<>();
-        for (TopicSpec t : topics) {
-            newTopics.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.config()));
-        }
-        Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
-        for (Map.Entry<String, KafkaFuture<Void>> r : results.entrySet()) {
-            try {
-                r.getValue().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("could not create topic " + r.getKey() + ": " + e.getCause().getMessage(), e.getCause());
-                }
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("creating topic " + r.getKey() + " took more than 30 s", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while creating topic " + r.getKey(), e);
-            }
-        }
-        awaitLeaders(results.keySet());
-    }
-
-    private void awaitLeaders(Collection<String> names) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-                if (described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
-                    // The metadata names the leader a moment before its log is open; asking the leader for
-                    // an offset waits for that (the admin client retries NOT_LEADER_OR_FOLLOWER by itself).
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    described.values().forEach(d -> d.partitions().forEach(
-                            p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-                    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-                    return;
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("could not describe topics " + names + ": " + e.getCause().getMessage(), e.getCause());
-                }
-            } catch (TimeoutException e) {
-                // fall through to the deadline check
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the leaders of " + names, e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the partitions of " + names + " had no leader after 30 s");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the leaders of " + names, e);
-            }
-        }
+        TopicCreation.create(admin, topics);
     }
 
     /** Whether clients must authenticate with SCRAM-SHA-512 (and are authorized by ACLs). */
@@ -257,8 +193,34 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Map<String, String> scramUsers;
         private String adminUser = "admin";
         private String adminPassword;
+        private int nodeId = 1;
+        private String quorumVoters;
+        private String clusterId;
+        private int replicationFactor = 1;
 
         private Builder() {
+        }
+
+        /**
+         * Makes this broker node {@code nodeId} of a KRaft cluster whose controller voters are
+         * {@code voters} ({@code id@host:controllerPort,...}, this node's own entry among them), formatted
+         * (on first use) with {@code clusterId}, every topic and internal topic replicated
+         * {@code replicationFactor} times with min ISR one less. {@link KafkaCluster} starts such nodes as
+         * processes; a node alone is the default.
+         */
+        public Builder clusterNode(int nodeId, String voters, String clusterId, int replicationFactor) {
+            BrokerSetup.Quorum checked = new BrokerSetup.Quorum(nodeId, Objects.requireNonNull(voters, "voters"), replicationFactor);
+            if (!voters.matches("\\d+@[^,@]+:\\d+(,\\d+@[^,@]+:\\d+)*")) {
+                throw new IllegalArgumentException("voters must be id@host:port[,id@host:port]..., got '" + voters + "'");
+            }
+            if (!("," + voters).contains("," + nodeId + "@")) {
+                throw new IllegalArgumentException("node " + nodeId + " is not among the voters " + voters);
+            }
+            this.nodeId = checked.nodeId();
+            this.quorumVoters = voters;
+            this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
+            this.replicationFactor = checked.replicationFactor();
+            return this;
         }
 
         /** The address both listeners bind to and the broker advertises; default {@code 127.0.0.1}. */
@@ -379,13 +341,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         private EmbeddedKafka startOnce(Path dir, boolean ownsDataDir, int p, int cp, BrokerSetup.Scram scram) {
+            BrokerSetup.Quorum quorum = quorumVoters == null ? BrokerSetup.Quorum.single()
+                    : new BrokerSetup.Quorum(nodeId, quorumVoters, replicationFactor);
             Properties props = BrokerSetup.brokerProperties(host, dir.resolve("logs"), p, cp, scram, maxMessageBytes, autoCreateTopics,
-                    overrides);
+                    quorum, overrides);
             Path propsFile = dir.resolve("server.properties");
             BrokerSetup.writeProperties(props, propsFile);
             // A kept data directory is reused as it is, with its cluster id; a new one is formatted.
             if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
-                BrokerSetup.format(propsFile, scram);
+                if (clusterId != null) {
+                    BrokerSetup.format(propsFile, scram, clusterId);
+                } else {
+                    BrokerSetup.format(propsFile, scram);
+                }
             }
             Server server = BrokerSetup.newServer(props);
             Admin admin = null;
@@ -449,7 +417,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return b;
     }
 
-    private static int[] freePorts(String host, int count) {
+    static int[] freePorts(String host, int count) {
         // All sockets open at once, so the ports differ from each other.
         List<ServerSocket> sockets = new ArrayList<>();
         try {

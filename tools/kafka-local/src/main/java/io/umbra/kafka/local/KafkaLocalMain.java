@@ -16,7 +16,11 @@ import java.util.concurrent.CountDownLatch;
  * java -jar tools/kafka-local/target/kafka-local.jar [--port N] [--controller-port N] [--host H]
  *      [--data-dir DIR] [--max-message-bytes N] [--auto-create-topics] [--topic SPEC]... [--property KEY=VALUE]...
  *      [--scram-user NAME=PASSWORD]... [--scram-admin NAME=PASSWORD]
+ *      [--node-id N --quorum-voters ID@HOST:PORT,... --cluster-id ID [--replication-factor N]]
  * </pre>
+ *
+ * With {@code --quorum-voters} the process is one node of a KRaft cluster ({@link KafkaCluster} starts
+ * them); it prints its line once the quorum has formed and it serves clients.
  *
  * Prints {@code bootstrap=host:port} on stdout once clients can connect (and nothing else on stdout:
  * logs go to stderr, WARN and above unless {@code UMBRA_KAFKA_LOG} says otherwise), then runs until
@@ -39,6 +43,11 @@ public final class KafkaLocalMain {
                                      SASL_PLAINTEXT and every request an ACL (StandardAuthorizer)
               --scram-admin N=P      the super user the launcher logs in as (default admin, random password;
                                      give it with --data-dir, the password is fixed when the directory is formatted)
+              --node-id N            this node's id in a cluster (with --quorum-voters and --cluster-id)
+              --quorum-voters LIST   every controller of the cluster: id@host:controller-port,... (this node's among them)
+              --cluster-id ID        the cluster id every node is formatted with (22 characters, base64url)
+              --replication-factor N replication of every topic and internal topic (default 3 in a cluster,
+                                     min.insync.replicas one less)
             Prints bootstrap=host:port on stdout when ready; stops on SIGTERM / Ctrl-C.
             Logs go to stderr at WARN; UMBRA_KAFKA_LOG=debug|info|... for more.""";
 
@@ -51,6 +60,10 @@ public final class KafkaLocalMain {
         List<TopicSpec> topics = new ArrayList<>();
         Map<String, String> scramUsers = new LinkedHashMap<>();
         boolean scram = false;
+        Integer nodeId = null;
+        String voters = null;
+        String clusterId = null;
+        Integer replicationFactor = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -80,6 +93,10 @@ public final class KafkaLocalMain {
                         builder.scramAdmin(up[0], up[1]);
                         scram = true;
                     }
+                    case "--node-id" -> nodeId = Integer.parseInt(value(args, ++i, arg));
+                    case "--quorum-voters" -> voters = value(args, ++i, arg);
+                    case "--cluster-id" -> clusterId = value(args, ++i, arg);
+                    case "--replication-factor" -> replicationFactor = Integer.parseInt(value(args, ++i, arg));
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         return;
@@ -89,6 +106,12 @@ public final class KafkaLocalMain {
             }
             if (scram) {
                 builder.scramUsers(scramUsers);
+            }
+            if (voters != null || clusterId != null || nodeId != null || replicationFactor != null) {
+                if (voters == null || clusterId == null || nodeId == null) {
+                    throw new IllegalArgumentException("a cluster node needs --node-id, --quorum-voters and --cluster-id together");
+                }
+                builder.clusterNode(nodeId, voters, clusterId, replicationFactor != null ? replicationFactor : 3);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("kafka-local: " + e.getMessage());

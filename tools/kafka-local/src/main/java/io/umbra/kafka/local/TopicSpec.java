@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * A topic to create on the local broker: its name, its partition count and its topic-level
- * configuration (replication factor is always 1, the broker has one node).
+ * configuration (the replication factor is the broker's: 1 on one node, 3 in a {@link KafkaCluster} of three).
  *
  * <p>Also written as text for the command line and test-resource arguments, {@link #parse}:
  * {@code name[:partitions][:compact][:key=value]...}, e.g. {@code acme.score.requests:3:max.message.bytes=8454144}.

@@ -84,6 +84,13 @@ public final class LocalCommand implements Callable<Integer> {
                 + "<run-dir>/kafka-credentials/."})
     boolean secure;
 
+    @Option(names = "--brokers", paramLabel = "N",
+            description = {"Run N Kafka brokers as processes of their own: 1, or 3 (a KRaft quorum; every topic, the offsets and "
+                + "the transaction-state topics with replication factor 3 and min.insync.replicas 2), so that one can be killed "
+                + "and restarted (their pids and logs are under <run-dir>/kafka-cluster/). Default: one broker inside this JVM. "
+                + "Not with --secure yet."})
+    Integer brokers;
+
     @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "8080",
             description = "HTTP ports are PORT+1..5 for the first tenant, PORT+11..15 for the second, … (default: ${DEFAULT-VALUE}).")
     int basePort;
@@ -112,6 +119,12 @@ public final class LocalCommand implements Callable<Integer> {
         }
         if (readyTimeout.isZero() || readyTimeout.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--ready-timeout must be positive, got " + readyTimeout);
+        }
+        if (brokers != null && brokers != 1 && brokers != 3) {
+            throw new ParameterException(spec.commandLine(), "--brokers must be 1 or 3, got " + brokers);
+        }
+        if (brokers != null && secure) {
+            throw new ParameterException(spec.commandLine(), "--brokers runs PLAINTEXT broker processes; --secure needs the in-JVM broker for now");
         }
         if (!(fraudRate >= 0 && fraudRate <= 0.5)) {
             throw new ParameterException(spec.commandLine(), "--fraud-rate must be in [0, 0.5], got " + fraudRate);
@@ -166,6 +179,7 @@ public final class LocalCommand implements Callable<Integer> {
         try {
             pipeline = LocalPipeline.builder().repositoryRoot(repository).tenants(ids).runDirectory(run).basePort(basePort)
                     .readyTimeout(readyTimeout).shutdownHook(false).kafkaSecurity(secure)
+                    .brokers(brokers == null ? 0 : brokers)
                     .progress(message -> {
                         out.println("  " + message);
                         out.flush();

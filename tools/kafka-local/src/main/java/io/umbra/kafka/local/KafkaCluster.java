@@ -1,0 +1,402 @@
+package io.umbra.kafka.local;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * One or three KRaft brokers, each a {@link KafkaLocalMain} process of its own on loopback (combined
+ * broker and controller, every node a voter), so that a test or {@code ./umbra local --brokers 3} can
+ * SIGKILL one and restart it with its data.
+ *
+ * <pre>{@code
+ * try (KafkaCluster cluster = KafkaCluster.builder().brokers(3).start()) {
+ *     cluster.createTopics(TopicSpec.of("acme.tx.raw", 3));     // replication factor 3, min ISR 2
+ *     cluster.kill(cluster.controllerId());                     // SIGKILL; the quorum elects another
+ *     cluster.restart(...);                                     // same ports, same data
+ * }
+ * }</pre>
+ *
+ * <p>What it guarantees: with three brokers every topic it creates, the consumer-offsets and the
+ * transaction-state topics have replication factor 3 and {@code min.insync.replicas} 2, so acks=all
+ * writes and transactions go on while any one broker is down. Node {@code i} (1-based) keeps its data in
+ * {@code <dataDir>/node-i} and its log in {@code <dataDir>/node-i.log}; a restarted node gets the same
+ * ports, so clients' bootstrap list stays valid.
+ *
+ * <p>What it must never do: serve production (no TLS, no authentication), or outlive the JVM that
+ * started it ({@link #close()} and a shutdown hook stop every node).
+ */
+public final class KafkaCluster implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final String host;
+    private final Path dataDir;
+    private final boolean ownsDataDir;
+    private final String clusterId;
+    private final int[] ports;
+    private final int[] controllerPorts;
+    private final List<String> command;
+    private final int maxMessageBytes;
+    private final Process[] nodes;
+    private final Admin admin;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private KafkaCluster(Builder b, Path dataDir, boolean ownsDataDir, int[] ports, int[] controllerPorts) {
+        this.host = b.host;
+        this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
+        this.clusterId = Uuid.randomUuid().toString();
+        this.ports = ports;
+        this.controllerPorts = controllerPorts;
+        this.command = javaCommand(b.classpath);
+        this.maxMessageBytes = b.maxMessageBytes;
+        this.nodes = new Process[ports.length];
+        this.shutdownHook = new Thread(this::close, "kafka-cluster-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            // All at once: a node of three prints its line only once a majority of voters is up.
+            List<CompletableFuture<String>> ready = new ArrayList<>();
+            for (int id = 1; id <= ports.length; id++) {
+                nodes[id - 1] = spawn(id);
+                ready.add(firstLine(nodes[id - 1]));
+            }
+            for (int id = 1; id <= ports.length; id++) {
+                awaitReady(id, nodes[id - 1], ready.get(id - 1));
+            }
+        } catch (RuntimeException e) {
+            stopAll();
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            throw e;
+        }
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "kafka-cluster-admin"));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every node's client address, {@code 127.0.0.1:p1,127.0.0.1:p2,...}: a client reaches the cluster while any one is up. */
+    public String bootstrapServers() {
+        StringJoiner j = new StringJoiner(",");
+        for (int p : ports) {
+            j.add(host + ":" + p);
+        }
+        return j.toString();
+    }
+
+    /** How many nodes (1 or 3). */
+    public int size() {
+        return ports.length;
+    }
+
+    /** The replication factor of every topic (and min ISR one less, at least 1). */
+    public int replicationFactor() {
+        return ports.length;
+    }
+
+    /** Node ids, 1 to {@link #size()}. */
+    public List<Integer> nodeIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 1; id <= ports.length; id++) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** The client port of node {@code id}. */
+    public int port(int id) {
+        checkId(id);
+        return ports[id - 1];
+    }
+
+    /** The OS process of node {@code id} (for its pid or CPU time). */
+    public ProcessHandle process(int id) {
+        checkId(id);
+        return nodes[id - 1].toHandle();
+    }
+
+    public boolean isAlive(int id) {
+        checkId(id);
+        return nodes[id - 1].isAlive();
+    }
+
+    /** The data directory: {@code node-<id>/} and {@code node-<id>.log} per node. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The cluster's admin client (every node in its bootstrap list; do not close it). */
+    public Admin admin() {
+        return admin;
+    }
+
+    /** The node that leads the KRaft quorum now (the active controller). */
+    public int controllerId() {
+        try {
+            return admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not describe the metadata quorum: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the metadata quorum", e);
+        }
+    }
+
+    /** Creates the topics that do not exist yet, replicated {@link #replicationFactor()} times; returns once each partition has a leader. */
+    public void createTopics(TopicSpec... topics) {
+        createTopics(List.of(topics));
+    }
+
+    public void createTopics(Collection<TopicSpec> topics) {
+        TopicCreation.create(admin, topics);
+    }
+
+    /** SIGKILL of node {@code id}: no controlled shutdown, its data stays for {@link #restart}. Waits until the process is gone. */
+    public synchronized void kill(int id) {
+        checkId(id);
+        Process p = nodes[id - 1];
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("node " + id + " (pid " + p.pid() + ") did not die within 30 s of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing node " + id, e);
+        }
+    }
+
+    /** Starts node {@code id} again (same ports, same data) and returns once it serves clients. */
+    public synchronized void restart(int id) {
+        checkId(id);
+        if (nodes[id - 1].isAlive()) {
+            throw new IllegalStateException("node " + id + " is still running (pid " + nodes[id - 1].pid() + "): kill it first");
+        }
+        Process p = spawn(id);
+        nodes[id - 1] = p;
+        awaitReady(id, p, firstLine(p));
+    }
+
+    private void checkId(int id) {
+        if (id < 1 || id > ports.length) {
+            throw new IllegalArgumentException("no node " + id + "; nodes are 1 to " + ports.length);
+        }
+    }
+
+    private String voters() {
+        StringJoiner j = new StringJoiner(",");
+        for (int id = 1; id <= ports.length; id++) {
+            j.add(id + "@" + host + ":" + controllerPorts[id - 1]);
+        }
+        return j.toString();
+    }
+
+    private Process spawn(int id) {
+        List<String> cmd = new ArrayList<>(command);
+        cmd.addAll(List.of("--host", host, "--port", Integer.toString(ports[id - 1]),
+                "--controller-port", Integer.toString(controllerPorts[id - 1]),
+                "--data-dir", dataDir.resolve("node-" + id).toString(),
+                "--max-message-bytes", Integer.toString(maxMessageBytes),
+                "--node-id", Integer.toString(id), "--quorum-voters", voters(), "--cluster-id", clusterId,
+                "--replication-factor", Integer.toString(ports.length)));
+        try {
+            return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start broker node " + id + ": " + cmd, e);
+        }
+    }
+
+    private Path log(int id) {
+        return dataDir.resolve("node-" + id + ".log");
+    }
+
+    /** The node's first stdout line, read on a thread of its own (the common pool may have one thread). */
+    private static CompletableFuture<String> firstLine(Process p) {
+        CompletableFuture<String> line = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                line.complete(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine());
+            } catch (IOException e) {
+                line.complete(null);
+            }
+        }, "kafka-cluster-node-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        return line;
+    }
+
+    private void awaitReady(int id, Process p, CompletableFuture<String> line) {
+        String first;
+        try {
+            first = line.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            first = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            first = null;
+        }
+        if (first == null || !first.startsWith("bootstrap=")) {
+            p.destroyForcibly();
+            throw new IllegalStateException("broker node " + id + " did not become ready within " + READY_TIMEOUT.toSeconds()
+                    + " s (" + (p.isAlive() ? "still running" : "exit " + p.exitValue()) + "); its log: " + log(id));
+        }
+    }
+
+    /**
+     * Stops every node: SIGTERM to all at once (a node stopped alone would wait for a quorum that is
+     * leaving), SIGKILL to any still alive after 10 s; deletes a temporary data directory. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(2));
+        }
+        stopAll();
+        if (ownsDataDir) {
+            EmbeddedKafka.deleteRecursively(dataDir);
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down
+            }
+        }
+    }
+
+    private void stopAll() {
+        for (Process p : nodes) {
+            if (p != null) {
+                p.toHandle().destroy();
+            }
+        }
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        for (Process p : nodes) {
+            if (p == null) {
+                continue;
+            }
+            try {
+                if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<String> javaCommand(String classpath) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        cmd.addAll(List.of("-cp", classpath, KafkaLocalMain.class.getName()));
+        return cmd;
+    }
+
+    /** How to start a cluster; every setting has a default. */
+    public static final class Builder {
+        private int brokers = 3;
+        private String host = "127.0.0.1";
+        private Path dataDir;
+        private int maxMessageBytes = EmbeddedKafka.KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
+        private String classpath = System.getProperty("java.class.path");
+
+        private Builder() {
+        }
+
+        /** 1 or 3 nodes (default 3): one node has nothing to fail over to, two cannot lose one and keep a quorum. */
+        public Builder brokers(int brokers) {
+            if (brokers != 1 && brokers != 3) {
+                throw new IllegalArgumentException("a local cluster has 1 or 3 brokers, got " + brokers);
+            }
+            this.brokers = brokers;
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Keep the nodes' data here (default: a temporary directory, deleted by {@link #close()}). */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
+            return this;
+        }
+
+        /** {@code message.max.bytes} of every node (the fetch and socket limits follow). */
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** The classpath the node processes run with (default this JVM's: it holds kafka-local and the broker). */
+        public Builder classpath(String classpath) {
+            this.classpath = Objects.requireNonNull(classpath, "classpath");
+            return this;
+        }
+
+        /**
+         * Starts every node and returns once each serves clients. A kept {@link #dataDir} from an earlier
+         * cluster is refused: its nodes were formatted with another cluster id and other ports.
+         */
+        public KafkaCluster start() {
+            boolean owns = dataDir == null;
+            Path dir;
+            try {
+                dir = owns ? Files.createTempDirectory("umbra-kafka-cluster-") : Files.createDirectories(dataDir);
+                if (!owns && Files.exists(dir.resolve("node-1"))) {
+                    throw new IllegalStateException(dir + " holds an earlier cluster's data (node-1/): delete it first");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the cluster's data directory", e);
+            }
+            int[] free = EmbeddedKafka.freePorts(host, 2 * brokers);
+            int[] p = new int[brokers];
+            int[] cp = new int[brokers];
+            for (int i = 0; i < brokers; i++) {
+                p[i] = free[2 * i];
+                cp[i] = free[2 * i + 1];
+            }
+            try {
+                return new KafkaCluster(this, dir, owns, p, cp);
+            } catch (RuntimeException e) {
+                if (owns) {
+                    EmbeddedKafka.deleteRecursively(dir);
+                }
+                throw e;
+            }
+        }
+    }
+}
