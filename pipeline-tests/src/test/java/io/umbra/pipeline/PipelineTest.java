@@ -504,7 +504,9 @@ class PipelineTest {
     }
 
     private HttpResponse<String> post(TenantId t, Service s, String path, String bearer) throws Exception {
-        URI uri = URI.create("http://localhost:" + pipeline.httpPort(t, s) + path);
+        // health and metrics answer on the management interface, the APIs on the HTTP port
+        int port = path.startsWith("/q/") ? pipeline.managementPort(t, s) : pipeline.httpPort(t, s);
+        URI uri = URI.create("http://localhost:" + port + path);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + bearer)
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -516,7 +518,9 @@ class PipelineTest {
     }
 
     private HttpResponse<String> get(TenantId t, Service s, String path, String bearer) throws Exception {
-        URI uri = URI.create("http://localhost:" + pipeline.httpPort(t, s) + path);
+        // health and metrics answer on the management interface, the APIs on the HTTP port
+        int port = path.startsWith("/q/") ? pipeline.managementPort(t, s) : pipeline.httpPort(t, s);
+        URI uri = URI.create("http://localhost:" + port + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);

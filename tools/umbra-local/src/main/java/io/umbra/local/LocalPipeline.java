@@ -191,6 +191,14 @@ public final class LocalPipeline implements AutoCloseable {
         return httpPort(basePort, tenantIndex(tenant), service);
     }
 
+    /**
+     * Where health and metrics of {@code service} for {@code tenant} answer: in the local run its HTTP port (nine
+     * services on one machine keep them there, {@code QUARKUS_MANAGEMENT_ENABLED=false}); Kubernetes moves them to 9000.
+     */
+    public int managementPort(TenantId tenant, Service service) {
+        return httpPort(tenant, service);
+    }
+
     static int httpPort(int basePort, int tenantIndex, Service service) {
         return service.perTenant() ? basePort + 10 * tenantIndex + service.portOffset() : basePort + service.portOffset();
     }
@@ -350,8 +358,10 @@ public final class LocalPipeline implements AutoCloseable {
             contract.tenant(tenant);
         }
         switch (service) {
-            case KEY -> contract.keysDir(runDirectory.resolve("keys").resolve(tenant.value()).toString());
-            case ENCRYPT -> contract.pinnedKeyFile(pinning.pinnedFile(tenant).toString());
+            case KEY -> contract.keysDir(runDirectory.resolve("keys").resolve(tenant.value()).toString())
+                    .batchVerificationKeyFile(pinning.batchPinnedFile(tenant).toString());
+            case ENCRYPT -> contract.pinnedKeyFile(pinning.pinnedFile(tenant).toString())
+                    .batchSigningDir(pinning.batchSigningDirectory(tenant).toString());
             case HE_SCORING -> contract.pinnedKeysDir(pinning.pinnedDirectory().toString());
             default -> { }
         }
@@ -363,7 +373,7 @@ public final class LocalPipeline implements AutoCloseable {
 
         List<String> command = service.command(launcher, java, b.jvmOptions, root);
         return new ServiceProcess(service, tenant, command, env, runDirectory,
-                logDirectory().resolve(name + ".log"), port, b.readyTimeout, this::pidsChanged);
+                logDirectory().resolve(name + ".log"), port, managementPort(tenant, service), b.readyTimeout, this::pidsChanged);
     }
 
     private void pidsChanged() {
