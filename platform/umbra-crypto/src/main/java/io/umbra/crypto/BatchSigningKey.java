@@ -6,16 +6,15 @@ import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import io.umbra.files.SecretFiles;
 import io.umbra.verify.BundleVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 
 /**
@@ -136,21 +135,10 @@ public final class BatchSigningKey {
     }
 
     private static boolean writeOnce(Path file, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".batch-signing-", ".tmp");
-        try {
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                LOG.warn("the file system of {} has no POSIX permissions: protect the batch-signing key by other means", file);
-            }
-            Files.write(tmp, bytes);
-            Files.createLink(file, tmp); // atomic, fails if the name exists: the first writer wins
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } finally {
-            Files.deleteIfExists(tmp);
+        if (!SecretFiles.hasPosixPermissions(file)) {
+            LOG.warn("the file system of {} has no POSIX permissions: protect the batch-signing key by other means", file);
         }
+        return SecretFiles.writeOnce(file, bytes); // the first writer wins, a later one reads the winner's
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.umbra.crypto;
 
+import io.umbra.files.SecretFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,22 +16,13 @@ import java.util.Set;
  * ({@code chmod 600}, or a Kubernetes secret mounted with {@code defaultMode: 0400}); it is not done here.
  */
 final class OwnerOnlyKeyset {
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
-
     private OwnerOnlyKeyset() {
     }
 
     static void require(Path file) throws IOException, GeneralSecurityException {
-        Set<PosixFilePermission> perms;
-        try {
-            perms = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException e) {
-            return; // no POSIX permissions on this file system: nothing to check (logged where the file was made)
-        }
-        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-        perms.stream().filter(OTHERS::contains).forEach(open::add);
-        if (!open.isEmpty()) {
+        if (!SecretFiles.isOwnerOnly(file)) {
+            Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+            Files.getPosixFilePermissions(file).stream().filter(p -> !SecretFiles.OWNER_ONLY_FILE.contains(p)).forEach(open::add);
             throw new GeneralSecurityException("the key-encryption keyset " + file + " may be read or written by others (" + open
                     + "); refusing to use it. Make it owner-only (chmod 600, or defaultMode 0400 on the mounted secret) after checking"
                     + " who could have copied it");
