@@ -166,7 +166,8 @@ class PipelineTest {
                 assertEquals(model.modelId(), s.modelId());
                 assertEquals(t, s.tenant());
             }
-            assertTrue(worst <= 1e-4, t + ": worst |Δ logit| against the plaintext model is " + worst);
+            // the key-service publishes logits rounded to 2^-8 (docs/SECURITY.md, Li–Micciancio): half a step, plus the HE error
+            assertTrue(worst <= 0x1p-9 + 1e-4, t + ": worst |Δ logit| against the plaintext model is " + worst);
             System.out.printf("[pipeline] %s: %d scores, worst |Δ logit| %.3g%n", t, scores.size(), worst);
 
             // alerts exactly where the policy says, one per transaction
