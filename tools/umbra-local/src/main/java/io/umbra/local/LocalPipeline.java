@@ -196,7 +196,7 @@ public final class LocalPipeline implements AutoCloseable {
      * services on one machine keep them there, {@code QUARKUS_MANAGEMENT_ENABLED=false}); Kubernetes moves them to 9000.
      */
     public int managementPort(TenantId tenant, Service service) {
-        return httpPort(tenant, service);
+        return service.perTenant() ? httpPort(tenant, service) : basePort + service.portOffset();
     }
 
     static int httpPort(int basePort, int tenantIndex, Service service) {
@@ -373,7 +373,7 @@ public final class LocalPipeline implements AutoCloseable {
 
         List<String> command = service.command(launcher, java, b.jvmOptions, root);
         return new ServiceProcess(service, tenant, command, env, runDirectory,
-                logDirectory().resolve(name + ".log"), port, managementPort(tenant, service), b.readyTimeout, this::pidsChanged);
+                logDirectory().resolve(name + ".log"), port, port, b.readyTimeout, this::pidsChanged); // management off locally: health on the HTTP port
     }
 
     private void pidsChanged() {
