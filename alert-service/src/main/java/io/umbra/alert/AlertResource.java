@@ -105,8 +105,17 @@ public class AlertResource {
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<Alert> stream() {
-        return feed.listen();
+    public Multi<Alert> stream(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        // the token was checked once, when the stream opened: the stream ends when the token does, and the
+        // client must come back with a fresh one (a revoked analyst keeps no live feed beyond the token's life)
+        java.time.Duration left = security.getUserPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt
+                && jwt.getExpirationTime() > 0
+                ? java.time.Duration.between(java.time.Instant.now(), java.time.Instant.ofEpochSecond(jwt.getExpirationTime()))
+                : java.time.Duration.ZERO;
+        if (left.isNegative() || left.isZero()) {
+            return Multi.createFrom().empty();
+        }
+        return feed.listen().select().first(left);
     }
 
     private Response move(String id, AlertStatus target, String body) throws InterruptedException {

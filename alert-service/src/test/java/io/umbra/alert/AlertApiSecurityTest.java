@@ -120,6 +120,17 @@ class AlertApiSecurityTest {
     }
 
     @Test
+    void theLiveStreamEndsWhenItsTokenExpires() {
+        // a token valid for 4 more seconds: the stream opens, then closes by itself when the token lapses
+        String shortLived = TestCredentials.issuer().issue("acme", "acme-short", Set.of(Roles.ANALYST), Duration.ofSeconds(4));
+        long start = System.nanoTime();
+        Response stream = as(shortLived).get("/alerts/stream");
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        assertEquals(200, stream.statusCode());
+        assertTrue(seconds >= 2 && seconds < 30, "the stream ended with the token, after " + seconds + " s");
+    }
+
+    @Test
     void withinTheTenantAnotherBanksAlertIdIsJustUnknown() {
         RequestSpecification acme = as(TestCredentials.analyst("acme"));
         // the id bravo's alert for the very same transaction id would have

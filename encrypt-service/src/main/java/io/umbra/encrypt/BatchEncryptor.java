@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.umbra.crypto.BatchSigningKey;
 import io.umbra.events.envelope.BatchHeader;
 import io.umbra.events.envelope.EnvelopeFormatException;
 import io.umbra.events.envelope.EnvelopeLimits;
@@ -30,7 +31,8 @@ import io.umbra.he.serial.SaveOptions;
  * {@code f} holds feature {@code f} of every transaction, transaction {@code i} in slot {@code i}, unused
  * slots zero — so a linear model needs no rotation. Each column is encoded at the keys' scale, encrypted
  * with the tenant's public key and saved in SEAL 4.1's format with SEAL's zstd compression; the
- * manifest (which transaction sits in which slot) is sealed to the tenant's key-service.
+ * manifest (which transaction sits in which slot) is sealed to the tenant's key-service, and the batch
+ * (header, time, the columns' digest, the sealed manifest) is signed with the tenant's batch-signing key.
  *
  * <p>A batch whose envelope would exceed the score topic's limit ({@link EnvelopeLimits#requireFits})
  * is split in halves and encrypted again, so what leaves here always fits one Kafka record.
@@ -43,8 +45,10 @@ public final class BatchEncryptor implements AutoCloseable {
     private final ExecutorService pool;
     private final EnvelopeLimits limits;
     private final Clock clock;
+    private final BatchSigningKey signer;
 
-    public BatchEncryptor(int threads, EnvelopeLimits limits, Clock clock) {
+    /** @param signer the tenant's batch-signing key: every batch is signed, so the key-service can tell it from a forgery */
+    public BatchEncryptor(int threads, EnvelopeLimits limits, Clock clock, BatchSigningKey signer) {
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "encrypt-column-" + n.incrementAndGet());
@@ -53,6 +57,7 @@ public final class BatchEncryptor implements AutoCloseable {
         });
         this.limits = limits;
         this.clock = clock;
+        this.signer = java.util.Objects.requireNonNull(signer, "signer");
     }
 
     /**
@@ -128,7 +133,10 @@ public final class BatchEncryptor implements AutoCloseable {
         UUID batchId = UUID.randomUUID();
         BatchManifest manifest = new BatchManifest(keys.tenant(), batchId, keys.keyVersion(), entries);
         BatchHeader header = new BatchHeader(keys.tenant(), batchId, keys.keyVersion(), slots, schema.version());
-        ScoreRequest request = new ScoreRequest(header, clock.instant(), List.of(columns), keys.sealer().seal(manifest));
+        java.time.Instant createdAt = clock.instant();
+        var sealed = keys.sealer().seal(manifest);
+        byte[] signature = signer.sign(ScoreRequest.contentToSign(header, createdAt, List.of(columns), sealed));
+        ScoreRequest request = new ScoreRequest(header, createdAt, List.of(columns), sealed, signature);
         return new EncryptedBatch(request, from, to, encryptNanos);
     }
 

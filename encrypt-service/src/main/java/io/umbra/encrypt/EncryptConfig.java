@@ -28,6 +28,20 @@ public interface EncryptConfig {
     /** The same, read from a file (a mounted ConfigMap: {@code UMBRA_BUNDLE_VERIFICATION_KEY_FILE}). */
     Optional<String> bundleVerificationKeyFile();
 
+    /**
+     * Where the tenant's batch-signing key lives ({@code UMBRA_BATCH_SIGNING_DIR}): {@code batch-signing.wrapped}
+     * (wrapped by the key-encryption key), its public half {@code batch-verification.json} (pinned at the
+     * key-service) and, without {@link #kekUri()}, the local key-encryption keyset {@code kek.keyset}.
+     * Created on first start if empty. Default {@code ./umbra-batch-signing/<tenant>}.
+     */
+    Optional<String> batchSigningDir();
+
+    /** The key-encryption key in a KMS ({@code UMBRA_KEK_URI}), as the key-service's; absent, a local keyset in the signing directory. */
+    Optional<String> kekUri();
+
+    /** The local key-encryption keyset in a file of its own ({@code UMBRA_KEK_FILE}); default {@code kek.keyset} in the signing directory. */
+    Optional<String> kekFile();
+
     Batch batch();
 
     interface Batch {

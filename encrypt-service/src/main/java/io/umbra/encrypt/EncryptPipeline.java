@@ -65,6 +65,7 @@ public class EncryptPipeline {
     private volatile PublicBundleWatcher watcher;
     private volatile BatchEncryptor encryptor;
     private final ServiceLifecycle lifecycle = new ServiceLifecycle(SERVICE_NAME);
+    private volatile io.umbra.crypto.BatchSigningKey batchSigningKey;
 
     public EncryptPipeline(EncryptConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                            MeterRegistry registry) {
@@ -100,12 +101,28 @@ public class EncryptPipeline {
         }
     }
 
+    /** The tenant's batch-signing key, unwrapped with the key-encryption key; a problem stops the start. */
+    private io.umbra.crypto.BatchSigningKey openBatchSigningKey() {
+        Path dir = Path.of(config.batchSigningDir().orElse("umbra-batch-signing/" + tenant.value()));
+        try {
+            io.umbra.crypto.KeyEncryptionKey kek = io.umbra.crypto.KeyEncryptionKey.open(config.kekUri(),
+                    config.kekFile().map(Path::of).orElse(dir.resolve("kek.keyset")));
+            return io.umbra.crypto.BatchSigningKey.openOrCreate(dir, tenant.value(), kek);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("the batch-signing key of tenant " + tenant + " in " + dir + " cannot be opened: "
+                    + e.getMessage(), e);
+        }
+    }
+
     void onStart(@Observes StartupEvent event) {
         LOG.infof("encrypt-service for tenant %s, instance %s, broker %s", tenant, instanceId, bootstrapServers);
         waitingFor.set("the key-service: no public bundle of tenant " + tenant + " on " + Topics.PUBLIC_KEYS + " yet");
         LOG.infof("waiting for the key-service to publish tenant %s's public bundle on %s; no batch is encrypted before",
                 tenant, Topics.PUBLIC_KEYS);
         BundleVerifier verifier = pinnedVerifier();
+        batchSigningKey = openBatchSigningKey();
+        LOG.infof("tenant %s: batches are signed with batch-signing key %s (pinned at the key-service)", tenant,
+                batchSigningKey.fingerprint());
         LOG.infof("tenant %s: public bundles must be signed by the pinned key %s", tenant, verifier.fingerprint());
         audit = lifecycle.closeAtStop(new AuditLog(tenant, SERVICE_NAME, instanceId, bootstrapServers, clientProperties));
         watcher = new PublicBundleWatcher(tenant, verifier, Clock.systemUTC(), bootstrapServers,
@@ -186,7 +203,8 @@ public class EncryptPipeline {
         }
         Duration linger = Duration.ofMillis(config.batch().lingerMs());
         int fetchMinBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) maxSlots * config.batch().typicalRecordBytes());
-        encryptor = lifecycle.closeAtStop(new BatchEncryptor(config.batch().encryptThreads(), EnvelopeLimits.DEFAULT, Clock.systemUTC()));
+        encryptor = lifecycle.closeAtStop(new BatchEncryptor(config.batch().encryptThreads(), EnvelopeLimits.DEFAULT, Clock.systemUTC(),
+                batchSigningKey));
         FeatureBatchHandler handler = new FeatureBatchHandler(tenant, Topics.name(tenant, TopicKind.SCORE_REQUESTS), keys::get,
                 encryptor, maxSlots, metrics);
         processor = ExactlyOnceProcessor.builder()

@@ -152,7 +152,10 @@ final class PublicBundleWatcher implements Runnable {
 
     void consider(ConsumerRecord<byte[], byte[]> r) {
         if (r.key() == null || r.value() == null) {
-            return; // a tombstone: a withdrawn version; batches already encrypted under it are the key-service's to refuse
+            return; // a tombstone (unsigned, so nobody's word): the encrypt-service only ever moves to newer verified versions
+        }
+        if (io.umbra.events.envelope.EnvelopeFormat.kindOf(r.value()) == io.umbra.events.envelope.EnvelopeFormat.KIND_SIGNED_WITHDRAWAL) {
+            return; // a destroyed older version: the current one is never withdrawn, and the watcher never goes back
         }
         String key = new String(r.key(), StandardCharsets.UTF_8);
         if (!tenant.value().equals(Topics.tenantOfPublicBundleKey(key))) {

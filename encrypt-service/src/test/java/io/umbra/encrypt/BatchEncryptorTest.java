@@ -37,7 +37,7 @@ class BatchEncryptorTest {
         KeyGenerator keygen = new KeyGenerator(context);
         keys = EncryptionKeys.load(new PublicBundle(ACME, 3, Instant.now(), Seal.save(context.params()),
                 Seal.save(keygen.createPublicKey()), new byte[0], ManifestKeys.generate().publicKeyset()));
-        encryptor = new BatchEncryptor(2, EnvelopeLimits.DEFAULT, Clock.systemUTC());
+        encryptor = new BatchEncryptor(2, EnvelopeLimits.DEFAULT, Clock.systemUTC(), io.umbra.crypto.BatchSigningKey.generate());
     }
 
     @AfterAll
@@ -69,7 +69,7 @@ class BatchEncryptorTest {
         int oneBatch = encryptor.encrypt(keys, FeatureSchema.V1, vectors, 64).get(0).request().encodedSize();
         // A limit 2 KB below the 40-slot envelope (zstd sizes vary by some bytes between encryptions): the manifest
         // of 20 slots is about 3.5 KB smaller.
-        try (BatchEncryptor tight = new BatchEncryptor(1, EnvelopeLimits.DEFAULT.withMaxEnvelopeBytes(oneBatch - 2000), Clock.systemUTC())) {
+        try (BatchEncryptor tight = new BatchEncryptor(1, EnvelopeLimits.DEFAULT.withMaxEnvelopeBytes(oneBatch - 2000), Clock.systemUTC(), io.umbra.crypto.BatchSigningKey.generate())) {
             List<BatchEncryptor.EncryptedBatch> split = tight.encrypt(keys, FeatureSchema.V1, vectors, 64);
             assertTrue(split.size() >= 2, "split: " + split.size());
             int next = 0;

@@ -2,8 +2,10 @@ package io.umbra.scoring;
 
 import io.umbra.events.TenantId;
 import io.umbra.events.Topics;
+import io.umbra.events.envelope.EnvelopeFormat;
 import io.umbra.events.envelope.PublicBundle;
 import io.umbra.events.envelope.SignedBundle;
+import io.umbra.events.envelope.SignedWithdrawal;
 import io.umbra.verify.BundleVerifier;
 import io.umbra.he.ckks.CkksContext;
 import io.umbra.he.ckks.Evaluator;
@@ -29,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,7 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * material is parsed: the SEAL parameters and, when present, the relinearization keys. The bundle's HPKE
  * keyset is never read here (manifests are opaque to the scoring zone), and the public key is not needed
  * to evaluate. A refused bundle is logged (tenant, version, reason) and counted; the tenant's earlier
- * versions stay. A tombstone withdraws one version (key {@code <t>/v<n>}) or a whole tenant (key {@code <t>}).
+ * versions stay. A {@link SignedWithdrawal} that verifies under the same pinned key withdraws one version
+ * (key {@code <t>/v<n>}) for good; a bare tombstone, which anyone who may write the topic can write under
+ * any key, is ignored.
  */
 public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PublicKeyDirectory.class);
@@ -63,6 +68,8 @@ public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
     private final Object lock = new Object();
     /** tenant → key version → keys; guarded by {@link #lock}. */
     private final Map<TenantId, TreeMap<Integer, TenantKeys>> keys = new HashMap<>();
+    /** Versions whose key-service signed their withdrawal: an old bundle of one, replayed, is refused. Guarded by {@code lock}. */
+    private final Map<TenantId, Set<Integer>> withdrawn = new HashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final Map<String, Object> clientProperties;
     private volatile boolean running = true;
@@ -259,14 +266,20 @@ public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
         return true;
     }
 
-    /** One record of the topic: a signed bundle, or a tombstone withdrawing a version or a tenant. Never throws for bad bytes. */
+    /**
+     * One record of the topic: a signed bundle, or a signed withdrawal of a version. A bare tombstone is
+     * ignored: anyone who may write the topic can write one under any tenant's key. Never throws for bad bytes.
+     */
     void accept(ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         String at = record.partition() + "@" + record.offset();
         if (record.value() == null) {
-            if (key != null) {
-                withdraw(key);
-            }
+            refuse("an unsigned tombstone at " + at + " under key " + key + " is ignored: only a withdrawal signed by the tenant's"
+                    + " key-service withdraws a version");
+            return;
+        }
+        if (EnvelopeFormat.kindOf(record.value()) == EnvelopeFormat.KIND_SIGNED_WITHDRAWAL) {
+            acceptWithdrawal(key, at, record.value());
             return;
         }
         SignedBundle signed;
@@ -305,6 +318,13 @@ public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
             refuse("the signed bundle of " + label + " at " + at + " does not decode: " + e.getMessage());
             return;
         }
+        synchronized (lock) {
+            Set<Integer> gone = withdrawn.get(bundle.tenant());
+            if (gone != null && gone.contains(bundle.keyVersion())) {
+                refuse("the bundle of " + label + " at " + at + " names a version its key-service withdrew; refused (an old record replayed)");
+                return;
+            }
+        }
         if (find(bundle.tenant(), bundle.keyVersion()).filter(k -> k.sameParameters(bundle.sealParameters())).isPresent()) {
             return; // the same version re-signed (validity extended): nothing to load again
         }
@@ -315,23 +335,29 @@ public final class PublicKeyDirectory implements KeyLookup, AutoCloseable {
         }
     }
 
-    private void withdraw(String key) {
-        int slash = key.indexOf("/v");
+    private void acceptWithdrawal(String key, String at, byte[] value) {
+        SignedWithdrawal w;
+        try {
+            w = SignedWithdrawal.decode(value);
+        } catch (RuntimeException e) {
+            refuse("a record at " + at + " is not a signed withdrawal: " + e.getMessage());
+            return;
+        }
+        String label = w.tenant() + " v" + w.keyVersion();
+        if (key == null || !key.equals(Topics.publicBundleKey(w.tenant(), w.keyVersion()))) {
+            refuse("the withdrawal of " + label + " at " + at + " is keyed " + key + "; refused");
+            return;
+        }
+        Optional<BundleVerifier> verifier = pinned.forTenant(w.tenant());
+        if (verifier.isEmpty() || !verifier.get().verifies(w.signature(), w.signedContent())) {
+            refuse("the withdrawal of " + label + " at " + at + " is not signed by " + w.tenant() + "'s pinned key; ignored");
+            return;
+        }
         synchronized (lock) {
-            for (TenantId t : List.copyOf(keys.keySet())) {
-                if (slash < 0 && t.value().equals(key)) {
-                    keys.remove(t);
-                    LOG.info("tenant {} removed from {} (tombstone): its batches are no longer scored", t, topic);
-                } else if (slash > 0 && t.value().equals(key.substring(0, slash))) {
-                    try {
-                        int version = Integer.parseInt(key.substring(slash + 2));
-                        if (keys.get(t).remove(version) != null) {
-                            LOG.info("tenant {} key version {} withdrawn from {} (tombstone)", t, version, topic);
-                        }
-                    } catch (NumberFormatException e) {
-                        LOG.warn("{}: a tombstone with key {} names no version; ignored", topic, key);
-                    }
-                }
+            withdrawn.computeIfAbsent(w.tenant(), t -> new java.util.HashSet<>()).add(w.keyVersion());
+            Map<Integer, TenantKeys> versions = keys.get(w.tenant());
+            if (versions != null && versions.remove(w.keyVersion()) != null) {
+                LOG.info("tenant {} key version {} withdrawn from {} (signed withdrawal at {})", w.tenant(), w.keyVersion(), topic, at);
             }
         }
     }

@@ -82,11 +82,23 @@ class PublicKeyDirectoryTest {
             assertTrue(keys.find(ACME, 1).isEmpty(), "only the two newest versions of a tenant are kept");
             assertTrue(keys.find(ACME, 2).isPresent());
 
+            // another tenant (anyone who may write the topic) knocks acme off with tombstones and forged withdrawals: ignored
+            long refusedBefore = keys.refusedBundles();
             producer.send(new ProducerRecord<>(topic, "acme/v2".getBytes(StandardCharsets.UTF_8), null)).get();
-            eventually(() -> keys.find(ACME, 2).isEmpty(), "a tombstone withdraws one key version");
+            producer.send(new ProducerRecord<>(topic, "acme".getBytes(StandardCharsets.UTF_8), null)).get();
+            send(producer, topic, "acme/v3", TestBank.withdrawal(ACME, 3, intruder));
+            send(producer, topic, "acme/v3", TestBank.withdrawal(ACME, 2, TestBank.signingKey(ACME)));   // acme's own, under another key
+            eventually(() -> keys.refusedBundles() == refusedBefore + 4, "two tombstones and two misplaced or forged withdrawals refused");
+            assertTrue(keys.find(ACME, 2).isPresent() && keys.find(ACME, 3).isPresent(), "no unsigned record withdraws anything");
+
+            // the key-service's signed withdrawal does
+            send(producer, topic, "acme/v2", TestBank.withdrawal(ACME, 2, TestBank.signingKey(ACME)));
+            eventually(() -> keys.find(ACME, 2).isEmpty(), "a signed withdrawal withdraws one key version");
             assertTrue(keys.find(ACME, 3).isPresent(), "and only that one");
-            producer.send(new ProducerRecord<>(topic, "bravo".getBytes(StandardCharsets.UTF_8), null)).get();
-            eventually(() -> keys.find(BRAVO, 1).isEmpty(), "a tombstone under the tenant id removes the tenant");
+            // and an old bundle of the withdrawn version, replayed afterwards, does not bring it back
+            send(producer, topic, acme2.bundleKey(), acme2.bundle());
+            eventually(() -> keys.refusedBundles() == refusedBefore + 5, "the replayed bundle of a withdrawn version is refused");
+            assertTrue(keys.find(ACME, 2).isEmpty());
         }
     }
 

@@ -124,6 +124,18 @@ final class TestBank {
         return Topics.publicBundleKey(tenant, keyVersion);
     }
 
+    /** A withdrawal of {@code tenant}'s {@code version} signed with {@code signer}: what a key-service publishes on destruction. */
+    static byte[] withdrawal(TenantId tenant, int version, KeysetHandle signer) {
+        try {
+            Instant at = Instant.now();
+            byte[] signature = signer.getPrimitive(com.google.crypto.tink.RegistryConfiguration.get(), com.google.crypto.tink.PublicKeySign.class)
+                    .sign(io.umbra.events.envelope.SignedWithdrawal.contentToSign(tenant, version, at));
+            return new io.umbra.events.envelope.SignedWithdrawal(tenant, version, at, signature).encode();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static byte[] signed(PublicBundle bundle, KeysetHandle signer, Instant signedAt, Instant notAfter) {
         try {
             byte[] signature = signer.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class)

@@ -24,12 +24,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The HTTP face: POST /transactions, single and batch, and what it refuses. Accepted items must reach tx.features through Kafka. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaLocalTestResource.class, initArgs = @ResourceArg(name = "topics", value = KafkaProbe.TOPICS))
+@QuarkusTestResource(TestCredentials.class)
 class TransactionResourceTest {
+    private static final String SUBMITTER = TestCredentials.submitter("acme");
+
+    @Test
+    void onlyASubmitterOfThisBankMaySubmit() {
+        String body = Transactions.posDomestic(Transactions.freshId("http-auth"));
+        given().contentType(ContentType.JSON).body(body).post("/transactions").then().statusCode(401);
+        given().header("Authorization", "Bearer " + TestCredentials.token("acme", io.umbra.auth.Roles.ANALYST))
+                .contentType(ContentType.JSON).body(body).post("/transactions").then().statusCode(403);
+        given().header("Authorization", TestCredentials.submitter("globex"))
+                .contentType(ContentType.JSON).body(body).post("/transactions").then().statusCode(403);
+        given().header("Authorization", "Bearer not.a.token").contentType(ContentType.JSON).body(body).post("/transactions")
+                .then().statusCode(401);
+        given().get("/q/health/live").then().statusCode(200); // probes need no token
+    }
 
     @Test
     void aSingleValidTransactionIsAcceptedAndBecomesAFeatureVector() {
         String id = Transactions.freshId("http-single");
-        given().contentType(ContentType.JSON).body(Transactions.posDomestic(id))
+        given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body(Transactions.posDomestic(id))
                 .post("/transactions")
                 .then().statusCode(202)
                 .body("accepted", equalTo(1)).body("rejected", equalTo(0))
@@ -49,7 +64,7 @@ class TransactionResourceTest {
         String body = "[" + String.join(",", Transactions.posDomestic(a), negative, Transactions.atm(b, "card-http"),
                 Transactions.posDomestic(a), "42") + "]";
 
-        given().contentType(ContentType.JSON).body(body)
+        given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body(body)
                 .post("/transactions")
                 .then().statusCode(202)
                 .body("accepted", equalTo(3)).body("rejected", equalTo(2)).body("failed", equalTo(0))
@@ -68,7 +83,7 @@ class TransactionResourceTest {
     @Test
     void aBatchWithNothingValidIs400WithTheReasons() {
         String missingCard = Transactions.posDomestic("x-1").replace("\"cardId\":\"card-3f9a0c71\",", "");
-        given().contentType(ContentType.JSON).body("[" + missingCard + ",{\"schemaVersion\":2}]")
+        given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("[" + missingCard + ",{\"schemaVersion\":2}]")
                 .post("/transactions")
                 .then().statusCode(400)
                 .body("accepted", equalTo(0)).body("rejected", equalTo(2))
@@ -78,21 +93,21 @@ class TransactionResourceTest {
 
     @Test
     void aBodyThatIsNotATransactionOrABatchIs400() {
-        given().contentType(ContentType.JSON).body("{\"schemaVersion\": 1,").post("/transactions")
+        given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("{\"schemaVersion\": 1,").post("/transactions")
                 .then().statusCode(400).body("error", equalTo("MALFORMED_JSON"));
-        given().contentType(ContentType.JSON).body("\"just a string\"").post("/transactions")
+        given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("\"just a string\"").post("/transactions")
                 .then().statusCode(400).body("error", equalTo("MALFORMED_JSON"));
-        given().contentType(ContentType.JSON).body("[]").post("/transactions")
+        given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("[]").post("/transactions")
                 .then().statusCode(400).body("error", equalTo("EMPTY_BATCH"));
-        given().contentType(ContentType.JSON).body(new byte[] {(byte) 0xff, 0x00, 0x13}).post("/transactions")
+        given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body(new byte[] {(byte) 0xff, 0x00, 0x13}).post("/transactions")
                 .then().statusCode(400).body("error", equalTo("MALFORMED_JSON"));
     }
 
     @Test
     void tooManyItemsOrTooManyBytesIs413() {
-        given().contentType(ContentType.JSON).body("[" + "1,".repeat(1000) + "1]").post("/transactions")
+        given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("[" + "1,".repeat(1000) + "1]").post("/transactions")
                 .then().statusCode(413).body("error", equalTo("TOO_MANY_TRANSACTIONS"));
-        given().contentType(ContentType.JSON).body("[\"" + "x".repeat(1 << 20) + "\"]").post("/transactions")
+        given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("[\"" + "x".repeat(1 << 20) + "\"]").post("/transactions")
                 .then().statusCode(413);
     }
 }

@@ -4,6 +4,7 @@ import io.umbra.events.Topics;
 import io.umbra.events.TenantId;
 import io.umbra.events.envelope.PublicBundle;
 import io.umbra.events.envelope.SignedBundle;
+import io.umbra.events.envelope.SignedWithdrawal;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * Publishes the tenant's signed public bundles on {@link Topics#PUBLIC_KEYS}, one record per key version
  * under {@link Topics#publicBundleKey}. The topic is compacted, so the latest signature of every live
  * version is what encrypt-services and the scoring pool read; re-signing before a bundle goes stale
- * replaces the record, a tombstone withdraws a destroyed version. Not part of any
+ * replaces the record, a signed withdrawal withdraws a destroyed version. Not part of any
  * consume-transform-produce transaction: an idempotent producer with {@code acks=all} is enough.
  */
 final class BundlePublisher implements AutoCloseable {
@@ -48,9 +49,18 @@ final class BundlePublisher implements AutoCloseable {
         return send(Topics.publicBundleKey(bundle.tenant(), bundle.keyVersion()), bundle.encode(), timeout);
     }
 
-    /** Withdraws {@code tenant}'s bundle of {@code keyVersion} (a tombstone: compaction then removes it). */
-    RecordMetadata withdraw(TenantId tenant, int keyVersion, Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
-        return send(Topics.publicBundleKey(tenant, keyVersion), null, timeout);
+    /**
+     * Withdraws a bundle with a signed withdrawal under its key: readers act only on one that verifies
+     * (a bare tombstone could come from anyone who may write the topic, and is ignored).
+     */
+    RecordMetadata withdraw(SignedWithdrawal withdrawal, Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
+        return send(Topics.publicBundleKey(withdrawal.tenant(), withdrawal.keyVersion()), withdrawal.encode(), timeout);
+    }
+
+    /** Sends already encoded bytes (a bundle or a withdrawal) under {@code tenant}'s key of {@code keyVersion}. */
+    RecordMetadata publishEncoded(TenantId tenant, int keyVersion, byte[] encoded, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        return send(Topics.publicBundleKey(tenant, keyVersion), encoded, timeout);
     }
 
     private RecordMetadata send(String key, byte[] value, Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {

@@ -14,6 +14,7 @@ import io.umbra.kafka.KafkaClientSecurity;
 import io.umbra.kafka.ExactlyOnceProcessor;
 import io.umbra.kafka.Outcome;
 import io.umbra.kafka.ServiceLifecycle;
+import io.umbra.verify.BundleVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,6 +62,17 @@ public class KeyService {
     private final Clock clock = Clock.systemUTC();
     /** key version → the notAfter of its bundle as last published; guarded by {@code this}. */
     private final Map<Integer, Instant> published = new HashMap<>();
+    /** key version → the bytes last published under its record key (bundle or withdrawal), set before sending. */
+    private final Map<Integer, byte[]> publishedBytes = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * key version → SHA-256 of the last {@value #REMEMBERED_PUBLICATIONS} records this service published under its key: the
+     * guard reads its own earlier records too (it is behind while it re-publishes) and must not answer them.
+     */
+    private final Map<Integer, java.util.Set<String>> publishedDigests = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int REMEMBERED_PUBLICATIONS = 64;
+    private BundleVerifier batchVerifier;
+    private volatile BundleGuard guard;
+    private volatile DecryptedBatchLog replayLog;
     private TenantId tenant;
     private TenantKeyStore keys;
     private KeyServiceMetrics metrics;
@@ -80,9 +92,11 @@ public class KeyService {
         tenant = TenantId.of(config.tenant());
         HeParameterSet newKeys = HeParameterSet.named(config.he().params());
         Path dir = Path.of(config.keysDir().orElse("umbra-keys/" + tenant.value()));
-        keys = TenantKeyStore.open(dir, tenant, config.kekUri(), newKeys, config.he().relinKeys(), clock);
+        keys = TenantKeyStore.open(dir, tenant, config.kekUri(), config.kekFile().map(Path::of), newKeys, config.he().relinKeys(), clock);
         lifecycle.closeAtStop(keys::close);
         clientProperties = KafkaClientSecurity.fromEnvironment().clientProperties();
+        batchVerifier = BatchVerificationKey.load(config);
+        LOG.info("tenant {}: batches must be signed by the encrypt-service's batch-signing key {}", tenant, batchVerifier.fingerprint());
         metrics = new KeyServiceMetrics(registry, tenant.value());
         metrics.keyVersion(keys.current().version());
         audit = lifecycle.closeAtStop(new AuditLog(tenant, SERVICE, instanceId(), config.bootstrapServers(), clientProperties));
@@ -155,7 +169,8 @@ public class KeyService {
             String results = Topics.name(tenant, TopicKind.SCORE_RESULTS);
             String scores = Topics.name(tenant, TopicKind.SCORES);
             String dlq = Topics.name(tenant, TopicKind.DECRYPT_DLQ);
-            if (!awaitTopics(List.of(Topics.PUBLIC_KEYS, results, scores, dlq, audit.topic()))) {
+            String decrypted = Topics.name(tenant, TopicKind.DECRYPTED);
+            if (!awaitTopics(List.of(Topics.PUBLIC_KEYS, results, scores, dlq, audit.topic(), decrypted))) {
                 return;
             }
             if (keys.createdFirstVersion()) { // audited once the audit topic is known to exist
@@ -172,7 +187,11 @@ public class KeyService {
                 }
             }
             bundlePublished = true;
-            startDecrypting(results, scores, dlq);
+            BundleGuard g = lifecycle.closeAtStop(new BundleGuard(tenant, config.bootstrapServers(),
+                    tenant.value() + ".key-service-guard-" + instanceId(), clientProperties, this::isOurs, this::republish));
+            g.start();
+            guard = g;
+            startDecrypting(results, scores, dlq, decrypted);
             ScheduledExecutorService u = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "key-service-upkeep");
                 t.setDaemon(true);
@@ -203,6 +222,7 @@ public class KeyService {
         Instant notAfter = now.plus(config.rotation().bundleValidity());
         SignedBundle signed = keys.sign(v.publicBundle(), now, notAfter);
         try {
+            remember(v.version(), signed.encode()); // before sending: the guard must recognise it
             RecordMetadata at = publisher.publish(signed, Duration.ofSeconds(30));
             published.put(v.version(), signed.notAfter());
             LOG.info("tenant {}: signed bundle of key version {} ({} bytes, public key sha256 {}, valid until {}) published on {} partition {}"
@@ -218,6 +238,47 @@ public class KeyService {
             LOG.warn("tenant {}: publishing the bundle of key version {} on {} failed ({}); retrying", tenant, v.version(),
                     Topics.PUBLIC_KEYS, e.toString());
             return false;
+        }
+    }
+
+    private void remember(int version, byte[] encoded) {
+        publishedBytes.put(version, encoded);
+        java.util.Set<String> digests = publishedDigests.computeIfAbsent(version, v -> java.util.Collections.synchronizedSet(
+                new java.util.LinkedHashSet<>()));
+        synchronized (digests) {
+            digests.add(KeyVersion.sha256(encoded));
+            while (digests.size() > REMEMBERED_PUBLICATIONS) {
+                digests.remove(digests.iterator().next());
+            }
+        }
+    }
+
+    /** Whether {@code value} is a record this key-service published under its record key of {@code version}. */
+    private boolean isOurs(int version, byte[] value) {
+        java.util.Set<String> digests = publishedDigests.get(version);
+        return digests != null && value != null && digests.contains(KeyVersion.sha256(value));
+    }
+
+    /** The guard saw someone else's record under {@code version}'s key: publish ours again (bundle or withdrawal). */
+    private synchronized void republish(int version) {
+        Optional<KeyVersion> live = keys.version(version);
+        if (live.isPresent()) {
+            if (publish(live.get())) {
+                audit.record(AuditEvent.Type.TAMPER_DETECTED, version, null, "BUNDLE_SUPERSEDED", "a record the key-service did not"
+                        + " publish stood under " + Topics.publicBundleKey(tenant, version) + " on " + Topics.PUBLIC_KEYS
+                        + "; the signed bundle was published again");
+            }
+            return;
+        }
+        byte[] withdrawal = publishedBytes.get(version);
+        if (withdrawal != null && publisher != null) {
+            try {
+                publisher.publishEncoded(tenant, version, withdrawal, Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("tenant {}: re-publishing the withdrawal of key version {} failed ({})", tenant, version, e.toString());
+            }
         }
     }
 
@@ -249,7 +310,9 @@ public class KeyService {
 
     private void destroyRetired(int version, Instant retiredAt) {
         try {
-            publisher.withdraw(tenant, version, Duration.ofSeconds(30));
+            var withdrawal = keys.signWithdrawal(version, clock.instant());
+            remember(version, withdrawal.encode());
+            publisher.withdraw(withdrawal, Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -259,6 +322,10 @@ public class KeyService {
             return;
         }
         published.remove(version);
+        DecryptedBatchLog log = replayLog;
+        if (log != null) {
+            log.forget(version);
+        }
         if (keys.destroy(version)) {
             audit.record(AuditEvent.Type.KEY_DESTROYED, version, null, null, "retired at " + retiredAt + ", retention "
                     + config.rotation().retention() + " passed; secret files overwritten and removed, bundle withdrawn");
@@ -302,8 +369,12 @@ public class KeyService {
         }
     }
 
-    private void startDecrypting(String results, String scoresTopic, String dlq) {
-        ResultDecryptor decryptor = new ResultDecryptor(keys, Clock.systemUTC(), metrics::decryptTook);
+    private void startDecrypting(String results, String scoresTopic, String dlq, String decryptedTopic) {
+        ResultDecryptor decryptor = new ResultDecryptor(keys, batchVerifier, Clock.systemUTC(), metrics::decryptTook);
+        DecryptedBatchLog log = new DecryptedBatchLog(decryptedTopic, decryptor, config.bootstrapServers(),
+                tenant.value() + ".key-service-replay-" + instanceId(), clientProperties);
+        replayLog = lifecycle.closeAtStop(log); // closed after the decrypt loop that writes it
+        log.loadAndFollow(Duration.ofMinutes(2)); // the replay set is complete before the first result is read
         ExactlyOnceProcessor p = ExactlyOnceProcessor.builder()
                 .bootstrapServers(config.bootstrapServers())
                 .groupId(tenant.value() + ".key-service")
@@ -315,9 +386,13 @@ public class KeyService {
                 .maxPollRecords(config.decrypt().maxPollRecords())
                 .listener(metrics)
                 .handler(record -> switch (decryptor.decrypt(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset())) {
-                    case ScoreDecryption.Scores s -> Outcome.emit(s.scores().stream()
-                            .map(score -> new ProducerRecord<>(scoresTopic, score.transactionId().getBytes(StandardCharsets.UTF_8), score.toJson()))
-                            .toList());
+                    case ScoreDecryption.Scores s -> {
+                        List<ProducerRecord<byte[], byte[]>> out = new java.util.ArrayList<>(s.scores().size() + 1);
+                        s.scores().forEach(score -> out.add(new ProducerRecord<>(scoresTopic, score.transactionId().getBytes(StandardCharsets.UTF_8),
+                                score.toJson())));
+                        out.add(log.entry(s)); // the replay set, in the same transaction as the scores
+                        yield Outcome.emit(out);
+                    }
                     case ScoreDecryption.Refused r -> {
                         LOG.warn("tenant {}: result at {}-{}@{} refused, {}: {}", tenant, record.topic(), record.partition(), record.offset(),
                                 r.reason(), r.detail());
@@ -335,9 +410,13 @@ public class KeyService {
         LOG.info("tenant {}: decrypting {} into {} (transactional id {})", tenant, results, scoresTopic, p.transactionalId());
     }
 
-    /** The audit entry a refused result makes: a replay or a result moved from another tenant is tampering. */
+    /**
+     * The audit entry a refused result makes: a forged or replayed batch, a result moved from another tenant
+     * and a score outside any genuine range are tampering.
+     */
     static AuditEvent.Type auditType(String reason) {
-        if (reason.equals(ResultDecryptor.BATCH_REPLAYED) || reason.equals(ResultDecryptor.TENANT_MISMATCH)) {
+        if (reason.equals(ResultDecryptor.BATCH_REPLAYED) || reason.equals(ResultDecryptor.TENANT_MISMATCH)
+                || reason.equals(ResultDecryptor.BATCH_FORGED) || reason.equals(ResultDecryptor.SCORE_OUT_OF_RANGE)) {
             return AuditEvent.Type.TAMPER_DETECTED;
         }
         return reason.startsWith("MANIFEST") ? AuditEvent.Type.MANIFEST_REFUSED : AuditEvent.Type.DECRYPTION_FAILED;

@@ -27,6 +27,24 @@ public interface KeyServiceConfig {
      */
     Optional<String> kekUri();
 
+    /**
+     * The local key-encryption keyset in a file of its own ({@code UMBRA_KEK_FILE}), e.g. a secret mounted apart
+     * from the key directory, so a copy of the key directory alone unwraps nothing; without it,
+     * {@code kek.keyset} in the keys directory. Refused if its group or others may read it.
+     */
+    Optional<String> kekFile();
+
+    /**
+     * The encrypt-service's batch-verification key, pinned at provisioning: the Tink public keyset (JSON,
+     * the encrypt-service's {@code batch-verification.json}) every batch must be signed with
+     * ({@code UMBRA_BATCH_VERIFICATION_KEY}). One of this and {@link #batchVerificationKeyFile()} is
+     * required: without it the key-service does not start (it would open batches anyone can make).
+     */
+    Optional<String> batchVerificationKey();
+
+    /** The same, read from a file (a mounted ConfigMap: {@code UMBRA_BATCH_VERIFICATION_KEY_FILE}). */
+    Optional<String> batchVerificationKeyFile();
+
     /** The broker(s): {@code KAFKA_BOOTSTRAP_SERVERS}, wired in application.properties. */
     @WithDefault("localhost:9092")
     String bootstrapServers();

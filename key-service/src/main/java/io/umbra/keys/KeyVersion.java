@@ -108,9 +108,27 @@ public final class KeyVersion {
         return Arrays.stream(p.primes()).mapToObj(q -> 64 - Long.numberOfLeadingZeros(q)).toList();
     }
 
-    /** The slot values of {@code ciphertext}, decrypted and decoded. */
+    /**
+     * Decryptions in progress hold the read side; destruction takes the write side, so it waits for them
+     * to finish and no decryption ever runs on a half-overwritten secret key.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock inUse = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private volatile boolean destroyed;
+
+    /**
+     * The slot values of {@code ciphertext}, decrypted and decoded; an {@link IllegalStateException} if
+     * the version was destroyed (the caller refuses the result as for an unknown version).
+     */
     public double[] decryptSlots(Ciphertext ciphertext) {
-        return encoder.decode(decryptor.decrypt(ciphertext));
+        inUse.readLock().lock();
+        try {
+            if (destroyed) {
+                throw new IllegalStateException("key version " + version + " was destroyed");
+            }
+            return encoder.decode(decryptor.decrypt(ciphertext));
+        } finally {
+            inUse.readLock().unlock();
+        }
     }
 
     /** Opens manifests sealed to this version's HPKE public key. */
@@ -118,9 +136,20 @@ public final class KeyVersion {
         return manifestOpener;
     }
 
-    /** Overwrites the CKKS secret key in memory (the version is unusable afterwards). */
+    /** Overwrites the CKKS secret key in memory once no decryption is in progress (the version is unusable afterwards). */
     void destroy() {
-        secretKey.destroy();
+        inUse.writeLock().lock();
+        try {
+            destroyed = true;
+            secretKey.destroy();
+        } finally {
+            inUse.writeLock().unlock();
+        }
+    }
+
+    /** Whether {@link #destroy()} ran. */
+    boolean destroyed() {
+        return destroyed;
     }
 
     static String sha256(byte[] bytes) {

@@ -127,8 +127,17 @@ public final class TenantKeyStore {
      */
     public static TenantKeyStore open(Path dir, TenantId tenant, Optional<String> kmsKeyUri, HeParameterSet newKeys, boolean relinKeys,
                                       Clock clock) {
+        return open(dir, tenant, kmsKeyUri, Optional.empty(), newKeys, relinKeys, clock);
+    }
+
+    /**
+     * As above, with the local key-encryption keyset in a file of its own ({@code UMBRA_KEK_FILE}: a separately
+     * mounted secret, not beside the keys it wraps) when {@code kekFile} is given; else {@code <dir>/kek.keyset}.
+     */
+    public static TenantKeyStore open(Path dir, TenantId tenant, Optional<String> kmsKeyUri, Optional<Path> kekFile, HeParameterSet newKeys,
+                                      boolean relinKeys, Clock clock) {
         Path root = dir.toAbsolutePath().normalize();
-        return locked(root, () -> openLocked(root, tenant, kmsKeyUri, newKeys, relinKeys, clock));
+        return locked(root, () -> openLocked(root, tenant, kmsKeyUri, kekFile, newKeys, relinKeys, clock));
     }
 
     private interface LockedAction<T> {
@@ -156,11 +165,11 @@ public final class TenantKeyStore {
         }
     }
 
-    private static TenantKeyStore openLocked(Path root, TenantId tenant, Optional<String> kmsKeyUri, HeParameterSet newKeys,
-                                             boolean relinKeys, Clock clock) throws IOException {
+    private static TenantKeyStore openLocked(Path root, TenantId tenant, Optional<String> kmsKeyUri, Optional<Path> kekFileOverride,
+                                             HeParameterSet newKeys, boolean relinKeys, Clock clock) throws IOException {
         removeAbandonedCreations(root);
         List<Integer> existing = versionNumbers(root);
-        Path kekFile = root.resolve(KEK_FILE);
+        Path kekFile = kekFileOverride.map(f -> f.toAbsolutePath().normalize()).orElse(root.resolve(KEK_FILE));
         if (kmsKeyUri.isEmpty() && !existing.isEmpty() && !Files.exists(kekFile)) {
             throw new KeyStoreException("the key-encryption keyset " + kekFile + " is missing, but " + existing.size()
                     + " wrapped key version(s) exist in " + root + ". Restore kek.keyset from its backup (or set UMBRA_KEK_URI if the"
@@ -279,6 +288,12 @@ public final class TenantKeyStore {
         }
         byte[] signature = signingKey.sign(SignedBundle.contentToSign(bundle, signedAt, notAfter));
         return SignedBundle.of(bundle, signedAt, notAfter, signature);
+    }
+
+    /** The signed withdrawal of {@code version} at {@code at}: what replaces the bare tombstone on the shared topic. */
+    public io.umbra.events.envelope.SignedWithdrawal signWithdrawal(int version, Instant at) {
+        byte[] signature = signingKey.sign(io.umbra.events.envelope.SignedWithdrawal.contentToSign(tenant, version, at));
+        return new io.umbra.events.envelope.SignedWithdrawal(tenant, version, at, signature);
     }
 
     /** The public half of the bundle-signing key, Tink JSON: what provisioning pins in the encrypt-service and the scoring pool. */

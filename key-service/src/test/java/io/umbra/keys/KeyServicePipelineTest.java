@@ -77,8 +77,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaLocalTestResource.class, initArgs = @ResourceArg(name = "topics", value =
-        "acme.score.results:1:max.message.bytes=8454144,acme.scores:1,acme.decrypt.dlq:1,umbra.keys.public:1:compact,acme.audit:1"))
+        "acme.score.results:1:max.message.bytes=8454144,acme.scores:1,acme.decrypt.dlq:1,umbra.keys.public:1:compact,acme.audit:1,acme.decrypted:1:compact"))
 @QuarkusTestResource(FreshKeyDirectory.class)
+@QuarkusTestResource(PinnedBatchKey.class)
 @QuarkusTestResource(AdminTokens.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeyServicePipelineTest {
@@ -151,10 +152,33 @@ class KeyServicePipelineTest {
         byte[] badCiphertext = ciphertextA.clone();
         badCiphertext[0] ^= (byte) 0xFF; // SEAL's magic
         byte[] corruptedCiphertext = result(ACME, a.batchId, 1, 3, badCiphertext, sealer.seal(a.manifest));
+        // what a pool holding only public keys can make: its own manifest, sealed to the published HPKE key, and
+        // a ciphertext of its choosing; unsigned, or signed with a key of its own, it is opened by nobody
+        Batch invented = batch(UUID.randomUUID(), 1, "invented", logitsA);
+        byte[] unsigned = unsignedResult(invented.batchId, 3, ciphertextA, sealer.seal(invented.manifest));
+        byte[] forged = resultSignedBy(io.umbra.crypto.BatchSigningKey.generate(), ACME, invented.batchId, 1, 3, ciphertextA,
+                sealer.seal(invented.manifest));
+        // a genuine batch whose signed parts the pool altered: the creation time
+        byte[] alteredSigned = alterTime(result(ACME, invented.batchId, 1, 3, ciphertextA, sealer.seal(invented.manifest)));
+        // genuine batches, but a score ciphertext of a shape no model produces: scale 1, another level, size 3
+        Batch s1 = batch(UUID.randomUUID(), 1, "scale1", logitsA);
+        Evaluator ev = new Evaluator(ctx);
+        byte[] scaleOne = result(ACME, s1.batchId, 1, 3, Seal.save(ev.modSwitchTo(encryptor.encrypt(encoder.encode(logitsA, 1.0)),
+                ctx.lastData().parmsId())), sealer.seal(s1.manifest));
+        Batch lv = batch(UUID.randomUUID(), 1, "level", logitsA);
+        byte[] otherLevel = result(ACME, lv.batchId, 1, 3, Seal.save(encryptor.encrypt(encoder.encode(logitsA, 0x1p30))),
+                sealer.seal(lv.manifest));
+        Batch sz = batch(UUID.randomUUID(), 1, "size3", logitsA);
+        Ciphertext fresh = encryptor.encrypt(encoder.encode(logitsA, 0x1p15));
+        byte[] sizeThree = result(ACME, sz.batchId, 1, 3, Seal.save(ev.modSwitchTo(ev.multiply(fresh, fresh), ctx.lastData().parmsId())),
+                sealer.seal(sz.manifest));
+        // a genuine batch whose score lies outside what any genuine logistic score reaches
+        Batch far = batch(UUID.randomUUID(), 1, "far", new double[] {31.0});
+        byte[] outOfRange = result(ACME, far.batchId, 1, 1, lastLevel(ctx, encryptor, encoder, new double[] {31.0}), sealer.seal(far.manifest));
 
         // validA again at the end: the same batch a second time is a replay, not a second set of scores
-        List<byte[]> inOrder = List.of(validA, garbage, otherTenant, unknownVersion, otherBatch, flippedManifest, corruptedCiphertext, validB,
-                validA);
+        List<byte[]> inOrder = List.of(validA, garbage, otherTenant, unknownVersion, otherBatch, flippedManifest, corruptedCiphertext,
+                unsigned, forged, alteredSigned, scaleOne, otherLevel, sizeThree, outOfRange, validB, validA);
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (byte[] value : inOrder) {
                 producer.send(new ProducerRecord<>("acme.score.results", "batch".getBytes(StandardCharsets.US_ASCII), value)).get();
@@ -178,9 +202,11 @@ class KeyServicePipelineTest {
             Double want = expected.remove(s.transactionId());
             assertTrue(want != null, "unexpected or duplicate transaction " + s.transactionId());
             worst = Math.max(worst, Math.abs(s.logit() - want));
-            assertEquals(want, s.logit(), 1e-5, s.transactionId());
+            // published rounded to 2^-8: the decryption noise, which carries information on the secret key, stays here
+            assertEquals(want, s.logit(), ResultDecryptor.PUBLISHED_LOGIT_STEP / 2 + 1e-9, s.transactionId());
+            assertEquals(Math.rint(s.logit() * 256), s.logit() * 256, 0.0, "a multiple of 2^-8: " + s.logit());
             assertEquals(Score.probabilityOf(s.logit()), s.fraudProbability(), 0.0);
-            assertEquals(1 / (1 + Math.exp(-want)), s.fraudProbability(), 1e-5);
+            assertEquals(1 / (1 + Math.exp(-want)), s.fraudProbability(), 1e-3);
             assertEquals(ACME, s.tenant());
             assertEquals("card-" + s.transactionId(), s.cardId());
             assertEquals("logreg-fraud", s.modelId());
@@ -191,13 +217,20 @@ class KeyServicePipelineTest {
             assertTrue(!s.decryptedAt().isBefore(SCORED) && !s.decryptedAt().isAfter(Instant.now()));
         }
         assertTrue(expected.isEmpty(), "missing scores for " + expected.keySet());
+        // the replay set is in Kafka, written with the scores: a restarted key-service still knows both batches
+        List<ConsumerRecord<byte[], byte[]>> replaySet = readUntil("acme.decrypted", l -> l.size() >= 2, Duration.ofSeconds(10));
+        assertEquals(java.util.Set.of(a.batchId.toString(), b.batchId.toString()),
+                replaySet.stream().map(r -> new String(r.key(), StandardCharsets.US_ASCII)).collect(java.util.stream.Collectors.toSet()));
+        replaySet.forEach(r -> assertTrue(new String(r.value(), StandardCharsets.US_ASCII).startsWith("v1 acme.score.results-0@"),
+                new String(r.value(), StandardCharsets.US_ASCII)));
         System.out.println("worst logit error after decryption: " + worst);
 
         // ---- dead letters: each hostile result, its bytes unchanged, with the right reason ---------
-        List<ConsumerRecord<byte[], byte[]>> dead = readUntil("acme.decrypt.dlq", l -> l.size() >= 7, Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> dead = readUntil("acme.decrypt.dlq", l -> l.size() >= 14, Duration.ofSeconds(30));
         assertEquals(List.of("BAD_ENVELOPE", "TENANT_MISMATCH", "UNKNOWN_KEY_VERSION", "MANIFEST_NOT_OPENED", "MANIFEST_NOT_OPENED",
-                "BAD_CIPHERTEXT", "BATCH_REPLAYED"), dead.stream().map(r -> header(r, DeadLetter.HEADER_REASON)).toList());
-        List<byte[]> hostile = new ArrayList<>(inOrder.subList(1, 7));
+                "BAD_CIPHERTEXT", "BATCH_FORGED", "BATCH_FORGED", "BATCH_FORGED", "BAD_CIPHERTEXT", "BAD_CIPHERTEXT", "BAD_CIPHERTEXT",
+                "SCORE_OUT_OF_RANGE", "BATCH_REPLAYED"), dead.stream().map(r -> header(r, DeadLetter.HEADER_REASON)).toList());
+        List<byte[]> hostile = new ArrayList<>(inOrder.subList(1, 14));
         hostile.add(validA);
         for (int i = 0; i < hostile.size(); i++) {
             assertArrayEquals(hostile.get(i), dead.get(i).value(), "dead letter " + i + " keeps the result byte for byte");
@@ -207,7 +240,7 @@ class KeyServicePipelineTest {
 
         // ---- metrics -------------------------------------------------------------------------------
         String metrics = awaitMetrics("umbra_key_scores_out_total{tenant=\"acme\"} 5.0");
-        assertTrue(metrics.contains("umbra_key_results_in_total{tenant=\"acme\"} 9.0"), "results in");
+        assertTrue(metrics.contains("umbra_key_results_in_total{tenant=\"acme\"} 16.0"), "results in");
         assertTrue(metrics.contains("umbra_key_dlq_total{reason=\"MANIFEST_NOT_OPENED\"} 2.0"), "dead letters by reason");
         assertTrue(metrics.contains("umbra_key_dlq_total{reason=\"BAD_ENVELOPE\"} 1.0"));
         assertTrue(metrics.contains("umbra_key_version{tenant=\"acme\"} 1.0"), "key version gauge");
@@ -216,15 +249,18 @@ class KeyServicePipelineTest {
         assertTrue(metrics.contains("umbra_key_decrypt_seconds_count{tenant=\"acme\"}"), "decrypt timer");
 
         // ---- the audit trail: every refusal, by kind, and the bundle published; never a secret -------
-        List<Map<String, Object>> entries = awaitAudit(l -> l.stream().filter(e -> !"BUNDLE_PUBLISHED".equals(e.get("type"))).count() >= 7);
+        List<Map<String, Object>> entries = awaitAudit(l -> l.stream().filter(e -> !"BUNDLE_PUBLISHED".equals(e.get("type"))
+                && !"KEY_CREATED".equals(e.get("type"))).count() >= 14);
         Map<String, List<String>> reasonsByType = new HashMap<>();
         for (Map<String, Object> e : entries) {
             reasonsByType.computeIfAbsent((String) e.get("type"), t -> new ArrayList<>()).add((String) e.get("reason"));
             assertEquals("acme", e.get("tenant"));
         }
-        assertEquals(List.of("BAD_ENVELOPE", "UNKNOWN_KEY_VERSION", "BAD_CIPHERTEXT"), reasonsByType.get("DECRYPTION_FAILED"));
+        assertEquals(List.of("BAD_ENVELOPE", "UNKNOWN_KEY_VERSION", "BAD_CIPHERTEXT", "BAD_CIPHERTEXT", "BAD_CIPHERTEXT", "BAD_CIPHERTEXT"),
+                reasonsByType.get("DECRYPTION_FAILED"));
         assertEquals(List.of("MANIFEST_NOT_OPENED", "MANIFEST_NOT_OPENED"), reasonsByType.get("MANIFEST_REFUSED"));
-        assertEquals(List.of("TENANT_MISMATCH", "BATCH_REPLAYED"), reasonsByType.get("TAMPER_DETECTED"));
+        assertEquals(List.of("TENANT_MISMATCH", "BATCH_FORGED", "BATCH_FORGED", "BATCH_FORGED", "SCORE_OUT_OF_RANGE", "BATCH_REPLAYED"),
+                reasonsByType.get("TAMPER_DETECTED"));
         assertTrue(reasonsByType.containsKey("BUNDLE_PUBLISHED") && reasonsByType.containsKey("KEY_CREATED"), reasonsByType.keySet().toString());
         admin().queryParam("type", "TAMPER_DETECTED").queryParam("limit", 1).get("/audit").then().statusCode(200)
                 .body("entries", hasSize(1)).body("entries[0].reason", equalTo("BATCH_REPLAYED"));
@@ -270,8 +306,8 @@ class KeyServicePipelineTest {
         List<ConsumerRecord<byte[], byte[]>> scored = readUntil("acme.scores", l -> l.size() >= before + 2, Duration.ofSeconds(60));
         Map<String, Double> logits = new HashMap<>();
         scored.subList(before, scored.size()).forEach(r -> logits.put(Score.fromJson(r.value()).transactionId(), Score.fromJson(r.value()).logit()));
-        assertEquals(1.25, logits.get("tx-old-0"), 1e-5);
-        assertEquals(-2.5, logits.get("tx-new-0"), 1e-5);
+        assertEquals(1.25, logits.get("tx-old-0"), 0.0, "1.25 is a multiple of 2^-8: published exactly");
+        assertEquals(-2.5, logits.get("tx-new-0"), 0.0);
 
         // the retention (test profile: a few seconds) passes: v1 is destroyed, its bundle withdrawn, audited
         List<Map<String, Object>> entries = awaitAudit(l -> l.stream().anyMatch(e -> "KEY_DESTROYED".equals(e.get("type"))));
@@ -279,10 +315,16 @@ class KeyServicePipelineTest {
         assertTrue(entries.stream().anyMatch(e -> "KEY_DESTROYED".equals(e.get("type")) && Integer.valueOf(1).equals(e.get("keyVersion"))));
         assertFalse(Files.exists(FreshKeyDirectory.DIR.resolve("v1")), "v1's wrapped secret files are gone");
         assertTrue(Files.exists(FreshKeyDirectory.DIR.resolve("v2").resolve(TenantKeyStore.SECRET_KEY_FILE)));
-        List<ConsumerRecord<byte[], byte[]>> keys = readUntil(Topics.PUBLIC_KEYS, l -> l.stream()
-                .anyMatch(r -> "acme/v1".equals(new String(r.key(), StandardCharsets.US_ASCII)) && r.value() == null), Duration.ofSeconds(30));
-        assertTrue(keys.stream().anyMatch(r -> "acme/v1".equals(new String(r.key(), StandardCharsets.US_ASCII)) && r.value() == null),
-                "a tombstone withdraws v1's bundle");
+        Predicate<ConsumerRecord<byte[], byte[]>> withdrawal = r -> "acme/v1".equals(new String(r.key(), StandardCharsets.US_ASCII))
+                && r.value() != null && io.umbra.events.envelope.EnvelopeFormat.kindOf(r.value())
+                == io.umbra.events.envelope.EnvelopeFormat.KIND_SIGNED_WITHDRAWAL;
+        List<ConsumerRecord<byte[], byte[]>> keys = readUntil(Topics.PUBLIC_KEYS, l -> l.stream().anyMatch(withdrawal), Duration.ofSeconds(30));
+        ConsumerRecord<byte[], byte[]> w = keys.stream().filter(withdrawal).findFirst().orElseThrow(() -> new AssertionError(
+                "a signed withdrawal withdraws v1's bundle"));
+        io.umbra.events.envelope.SignedWithdrawal sw = io.umbra.events.envelope.SignedWithdrawal.decode(w.value());
+        BundleVerifier.fromKeyset(Files.readString(FreshKeyDirectory.DIR.resolve(BundleSigningKey.VERIFICATION_FILE)))
+                .verify(sw.signature(), sw.signedContent());
+        assertEquals(1, sw.keyVersion());
         admin().get("/keys").then().statusCode(200).body("currentVersion", equalTo(2)).body("versions", hasSize(1));
 
         // a v1 result arriving after the destruction can no longer be decrypted: dead-lettered, audited
@@ -379,9 +421,30 @@ class KeyServicePipelineTest {
         return Seal.save(new Evaluator(ctx).modSwitchTo(ct, ctx.lastData().parmsId()));
     }
 
+    /** A result of a batch the encrypt-service signed (with the key pinned at the service under test). */
     private static byte[] result(TenantId tenant, UUID batchId, int keyVersion, int slots, byte[] ciphertext, SealedManifest manifest) {
-        return new ScoreResult(new BatchHeader(tenant, batchId, keyVersion, slots, 1), CREATED, "logreg-fraud", 4,
-                SCORED.minusMillis(50), SCORED, List.of(ciphertext), manifest).encode();
+        return resultSignedBy(PinnedBatchKey.signer(), tenant, batchId, keyVersion, slots, ciphertext, manifest);
+    }
+
+    private static byte[] resultSignedBy(io.umbra.crypto.BatchSigningKey key, TenantId tenant, UUID batchId, int keyVersion, int slots,
+                                         byte[] ciphertext, SealedManifest manifest) {
+        BatchHeader header = new BatchHeader(tenant, batchId, keyVersion, slots, 1);
+        byte[] digest = new byte[io.umbra.events.envelope.BatchSignature.DIGEST_BYTES];
+        Arrays.fill(digest, (byte) 0x5A); // the request's feature columns, which the key-service never sees
+        return new ScoreResult(header, CREATED, "logreg-fraud", 4, SCORED.minusMillis(50), SCORED, List.of(ciphertext), manifest, digest,
+                PinnedBatchKey.sign(key, header, CREATED, digest, manifest)).encode();
+    }
+
+    private static byte[] unsignedResult(UUID batchId, int slots, byte[] ciphertext, SealedManifest manifest) {
+        return new ScoreResult(new BatchHeader(ACME, batchId, 1, slots, 1), CREATED, "logreg-fraud", 4, SCORED.minusMillis(50), SCORED,
+                List.of(ciphertext), manifest).encode();
+    }
+
+    /** The same result with the request's creation time moved by a second: the signature no longer covers it. */
+    private static byte[] alterTime(byte[] encoded) {
+        ScoreResult r = ScoreResult.decode(encoded);
+        return new ScoreResult(r.header(), r.requestCreatedAt().plusSeconds(1), r.modelId(), r.modelVersion(), r.scoringStartedAt(),
+                r.scoredAt(), r.scoreCiphertexts(), r.manifest(), r.requestCiphertextDigest(), r.batchSignature()).encode();
     }
 
     private static void awaitReady() throws InterruptedException {

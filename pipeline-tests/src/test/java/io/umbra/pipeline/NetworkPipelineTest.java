@@ -132,7 +132,8 @@ class NetworkPipelineTest {
             alerts += reference.alerts(plain) ? 1 : 0;
         }
         assertEquals(sent, byId.keySet(), "every transaction scored once");
-        assertTrue(worst <= 1e-4, "worst |Δ logit| " + worst);
+        // published logits are rounded to 2^-8 (docs/SECURITY.md): half a step, plus the HE error
+        assertTrue(worst <= 0x1p-9 + 1e-4, "worst |Δ logit| " + worst);
         assertEquals(List.of(), collector.records(Topics.name(ACME, TopicKind.SCORE_DLQ)), "nothing refused by the pool");
         assertEquals(List.of(), collector.records(Topics.name(ACME, TopicKind.DECRYPT_DLQ)), "nothing refused by the key-service");
 

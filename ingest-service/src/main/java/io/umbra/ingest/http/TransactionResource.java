@@ -6,6 +6,9 @@ import io.umbra.events.tx.TransactionValidator;
 import io.umbra.events.tx.ValidationResult;
 import io.umbra.ingest.IngestConfig;
 import io.umbra.ingest.IngestMetrics;
+import io.umbra.auth.Roles;
+import io.umbra.auth.TenantScoped;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -28,8 +31,15 @@ import java.util.List;
  * shape or no item is valid; 413 for a body or batch over the limits; 503 when Kafka did not acknowledge
  * every valid item in time (the report says which; sending the whole batch again is safe). Bodies are never
  * logged.
+ *
+ * <p>The caller needs a JWT (umbra-auth: ES256, issuer {@code UMBRA_JWT_ISSUER}, audience {@code umbra}) with the
+ * role {@code submitter} and a {@code tenant} claim naming this service's tenant: 401 without one, 403 for another
+ * role or another bank. Without a configured key set ({@code UMBRA_JWT_JWKS}) every call is refused: a bank that
+ * does not submit over HTTP leaves it unset, and the endpoint is off.
  */
 @Path("/transactions")
+@RolesAllowed(Roles.SUBMITTER)
+@TenantScoped
 public class TransactionResource {
     @Inject
     TransactionValidator validator;

@@ -125,6 +125,7 @@ public final class KeyEncryptionKey {
         if (!Files.exists(file)) {
             createKeysetFile(file, "local key-encryption keyset");
         }
+        OwnerOnlyKeyset.require(file); // a keyset others may read is a key others may have
         KeysetHandle keyset = TinkProtoKeysetFormat.parseKeyset(Files.readAllBytes(file), InsecureSecretKeyAccess.get());
         return new KeyEncryptionKey(keyset.getPrimitive(RegistryConfiguration.get(), Aead.class), "local keyset " + file);
     }

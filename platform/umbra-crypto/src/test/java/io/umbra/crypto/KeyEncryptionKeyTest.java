@@ -39,6 +39,19 @@ class KeyEncryptionKeyTest {
     }
 
     @Test
+    void aKeysetThatOthersMayReadIsRefused(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("kek.keyset");
+        byte[] wrapped = KeyEncryptionKey.localKeyset(file).wrap(new byte[] {1, 2, 3}, new byte[0]);
+        for (String perms : List.of("rw-r-----", "rw----r--", "rw-rw----")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(perms));
+            GeneralSecurityException e = assertThrows(GeneralSecurityException.class, () -> KeyEncryptionKey.localKeyset(file), perms);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("may be read or written by others"), e.getMessage());
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        assertArrayEquals(new byte[] {1, 2, 3}, KeyEncryptionKey.localKeyset(file).unwrap(wrapped, new byte[0]), "owner-only: used");
+    }
+
+    @Test
     void createsAnOwnerOnlyKeysetOnceAndNeverOverwritesIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keys").resolve("kek.bin");
         KeyEncryptionKey first = KeyEncryptionKey.localKeyset(file);

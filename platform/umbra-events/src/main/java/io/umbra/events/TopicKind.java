@@ -29,7 +29,12 @@ public enum TopicKind {
     /** Scores alert-service could not process. */
     ALERT_DLQ("alert.dlq", false),
     /** Every key operation of the tenant's key-service. */
-    AUDIT("audit", false);
+    AUDIT("audit", false),
+    /**
+     * The key-service's replay set: batch id → key version and input position of its first decryption,
+     * written in the decrypt transaction, compacted, read back at start, withdrawn with the key version.
+     */
+    DECRYPTED("decrypted", false);
 
     private final String suffix;
     private final boolean scoringZone;
@@ -58,6 +63,11 @@ public enum TopicKind {
      */
     public int maxMessageBytes() {
         return scoringZone ? Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES : Topics.KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
+    }
+
+    /** Whether the topic is compacted (the last record per key is kept) rather than deleted by age. */
+    public boolean compacted() {
+        return this == DECRYPTED;
     }
 
     /** The kind whose suffix is {@code suffix}, or null. */

@@ -22,6 +22,12 @@ public final class Topics {
      * drains; a tombstone under a version's key withdraws it.
      */
     public static final String PUBLIC_KEYS = "umbra.keys.public";
+    /**
+     * {@code min.compaction.lag.ms} of {@link #PUBLIC_KEYS}: one hour. Anyone who may write the topic can
+     * write under a tenant's record key; this keeps the tenant's valid bundle from being compacted away
+     * under such a record before the tenant's key-service (which watches its own keys) publishes again.
+     */
+    public static final long PUBLIC_KEYS_MIN_COMPACTION_LAG_MS = 3_600_000L;
 
     /** Kafka's default {@code message.max.bytes} / {@code max.message.bytes} (1 MiB plus record overhead). */
     public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;

@@ -28,7 +28,8 @@ class TopicsTest {
                 Map.entry(TopicKind.SCORES, "acme.scores"),
                 Map.entry(TopicKind.ALERTS, "acme.alerts"),
                 Map.entry(TopicKind.ALERT_DLQ, "acme.alert.dlq"),
-                Map.entry(TopicKind.AUDIT, "acme.audit"));
+                Map.entry(TopicKind.AUDIT, "acme.audit"),
+                Map.entry(TopicKind.DECRYPTED, "acme.decrypted"));
         assertEquals(TopicKind.values().length, expected.size());
         expected.forEach((kind, name) -> assertEquals(name, Topics.name(ACME, kind)));
         assertEquals(TopicKind.values().length, Topics.all(ACME).stream().map(TenantTopic::name).distinct().count());

@@ -114,6 +114,7 @@ public final class KafkaClientSecurity {
     public static KafkaClientSecurity from(Map<String, String> env) {
         Objects.requireNonNull(env, "env");
         Protocol protocol = protocol(env);
+        ProductionProfile.requireTls(env, protocol);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol.name());
         StringBuilder summary = new StringBuilder(protocol.name());

@@ -33,6 +33,22 @@ class KafkaClientSecurityTest {
     }
 
     @Test
+    void theProductionProfileRefusesKafkaWithoutTls() {
+        for (String protocol : new String[] {null, "PLAINTEXT", "SASL_PLAINTEXT"}) {
+            Map<String, String> env = new HashMap<>(Map.of("UMBRA_PRODUCTION", "true", "KAFKA_SASL_USERNAME", "u", "KAFKA_SASL_PASSWORD", PASSWORD));
+            if (protocol != null) {
+                env.put("KAFKA_SECURITY_PROTOCOL", protocol);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaClientSecurity.from(env), String.valueOf(protocol));
+            assertTrue(e.getMessage().contains("only over TLS"), e.getMessage());
+            assertFalse(e.getMessage().contains(PASSWORD));
+        }
+        assertEquals(KafkaClientSecurity.Protocol.SASL_SSL, KafkaClientSecurity.from(Map.of("UMBRA_PRODUCTION", "true",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_USERNAME", "u", "KAFKA_SASL_PASSWORD", PASSWORD)).protocol());
+        assertEquals(KafkaClientSecurity.Protocol.PLAINTEXT, KafkaClientSecurity.from(Map.of("UMBRA_PRODUCTION", "false")).protocol());
+    }
+
+    @Test
     void scramBuildsAJaasLineKafkaParsesBackToTheSameUserAndPassword() {
         KafkaClientSecurity s = KafkaClientSecurity.from(Map.of(
                 "KAFKA_SECURITY_PROTOCOL", "sasl_ssl", "KAFKA_SASL_USERNAME", "acme-ingest", "KAFKA_SASL_PASSWORD", PASSWORD));

@@ -51,6 +51,12 @@ public final class ServiceEnvironment {
     /** The API's token issuer and JWK set (absent: every API call is refused, 401). */
     public static final String UMBRA_JWT_ISSUER = "UMBRA_JWT_ISSUER";
     public static final String UMBRA_JWT_JWKS = "UMBRA_JWT_JWKS";
+    /** The encrypt-service's batch-signing key directory (wrapped key and its public half; docs/SECURITY.md). */
+    public static final String UMBRA_BATCH_SIGNING_DIR = "UMBRA_BATCH_SIGNING_DIR";
+    /** The key-service's pinned batch-verification key (the encrypt-service's batch-verification.json); the key-service refuses to start without it. */
+    public static final String UMBRA_BATCH_VERIFICATION_KEY_FILE = "UMBRA_BATCH_VERIFICATION_KEY_FILE";
+    /** The production profile: refuse to start without TLS to Kafka, an explicit token issuer and an https key set. */
+    public static final String UMBRA_PRODUCTION = "UMBRA_PRODUCTION";
     /** The key-encryption key in a KMS (absent: the key-service reads the bank's KEK file). */
     public static final String UMBRA_KEK_URI = "UMBRA_KEK_URI";
     /**
@@ -185,6 +191,16 @@ public final class ServiceEnvironment {
 
         public Builder pinnedKeyFile(String file) {
             return put(UMBRA_BUNDLE_VERIFICATION_KEY_FILE, file);
+        }
+
+        /** The encrypt-service's batch-signing key directory. */
+        public Builder batchSigningDir(String dir) {
+            return put(UMBRA_BATCH_SIGNING_DIR, dir);
+        }
+
+        /** The key-service's pinned batch-verification key. */
+        public Builder batchVerificationKeyFile(String file) {
+            return put(UMBRA_BATCH_VERIFICATION_KEY_FILE, file);
         }
 
         public Builder pinnedKeysDir(String dir) {

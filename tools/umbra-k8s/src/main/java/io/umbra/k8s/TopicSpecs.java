@@ -38,7 +38,7 @@ public final class TopicSpecs {
             case TX_RAW, TX_FEATURES, SCORES -> 12;
             case SCORE_REQUESTS, SCORE_RESULTS -> 8;
             case ALERTS -> 6;
-            case TX_DLQ, ENCRYPT_DLQ, SCORE_DLQ, DECRYPT_DLQ, ALERT_DLQ -> 3;
+            case TX_DLQ, ENCRYPT_DLQ, SCORE_DLQ, DECRYPT_DLQ, ALERT_DLQ, DECRYPTED -> 3;
             case AUDIT -> 1;
         };
     }
@@ -50,6 +50,10 @@ public final class TopicSpecs {
         if (topic.kind().scoringZone()) {
             // one encrypted batch per record; other topics keep the broker's default
             config.put("max.message.bytes", topic.kind().maxMessageBytes());
+        }
+        if (topic.kind().compacted()) {
+            // the key-service's replay set: one record per batch id, removed with its key version
+            config.put("cleanup.policy", "compact");
         }
         if (topic.kind() == TopicKind.AUDIT) {
             // the audit trail is deleted by age only, never compacted: every entry is a fact of its own

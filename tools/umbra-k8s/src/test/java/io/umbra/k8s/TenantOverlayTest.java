@@ -105,25 +105,28 @@ class TenantOverlayTest {
     }
 
     @Test
-    void everyKafkaAclOfATenantIsItsOwnPrefixOrThePublicKeysTopic() {
+    void everyKafkaAclOfATenantIsUnderItsOwnPrefixOrThePublicKeysTopic() {
         for (TenantOverlay o : List.of(A, B)) {
             String prefix = Topics.aclPrefix(o.tenant());
             for (KafkaUser user : o.resources(KafkaUser.class)) {
                 assertTrue(user.getMetadata().getName().startsWith(prefix), user.getMetadata().getName());
+                String service = user.getMetadata().getName().substring(prefix.length());
                 for (AclRule rule : ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls()) {
                     switch (rule.getResource()) {
+                        // least privilege: literal topics of the tenant, the service's own internal-topic prefix, or the shared topic
                         case AclRuleTopicResource r -> assertTrue(
-                                (r.getName().equals(prefix) && r.getPatternType() == AclResourcePatternType.PREFIX)
-                                        || (r.getName().equals(Topics.PUBLIC_KEYS) && r.getPatternType() == AclResourcePatternType.LITERAL)
-                                        || (isBankProducer(user) && r.getName().equals(Topics.name(o.tenant(), io.umbra.events.TopicKind.TX_RAW))
-                                            && r.getPatternType() == AclResourcePatternType.LITERAL),
+                                (isBankProducer(user) ? r.getName().equals(Topics.name(o.tenant(), io.umbra.events.TopicKind.TX_RAW))
+                                        : r.getName().startsWith(prefix)) && r.getPatternType() == AclResourcePatternType.LITERAL
+                                        || (!isBankProducer(user) && r.getName().equals(prefix + service + "-")
+                                            && r.getPatternType() == AclResourcePatternType.PREFIX)
+                                        || (r.getName().equals(Topics.PUBLIC_KEYS) && r.getPatternType() == AclResourcePatternType.LITERAL),
                                 user.getMetadata().getName() + ": topic ACL " + r.getName());
                         case AclRuleGroupResource r -> {
-                            assertEquals(prefix, r.getName());
-                            assertEquals(AclResourcePatternType.PREFIX, r.getPatternType());
+                            assertEquals(prefix + service, r.getName(), "its own consumer group only");
+                            assertEquals(AclResourcePatternType.LITERAL, r.getPatternType());
                         }
                         case AclRuleTransactionalIdResource r -> {
-                            assertEquals(isBankProducer(user) ? prefix + "bank." : prefix, r.getName());
+                            assertEquals(isBankProducer(user) ? prefix + "bank." : prefix + service + "-", r.getName(), "its own transactional ids only");
                             assertEquals(AclResourcePatternType.PREFIX, r.getPatternType());
                         }
                         case io.strimzi.api.kafka.model.user.acl.AclRuleClusterResource r -> assertTrue(isBankProducer(user)

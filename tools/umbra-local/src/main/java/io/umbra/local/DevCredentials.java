@@ -18,8 +18,9 @@ import java.util.Set;
 
 /**
  * The local run's API credentials: a development token issuer in {@code <run>/credentials/} whose JWK set the
- * alert- and key-services verify with ({@code UMBRA_JWT_JWKS}, {@code UMBRA_JWT_ISSUER}), and per tenant an
- * analyst and an admin token, each in an owner-only file ({@code <tenant>-analyst.jwt}, {@code <tenant>-admin.jwt}),
+ * ingest-, alert- and key-services verify with ({@code UMBRA_JWT_JWKS}, {@code UMBRA_JWT_ISSUER}), and per tenant an
+ * analyst, an admin and a submitter token, each in an owner-only file ({@code <tenant>-analyst.jwt},
+ * {@code <tenant>-admin.jwt}, {@code <tenant>-submitter.jwt}),
  * issued afresh at every start and valid for 12 hours. For a laptop, never for a bank: its signing key is unwrapped.
  */
 public final class DevCredentials {
@@ -29,9 +30,12 @@ public final class DevCredentials {
 
     private final TokenIssuer issuer;
     private final Map<TenantId, Path> analystTokens;
+    private final Map<TenantId, Path> submitterTokens;
     private final Map<TenantId, Path> adminTokens;
 
-    private DevCredentials(TokenIssuer issuer, Map<TenantId, Path> analystTokens, Map<TenantId, Path> adminTokens) {
+    private DevCredentials(TokenIssuer issuer, Map<TenantId, Path> analystTokens, Map<TenantId, Path> adminTokens,
+                           Map<TenantId, Path> submitterTokens) {
+        this.submitterTokens = submitterTokens;
         this.issuer = issuer;
         this.analystTokens = analystTokens;
         this.adminTokens = adminTokens;
@@ -42,16 +46,29 @@ public final class DevCredentials {
         TokenIssuer issuer = TokenIssuer.createOrLoad(dir, ISSUER);
         Map<TenantId, Path> analysts = new LinkedHashMap<>();
         Map<TenantId, Path> admins = new LinkedHashMap<>();
+        Map<TenantId, Path> submitters = new LinkedHashMap<>();
         for (TenantId t : tenants) {
+            submitters.put(t, write(dir.resolve(t.value() + "-submitter.jwt"),
+                    issuer.issue(t.value(), t.value() + "-submitter", Set.of(Roles.SUBMITTER), TOKEN_LIFETIME)));
             analysts.put(t, write(dir.resolve(t.value() + "-analyst.jwt"),
                     issuer.issue(t.value(), t.value() + "-analyst", Set.of(Roles.ANALYST), TOKEN_LIFETIME)));
             admins.put(t, write(dir.resolve(t.value() + "-admin.jwt"),
                     issuer.issue(t.value(), t.value() + "-admin", Set.of(Roles.ADMIN), TOKEN_LIFETIME)));
         }
-        return new DevCredentials(issuer, Map.copyOf(analysts), Map.copyOf(admins));
+        return new DevCredentials(issuer, Map.copyOf(analysts), Map.copyOf(admins), Map.copyOf(submitters));
     }
 
-    /** What the alert- and key-services need to verify these tokens. */
+    /** The file holding {@code tenant}'s submitter token (role submitter: POST /transactions of its ingest-service). */
+    public Path submitterToken(TenantId tenant) {
+        return require(submitterTokens, tenant);
+    }
+
+    /** The submitter token itself, for an {@code Authorization: Bearer} header. */
+    public String submitterBearer(TenantId tenant) {
+        return read(submitterToken(tenant));
+    }
+
+    /** What the ingest-, alert- and key-services need to verify these tokens. */
     public Map<String, String> serviceEnv() {
         return Map.of("UMBRA_JWT_JWKS", issuer.jwksFile().toString(), "UMBRA_JWT_ISSUER", issuer.issuer());
     }

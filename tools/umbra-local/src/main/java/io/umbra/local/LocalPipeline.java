@@ -191,6 +191,14 @@ public final class LocalPipeline implements AutoCloseable {
         return httpPort(basePort, tenantIndex(tenant), service);
     }
 
+    /** Health and metrics of {@code service} for {@code tenant}: its HTTP port + {@value #MANAGEMENT_PORT_OFFSET} (Kubernetes: 9000). */
+    public int managementPort(TenantId tenant, Service service) {
+        return (service.perTenant() ? httpPort(tenant, service) : basePort + service.portOffset()) + MANAGEMENT_PORT_OFFSET;
+    }
+
+    /** The management interface (health, metrics) of each local service listens this far above its HTTP port. */
+    public static final int MANAGEMENT_PORT_OFFSET = 1000;
+
     static int httpPort(int basePort, int tenantIndex, Service service) {
         return service.perTenant() ? basePort + 10 * tenantIndex + service.portOffset() : basePort + service.portOffset();
     }
@@ -339,9 +347,11 @@ public final class LocalPipeline implements AutoCloseable {
         // the services' environment contract (io.umbra.k8s.ServiceEnvironment), as k8s/ renders it for pods
         ServiceEnvironment.Builder contract = ServiceEnvironment.forService(ServiceEnvironment.Role.ofModule(service.module()))
                 .kafka(bootstrapServers()).instanceId(instanceId).http(b.httpHost, port)
-                // nine services on one machine: health and metrics stay on each one's HTTP port (Kubernetes moves them to 9000)
-                .management(false, ServiceEnvironment.MANAGEMENT_PORT)
-                .stateDir(runDirectory.resolve("state").resolve(instanceId).toString());        if (kafkaSecurity) {
+                // the management interface is fixed at build time (on, port 9000 in Kubernetes); nine services on one
+                // machine each get their own: the HTTP port + MANAGEMENT_PORT_OFFSET
+                .management(true, port + MANAGEMENT_PORT_OFFSET)
+                .stateDir(runDirectory.resolve("state").resolve(instanceId).toString());
+        if (kafkaSecurity) {
             // the path of the password, never the password: it stays out of /proc/<pid>/environ and every log
             String principal = kafkaAccess.principal(tenant, service).name();
             contract.kafkaScram("SASL_PLAINTEXT", principal, kafkaCredentials.passwordFile(principal).toString());
@@ -350,8 +360,10 @@ public final class LocalPipeline implements AutoCloseable {
             contract.tenant(tenant);
         }
         switch (service) {
-            case KEY -> contract.keysDir(runDirectory.resolve("keys").resolve(tenant.value()).toString());
-            case ENCRYPT -> contract.pinnedKeyFile(pinning.pinnedFile(tenant).toString());
+            case KEY -> contract.keysDir(runDirectory.resolve("keys").resolve(tenant.value()).toString())
+                    .batchVerificationKeyFile(pinning.batchPinnedFile(tenant).toString());
+            case ENCRYPT -> contract.pinnedKeyFile(pinning.pinnedFile(tenant).toString())
+                    .batchSigningDir(pinning.batchSigningDirectory(tenant).toString());
             case HE_SCORING -> contract.pinnedKeysDir(pinning.pinnedDirectory().toString());
             default -> { }
         }
@@ -363,7 +375,7 @@ public final class LocalPipeline implements AutoCloseable {
 
         List<String> command = service.command(launcher, java, b.jvmOptions, root);
         return new ServiceProcess(service, tenant, command, env, runDirectory,
-                logDirectory().resolve(name + ".log"), port, b.readyTimeout, this::pidsChanged);
+                logDirectory().resolve(name + ".log"), port, port + MANAGEMENT_PORT_OFFSET, b.readyTimeout, this::pidsChanged);
     }
 
     private void pidsChanged() {

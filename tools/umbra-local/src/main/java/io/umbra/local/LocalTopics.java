@@ -28,12 +28,16 @@ public final class LocalTopics {
     public static List<TopicSpec> forTenants(List<TenantId> tenants) {
         List<TopicSpec> specs = new ArrayList<>();
         // One partition: a handful of bundles, read whole by every encrypt-service and the scoring pool.
-        specs.add(TopicSpec.of(Topics.PUBLIC_KEYS, 1).compacted().maxMessageBytes(PUBLIC_KEYS_MAX_MESSAGE_BYTES));
+        // min.compaction.lag.ms: a record someone writes under a tenant's key (garbage, a forged withdrawal) cannot
+        // compact the tenant's valid bundle away before its key-service has seen it and published again.
+        specs.add(TopicSpec.of(Topics.PUBLIC_KEYS, 1).compacted().maxMessageBytes(PUBLIC_KEYS_MAX_MESSAGE_BYTES)
+                .with("min.compaction.lag.ms", Long.toString(Topics.PUBLIC_KEYS_MIN_COMPACTION_LAG_MS)));
         for (TenantId tenant : tenants) {
             for (TenantTopic topic : Topics.all(tenant)) {
                 // Set on every topic, not only the raised ones: the local broker's own default is raised
                 // for the score topics, production's is Kafka's 1 MiB, and the topics must behave the same.
-                specs.add(TopicSpec.of(topic.name(), PARTITIONS).maxMessageBytes(topic.kind().maxMessageBytes()));
+                TopicSpec spec = TopicSpec.of(topic.name(), PARTITIONS).maxMessageBytes(topic.kind().maxMessageBytes());
+                specs.add(topic.kind().compacted() ? spec.compacted() : spec);
             }
         }
         return List.copyOf(specs);

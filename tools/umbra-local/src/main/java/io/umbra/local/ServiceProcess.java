@@ -36,12 +36,20 @@ public final class ServiceProcess {
     private final Path workingDirectory;
     private final Path logFile;
     private final int httpPort;
+    private final int managementPort;
     private final Duration readyTimeout;
     private final Runnable onStartOrStop;
     private volatile Process process;
 
     ServiceProcess(Service service, TenantId tenant, List<String> command, Map<String, String> environment,
                    Path workingDirectory, Path logFile, int httpPort, Duration readyTimeout, Runnable onStartOrStop) {
+        this(service, tenant, command, environment, workingDirectory, logFile, httpPort, httpPort, readyTimeout, onStartOrStop);
+    }
+
+    /** @param managementPort where health and metrics answer ({@code QUARKUS_MANAGEMENT_PORT}) */
+    ServiceProcess(Service service, TenantId tenant, List<String> command, Map<String, String> environment,
+                   Path workingDirectory, Path logFile, int httpPort, int managementPort, Duration readyTimeout, Runnable onStartOrStop) {
+        this.managementPort = managementPort;
         this.service = service;
         this.tenant = tenant;
         this.command = List.copyOf(command);
@@ -79,6 +87,16 @@ public final class ServiceProcess {
     /** {@code http://localhost:<port><path>}. */
     public URI url(String path) {
         return URI.create("http://localhost:" + httpPort + path);
+    }
+
+    /** Health and metrics: the management interface's port. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** {@code path} on the management interface ({@code /q/health/ready}, {@code /q/metrics}). */
+    public URI managementUrl(String path) {
+        return URI.create("http://localhost:" + managementPort + path);
     }
 
     /** Where the process's stdout and stderr go (appended across restarts). */
@@ -144,7 +162,7 @@ public final class ServiceProcess {
     public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer yet";
-        HttpRequest request = HttpRequest.newBuilder(url("/q/health/ready")).timeout(Duration.ofSeconds(2)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(managementUrl("/q/health/ready")).timeout(Duration.ofSeconds(2)).GET().build();
         while (true) {
             Process p = process;
             if (p == null || !p.isAlive()) {
@@ -165,7 +183,7 @@ public final class ServiceProcess {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(name() + " was not ready after " + timeout.toSeconds() + " s at "
-                        + url("/q/health/ready") + " (last answer: " + last + "); its log is " + logFile + logTail());
+                        + managementUrl("/q/health/ready") + " (last answer: " + last + "); its log is " + logFile + logTail());
             }
             sleep(250);
         }

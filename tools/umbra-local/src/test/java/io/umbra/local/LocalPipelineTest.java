@@ -68,13 +68,15 @@ class LocalPipelineTest {
                     assertEquals(3, described.get(name).partitions().size(), name);
                     Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
                     assertEquals(Integer.toString(kind.maxMessageBytes()), c.get("max.message.bytes").value(), name);
-                    assertEquals("delete", c.get("cleanup.policy").value(), name);
+                    assertEquals(kind.compacted() ? "compact" : "delete", c.get("cleanup.policy").value(), name);
                 }
             }
             assertEquals("8454144", configs.get(new ConfigResource(ConfigResource.Type.TOPIC, "acme.score.requests"))
                     .get("max.message.bytes").value());
             Config keys = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topics.PUBLIC_KEYS));
             assertEquals("compact", keys.get("cleanup.policy").value());
+            assertEquals(Long.toString(Topics.PUBLIC_KEYS_MIN_COMPACTION_LAG_MS), keys.get("min.compaction.lag.ms").value(),
+                    "a record under another tenant's key cannot compact its bundle away at once");
             assertTrue(Integer.parseInt(keys.get("max.message.bytes").value()) >= LocalTopics.PUBLIC_KEYS_MAX_MESSAGE_BYTES);
             assertTrue(pipeline.processes().isEmpty());
             assertEquals(8081, pipeline.httpPort(TenantId.of("acme"), Service.INGEST));

@@ -54,8 +54,9 @@ class SecureLocalPipelineTest {
                 assertEquals(p.kafkaPrincipal(), acl.entry().principal());
                 String name = acl.pattern().name();
                 if (p.tenant() != null) {
-                    // a bank's grants: its own prefix, or reading (the key-service: writing) the shared bundle topic
-                    assertTrue(name.equals(p.tenant() + ".") && acl.pattern().patternType() == PatternType.PREFIXED
+                    // a bank's grants: literal names of its own, its service's own prefix, or the shared bundle topic
+                    assertTrue(name.startsWith(p.tenant() + ".") && acl.pattern().patternType() == PatternType.LITERAL
+                            || name.equals(p.name() + "-") && acl.pattern().patternType() == PatternType.PREFIXED
                             || name.equals(Topics.PUBLIC_KEYS) && acl.pattern().patternType() == PatternType.LITERAL, p.name() + ": " + acl);
                 } else {
                     assertTrue(acl.pattern().patternType() == PatternType.LITERAL || name.equals("umbra.he-scoring"), acl.toString());

@@ -19,8 +19,10 @@ import java.nio.ByteBuffer;
 final class ZstdCodec {
     private static final int LEVEL = 3;
     private static final int CHUNK = 64 * 1024;
-    /** Window limit for frames we read: 2^27 bytes, zstd's default; SEAL's own frames use at most the object size. */
+    /** Window limit for frames we read, at most: 2^27 bytes, zstd's default. */
     private static final int WINDOW_LOG_MAX = 27;
+    /** zstd's smallest window, 1 KiB. */
+    private static final int WINDOW_LOG_MIN = 10;
 
     private ZstdCodec() {
     }
@@ -54,6 +56,12 @@ final class ZstdCodec {
         }
     }
 
+    /** The smallest window log that holds {@code maxBytes}, within zstd's [2^10, 2^27]. */
+    static int windowLogFor(long maxBytes) {
+        int log = 64 - Long.numberOfLeadingZeros(Math.max(1, maxBytes - 1));
+        return Math.max(WINDOW_LOG_MIN, Math.min(WINDOW_LOG_MAX, log));
+    }
+
     static byte[] decompress(byte[] src, int off, int len, long maxBytes, String what) {
         if (len == 0) {
             throw new SealFormatException(what + " zstd payload: empty, expected a zstd frame after the header");
@@ -84,7 +92,9 @@ final class ZstdCodec {
         Payload.Growing out = new Payload.Growing(len, declared, maxBytes, what);
         byte[] probe = new byte[1];
         try (ZstdInputStreamNoFinalizer in = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(src, off, len))) {
-            in.setLongMax(WINDOW_LOG_MAX);
+            // A frame that pledges its size (SEAL's always do) needs a window no larger than the object: bound the
+            // decoder's window by the largest object of this kind, so a hostile frame cannot make it reserve 128 MiB.
+            in.setLongMax(windowLogFor(maxBytes));
             while (true) {
                 if (out.len == out.buf.length) {
                     // Full: only grow when more output really comes (a declared size fills the buffer exactly).

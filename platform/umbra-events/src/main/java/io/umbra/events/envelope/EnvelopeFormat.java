@@ -10,8 +10,13 @@ import java.time.temporal.ChronoUnit;
 public final class EnvelopeFormat {
     /** "UMBE" in ASCII: Umbra batch envelope. */
     public static final int MAGIC = 0x554D4245;
-    /** The layout this release writes and reads. */
+    /** The layout this release writes and reads for public bundles (kinds 3 and 4) and withdrawals (kind 5). */
     public static final int VERSION = 1;
+    /**
+     * The layout of score requests and results (kinds 1 and 2): version 2 carries the encrypt-service's
+     * batch signature ({@link BatchSignature}). Version 1 batches were unsigned and are refused by name.
+     */
+    public static final int BATCH_VERSION = 2;
     /** The kind byte of a {@link ScoreRequest}. */
     public static final int KIND_SCORE_REQUEST = 1;
     /** The kind byte of a {@link ScoreResult}. */
@@ -20,10 +25,31 @@ public final class EnvelopeFormat {
     public static final int KIND_PUBLIC_BUNDLE = 3;
     /** The kind byte of a {@link SignedBundle}: a public bundle with its key-service's signature and validity. */
     public static final int KIND_SIGNED_BUNDLE = 4;
+    /** The kind byte of a {@link SignedWithdrawal}: a key-service's signed statement that a key version is gone. */
+    public static final int KIND_SIGNED_WITHDRAWAL = 5;
+    /** The kind byte of the content a batch signature covers ({@link BatchSignature#contentToSign}); never a record. */
+    static final int KIND_BATCH_SIGNED_CONTENT = 0x81;
     /** Times must lie in [1970-01-01, 10000-01-01). */
     static final Instant MAX_TIME = Instant.parse("+10000-01-01T00:00:00Z");
 
     private EnvelopeFormat() {
+    }
+
+    /** The format version this release reads and writes for {@code kind}. */
+    static int versionOf(int kind) {
+        return kind == KIND_SCORE_REQUEST || kind == KIND_SCORE_RESULT || kind == KIND_BATCH_SIGNED_CONTENT ? BATCH_VERSION : VERSION;
+    }
+
+    /**
+     * The kind byte of an envelope, or -1 if {@code bytes} is too short or not an Umbra envelope: lets a
+     * reader of a topic that carries two kinds (bundles and withdrawals) route before decoding.
+     */
+    public static int kindOf(byte[] bytes) {
+        if (bytes == null || bytes.length < 6) {
+            return -1;
+        }
+        int magic = (bytes[0] & 0xFF) << 24 | (bytes[1] & 0xFF) << 16 | (bytes[2] & 0xFF) << 8 | bytes[3] & 0xFF;
+        return magic == MAGIC ? bytes[5] & 0xFF : -1;
     }
 
     static String kindName(int kind) {
@@ -32,6 +58,8 @@ public final class EnvelopeFormat {
             case KIND_SCORE_RESULT -> "ScoreResult";
             case KIND_PUBLIC_BUNDLE -> "PublicBundle";
             case KIND_SIGNED_BUNDLE -> "SignedBundle";
+            case KIND_SIGNED_WITHDRAWAL -> "SignedWithdrawal";
+            case KIND_BATCH_SIGNED_CONTENT -> "batch signature content";
             default -> "unknown kind " + kind;
         };
     }

@@ -43,8 +43,11 @@ final class EnvelopeReader {
             throw r.fail(0, "not an Umbra envelope: magic 0x" + Integer.toHexString(magic) + ", expected 0x554d4245 (\"UMBE\")");
         }
         int version = r.u8("format version");
-        if (version != EnvelopeFormat.VERSION) {
-            throw r.fail(4, "format version " + version + " is not supported; this release reads version " + EnvelopeFormat.VERSION);
+        int expectedVersion = EnvelopeFormat.versionOf(expectedKind);
+        if (version != expectedVersion) {
+            String why = version == 1 && expectedVersion == EnvelopeFormat.BATCH_VERSION
+                    ? " (an unsigned batch of an earlier release: batches must carry the encrypt-service's signature)" : "";
+            throw r.fail(4, "format version " + version + " is not supported" + why + "; this release reads version " + expectedVersion);
         }
         int kind = r.u8("kind");
         if (kind != expectedKind) {
@@ -165,6 +168,15 @@ final class EnvelopeReader {
         }
         pos = at;
         return lengthPrefixed(field, max);
+    }
+
+    /** Exactly {@code n} bytes. */
+    byte[] fixed(String field, int n) {
+        need(n, field);
+        byte[] b = new byte[n];
+        System.arraycopy(in, pos, b, 0, n);
+        pos += n;
+        return b;
     }
 
     /** The offset of the next byte to read. */

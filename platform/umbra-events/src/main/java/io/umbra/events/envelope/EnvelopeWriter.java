@@ -14,7 +14,7 @@ final class EnvelopeWriter {
 
     EnvelopeWriter(int size, int kind) {
         out = ByteBuffer.allocate(size);
-        out.putInt(EnvelopeFormat.MAGIC).put((byte) EnvelopeFormat.VERSION).put((byte) kind);
+        out.putInt(EnvelopeFormat.MAGIC).put((byte) EnvelopeFormat.versionOf(kind)).put((byte) kind);
     }
 
     /** Bytes of {@code header} on the wire. */
@@ -60,6 +60,11 @@ final class EnvelopeWriter {
         for (byte[] c : ciphertexts) {
             out.putInt(c.length).put(c);
         }
+        return this;
+    }
+
+    EnvelopeWriter raw(byte[] b) {
+        out.put(b);
         return this;
     }
 

@@ -20,7 +20,7 @@ import java.util.UUID;
  * <pre>
  *  size   field
  *  4      magic "UMBE" (0x55 0x4D 0x42 0x45)
- *  1      format version = 1
+ *  1      format version = 2 (version 1, unsigned, is refused with that reason)
  *  1      kind = 1 (ScoreRequest)
  *  1 + L  tenant id: length L (2..40), then L ASCII bytes
  *  16     batch id (UUID: most significant 64 bits, then least significant)
@@ -31,6 +31,8 @@ import java.util.UUID;
  *  2      ciphertext count C (u16, 1..limit)
  *  C × (4 + n)  each ciphertext: length n (u32, 1..limit), then n bytes of SEAL 4.1 serialization
  *  4 + m  sealed manifest: length m (u32, 1..limit), then m bytes
+ *  4 + s  batch signature: length s (u32, 0..1024; 0 = unsigned, which the key-service refuses), then s bytes
+ *         ({@link BatchSignature}: the encrypt-service's signature over header, time, ciphertext digest, manifest)
  *  nothing after
  * </pre>
  */
@@ -39,22 +41,31 @@ public final class ScoreRequest {
     private final Instant createdAt;
     private final byte[][] ciphertexts;
     private final SealedManifest manifest;
+    private final byte[] batchSignature;
+    private volatile byte[] ciphertextDigest;
+
+    /** An unsigned request (tests, tools): the key-service refuses its result as {@code BATCH_FORGED}. */
+    public ScoreRequest(BatchHeader header, Instant createdAt, List<byte[]> ciphertexts, SealedManifest manifest) {
+        this(header, createdAt, copy(ciphertexts), manifest, new byte[0]);
+    }
 
     /**
      * @param header      the batch header
      * @param createdAt   when the batch was sealed (kept to the microsecond)
      * @param ciphertexts the feature columns in the feature schema's order, SEAL bytes each, 1 to 65535 of them
      * @param manifest    the sealed manifest
+     * @param batchSignature the encrypt-service's signature over {@link #signedContent()}
      */
-    public ScoreRequest(BatchHeader header, Instant createdAt, List<byte[]> ciphertexts, SealedManifest manifest) {
-        this(header, createdAt, copy(ciphertexts), manifest);
+    public ScoreRequest(BatchHeader header, Instant createdAt, List<byte[]> ciphertexts, SealedManifest manifest, byte[] batchSignature) {
+        this(header, createdAt, copy(ciphertexts), manifest, batchSignature);
     }
 
-    private ScoreRequest(BatchHeader header, Instant createdAt, byte[][] ciphertexts, SealedManifest manifest) {
+    private ScoreRequest(BatchHeader header, Instant createdAt, byte[][] ciphertexts, SealedManifest manifest, byte[] batchSignature) {
         this.header = Objects.requireNonNull(header, "header");
         this.createdAt = EnvelopeFormat.checkTime("createdAt", createdAt);
         this.ciphertexts = ciphertexts;
         this.manifest = Objects.requireNonNull(manifest, "manifest");
+        this.batchSignature = BatchSignature.checkSignature(batchSignature);
         if (encodedSizeLong() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("envelope would exceed 2 GiB");
         }
@@ -110,13 +121,40 @@ public final class ScoreRequest {
         return manifest;
     }
 
+    /** The encrypt-service's signature (empty if unsigned). */
+    public byte[] batchSignature() {
+        return batchSignature.clone();
+    }
+
+    /** SHA-256 of the ciphertexts as they travel ({@link BatchSignature#digestOf}); computed once. */
+    public byte[] ciphertextDigest() {
+        byte[] d = ciphertextDigest;
+        if (d == null) {
+            d = BatchSignature.digestOf(ciphertexts);
+            ciphertextDigest = d;
+        }
+        return d.clone();
+    }
+
+    /** The bytes the batch signature covers. */
+    public byte[] signedContent() {
+        return BatchSignature.contentToSign(header, createdAt, ciphertextDigest(), manifest);
+    }
+
+    /** The content a signer signs for a request of these parts (the encrypt-service, before it has the signature). */
+    public static byte[] contentToSign(BatchHeader header, Instant createdAt, List<byte[]> ciphertexts, SealedManifest manifest) {
+        return BatchSignature.contentToSign(header, EnvelopeFormat.checkTime("createdAt", createdAt), BatchSignature.digestOf(copy(ciphertexts)),
+                manifest);
+    }
+
     /** The exact size of {@link #encode()}: check it against the topic's limit before encoding. */
     public int encodedSize() {
         return (int) encodedSizeLong();
     }
 
     private long encodedSizeLong() {
-        return EnvelopeWriter.PREAMBLE + EnvelopeWriter.size(header) + 8 + EnvelopeWriter.size(ciphertexts) + 4L + manifest.length();
+        return EnvelopeWriter.PREAMBLE + EnvelopeWriter.size(header) + 8 + EnvelopeWriter.size(ciphertexts) + 4L + manifest.length()
+                + 4L + batchSignature.length;
     }
 
     /** The envelope's bytes. */
@@ -126,6 +164,7 @@ public final class ScoreRequest {
                 .time(createdAt)
                 .ciphertexts(ciphertexts)
                 .lengthPrefixed(manifest.bytes())
+                .u32(batchSignature.length).raw(batchSignature)
                 .finish();
     }
 
@@ -141,9 +180,10 @@ public final class ScoreRequest {
         Instant createdAt = r.time("created at");
         byte[][] ciphertexts = r.ciphertexts("ciphertext");
         SealedManifest manifest = new SealedManifest(r.lengthPrefixed("sealed manifest", limits.maxSealedManifestBytes()));
+        byte[] signature = r.optionalLengthPrefixed("batch signature", BatchSignature.MAX_SIGNATURE_BYTES);
         r.end();
         try {
-            return new ScoreRequest(header, createdAt, ciphertexts, manifest);
+            return new ScoreRequest(header, createdAt, ciphertexts, manifest, signature);
         } catch (IllegalArgumentException e) {
             throw new EnvelopeFormatException("ScoreRequest: " + e.getMessage(), e);
         }
@@ -168,7 +208,8 @@ public final class ScoreRequest {
     @Override
     public boolean equals(Object o) {
         return o instanceof ScoreRequest r && header.equals(r.header) && createdAt.equals(r.createdAt)
-                && Arrays.deepEquals(ciphertexts, r.ciphertexts) && manifest.equals(r.manifest);
+                && Arrays.deepEquals(ciphertexts, r.ciphertexts) && manifest.equals(r.manifest)
+                && Arrays.equals(batchSignature, r.batchSignature);
     }
 
     @Override
@@ -179,6 +220,7 @@ public final class ScoreRequest {
     @Override
     public String toString() {
         return "ScoreRequest[" + header.tenant() + ", batch " + header.batchId() + ", key v" + header.keyVersion() + ", "
-                + header.slotCount() + " slots, " + ciphertexts.length + " ciphertexts, " + encodedSizeLong() + " bytes]";
+                + header.slotCount() + " slots, " + ciphertexts.length + " ciphertexts, " + (batchSignature.length == 0 ? "unsigned, " : "signed, ")
+                + encodedSizeLong() + " bytes]";
     }
 }

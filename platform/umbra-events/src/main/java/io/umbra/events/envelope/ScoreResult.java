@@ -24,7 +24,12 @@ import java.util.UUID;
  *  8      scoring started at (i64 µs)
  *  8      scored at (i64 µs)
  * </pre>
- * then the score ciphertexts and the sealed manifest exactly as a request's ciphertexts and manifest.
+ * then the score ciphertexts and the sealed manifest exactly as a request's ciphertexts and manifest, then
+ * <pre>
+ *  32     the request's ciphertext digest ({@link BatchSignature#digestOf}), passed through by the pool
+ *  4 + s  the request's batch signature, passed through untouched (0..1024 bytes; 0 = unsigned)
+ * </pre>
+ * Format version 2; a version 1 (unsigned) result is refused with that reason.
  */
 public final class ScoreResult {
     private final BatchHeader header;
@@ -35,6 +40,15 @@ public final class ScoreResult {
     private final Instant scoredAt;
     private final byte[][] scoreCiphertexts;
     private final SealedManifest manifest;
+    private final byte[] requestCiphertextDigest;
+    private final byte[] batchSignature;
+
+    /** A result without the request's signature (tests, tools): the key-service refuses it as {@code BATCH_FORGED}. */
+    public ScoreResult(BatchHeader header, Instant requestCreatedAt, String modelId, int modelVersion, Instant scoringStartedAt,
+                       Instant scoredAt, List<byte[]> scoreCiphertexts, SealedManifest manifest) {
+        this(header, requestCreatedAt, modelId, modelVersion, scoringStartedAt, scoredAt, scoreCiphertexts, manifest,
+                new byte[BatchSignature.DIGEST_BYTES], new byte[0]);
+    }
 
     /**
      * @param header           the request's header
@@ -45,15 +59,19 @@ public final class ScoreResult {
      * @param scoredAt         when it finished
      * @param scoreCiphertexts the scores, SEAL bytes each (one for a logistic model; more for multi-output models)
      * @param manifest         the request's sealed manifest, untouched
+     * @param requestCiphertextDigest the request's {@link ScoreRequest#ciphertextDigest()}
+     * @param batchSignature   the request's {@link ScoreRequest#batchSignature()}, untouched
      */
     public ScoreResult(BatchHeader header, Instant requestCreatedAt, String modelId, int modelVersion, Instant scoringStartedAt,
-                       Instant scoredAt, List<byte[]> scoreCiphertexts, SealedManifest manifest) {
+                       Instant scoredAt, List<byte[]> scoreCiphertexts, SealedManifest manifest, byte[] requestCiphertextDigest,
+                       byte[] batchSignature) {
         this(header, requestCreatedAt, modelId, modelVersion, scoringStartedAt, scoredAt, ScoreRequest.copy(scoreCiphertexts),
-                manifest);
+                manifest, requestCiphertextDigest, batchSignature);
     }
 
     private ScoreResult(BatchHeader header, Instant requestCreatedAt, String modelId, int modelVersion, Instant scoringStartedAt,
-                        Instant scoredAt, byte[][] scoreCiphertexts, SealedManifest manifest) {
+                        Instant scoredAt, byte[][] scoreCiphertexts, SealedManifest manifest, byte[] requestCiphertextDigest,
+                        byte[] batchSignature) {
         this.header = Objects.requireNonNull(header, "header");
         this.requestCreatedAt = EnvelopeFormat.checkTime("requestCreatedAt", requestCreatedAt);
         this.modelId = Identifiers.require("modelId", modelId);
@@ -65,6 +83,11 @@ public final class ScoreResult {
         this.scoredAt = EnvelopeFormat.checkTime("scoredAt", scoredAt);
         this.scoreCiphertexts = scoreCiphertexts;
         this.manifest = Objects.requireNonNull(manifest, "manifest");
+        if (requestCiphertextDigest == null || requestCiphertextDigest.length != BatchSignature.DIGEST_BYTES) {
+            throw new IllegalArgumentException("the request's ciphertext digest must be " + BatchSignature.DIGEST_BYTES + " bytes");
+        }
+        this.requestCiphertextDigest = requestCiphertextDigest.clone();
+        this.batchSignature = BatchSignature.checkSignature(batchSignature);
         if (encodedSizeLong() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("envelope would exceed 2 GiB");
         }
@@ -74,7 +97,7 @@ public final class ScoreResult {
     public static ScoreResult of(ScoreRequest request, String modelId, int modelVersion, Instant scoringStartedAt,
                                  Instant scoredAt, List<byte[]> scoreCiphertexts) {
         return new ScoreResult(request.header(), request.createdAt(), modelId, modelVersion, scoringStartedAt, scoredAt,
-                scoreCiphertexts, request.manifest());
+                scoreCiphertexts, request.manifest(), request.ciphertextDigest(), request.batchSignature());
     }
 
     public BatchHeader header() {
@@ -143,6 +166,21 @@ public final class ScoreResult {
         return manifest;
     }
 
+    /** The request's ciphertext digest, as the pool passed it on. */
+    public byte[] requestCiphertextDigest() {
+        return requestCiphertextDigest.clone();
+    }
+
+    /** The encrypt-service's signature of the request, as the pool passed it on (empty if unsigned). */
+    public byte[] batchSignature() {
+        return batchSignature.clone();
+    }
+
+    /** What {@link #batchSignature()} must verify over: the request's header, time, ciphertext digest and manifest. */
+    public byte[] signedContent() {
+        return BatchSignature.contentToSign(header, requestCreatedAt, requestCiphertextDigest, manifest);
+    }
+
     /** The exact size of {@link #encode()}. */
     public int encodedSize() {
         return (int) encodedSizeLong();
@@ -150,7 +188,7 @@ public final class ScoreResult {
 
     private long encodedSizeLong() {
         return EnvelopeWriter.PREAMBLE + EnvelopeWriter.size(header) + 8 + 1 + modelId.length() + 4 + 8 + 8
-                + EnvelopeWriter.size(scoreCiphertexts) + 4L + manifest.length();
+                + EnvelopeWriter.size(scoreCiphertexts) + 4L + manifest.length() + BatchSignature.DIGEST_BYTES + 4L + batchSignature.length;
     }
 
     /** The envelope's bytes. */
@@ -164,6 +202,8 @@ public final class ScoreResult {
                 .time(scoredAt)
                 .ciphertexts(scoreCiphertexts)
                 .lengthPrefixed(manifest.bytes())
+                .raw(requestCiphertextDigest)
+                .u32(batchSignature.length).raw(batchSignature)
                 .finish();
     }
 
@@ -183,9 +223,11 @@ public final class ScoreResult {
         Instant scored = r.time("scored at");
         byte[][] scores = r.ciphertexts("score ciphertext");
         SealedManifest manifest = new SealedManifest(r.lengthPrefixed("sealed manifest", limits.maxSealedManifestBytes()));
+        byte[] digest = r.fixed("request ciphertext digest", BatchSignature.DIGEST_BYTES);
+        byte[] signature = r.optionalLengthPrefixed("batch signature", BatchSignature.MAX_SIGNATURE_BYTES);
         r.end();
         try {
-            return new ScoreResult(header, requestCreatedAt, modelId, modelVersion, started, scored, scores, manifest);
+            return new ScoreResult(header, requestCreatedAt, modelId, modelVersion, started, scored, scores, manifest, digest, signature);
         } catch (IllegalArgumentException e) {
             throw new EnvelopeFormatException("ScoreResult: " + e.getMessage(), e);
         }
@@ -196,7 +238,8 @@ public final class ScoreResult {
         return o instanceof ScoreResult r && header.equals(r.header) && requestCreatedAt.equals(r.requestCreatedAt)
                 && modelId.equals(r.modelId) && modelVersion == r.modelVersion && scoringStartedAt.equals(r.scoringStartedAt)
                 && scoredAt.equals(r.scoredAt) && Arrays.deepEquals(scoreCiphertexts, r.scoreCiphertexts)
-                && manifest.equals(r.manifest);
+                && manifest.equals(r.manifest) && Arrays.equals(requestCiphertextDigest, r.requestCiphertextDigest)
+                && Arrays.equals(batchSignature, r.batchSignature);
     }
 
     @Override

@@ -88,7 +88,8 @@ class EnvelopeHostileDecodingTest {
         byte[] full = REQUEST.encode();
         refusedRequest(with(full, 0, 'X'), "not an Umbra envelope");
         refusedRequest("{\"json\":true}".getBytes(), "not an Umbra envelope");
-        refusedRequest(with(full, 4, 2), "format version 2 is not supported");
+        refusedRequest(with(full, 4, 3), "format version 3 is not supported");
+        refusedRequest(with(full, 4, 1), "format version 1 is not supported (an unsigned batch");
         refusedRequest(with(full, 4, 0), "format version 0");
         refusedRequest(with(full, 5, 9), "unknown kind 9");
         refusedRequest(RESULT.encode(), "this is a ScoreResult, not a ScoreRequest");
@@ -99,7 +100,7 @@ class EnvelopeHostileDecodingTest {
     @Test
     void hugeOrWrongLengthsAreRefusedBeforeAllocating() {
         byte[] full = REQUEST.encode();
-        int manifestLength = full.length - 4 - 4;
+        int manifestLength = full.length - 4 - 4 - 4; // manifest, then the (empty) signature's length
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
             for (int bad : new int[] {0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, (2 << 20) + 1}) {
                 refusedRequest(withInt(full, REQUEST_FIRST_LENGTH, bad), "exceeds the limit");
@@ -107,11 +108,11 @@ class EnvelopeHostileDecodingTest {
             for (int bad : new int[] {0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, (4 << 20) + (64 << 10) + 1}) {
                 refusedRequest(withInt(full, manifestLength, bad), "exceeds the limit");
             }
-            refusedRequest(withInt(full, manifestLength, 2 << 20), "truncated: sealed manifest says 2097152 bytes, 4 remain");
+            refusedRequest(withInt(full, manifestLength, 2 << 20), "truncated: sealed manifest says 2097152 bytes, 8 remain");
             refusedRequest(withInt(full, REQUEST_FIRST_LENGTH, 0), "ciphertext 0 is empty");
             refusedRequest(withInt(full, manifestLength, 0), "sealed manifest is empty");
             refusedRequest(withInt(full, REQUEST_FIRST_LENGTH, 1000), "truncated: ciphertext 0 says 1000 bytes");
-            refusedRequest(withInt(full, manifestLength, 5), "truncated: sealed manifest says 5 bytes, 4 remain");
+            refusedRequest(withInt(full, manifestLength, 9), "truncated: sealed manifest says 9 bytes, 8 remain"); // 4 + the signature length
             refusedRequest(withInt(full, REQUEST_FIRST_LENGTH, 4), "ciphertext 1 length");  // shorter: the rest misaligns
             refusedRequest(with(full, REQUEST_COUNT, 0xFF, 0xFF), "ciphertext count 65535 is outside 1 to 256");
             refusedRequest(with(full, REQUEST_COUNT, 0x01, 0x00), "truncated: 256 ciphertexts need at least 1024 bytes");

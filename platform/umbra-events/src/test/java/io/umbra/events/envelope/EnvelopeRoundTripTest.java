@@ -5,6 +5,7 @@ import io.umbra.events.manifest.SealedManifest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -14,6 +15,7 @@ import static io.umbra.events.envelope.Envelopes.ACME;
 import static io.umbra.events.envelope.Envelopes.CREATED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,24 +46,58 @@ class EnvelopeRoundTripTest {
         ScoreRequest req = new ScoreRequest(new BatchHeader(TenantId.of("ab"), new UUID(0x0102030405060708L, 0x090A0B0C0D0E0F10L),
                 3, 2048, 1), Instant.ofEpochSecond(1, 500_000), List.of(new byte[] {(byte) 0xC0, (byte) 0xC1}, new byte[] {(byte) 0xC2}),
                 new SealedManifest(new byte[] {(byte) 0xAA, (byte) 0xBB, (byte) 0xCC}));
-        String expected = "554d4245" + "01" + "01"          // magic "UMBE", version 1, kind 1 = ScoreRequest
+        String expected = "554d4245" + "02" + "01"          // magic "UMBE", version 2, kind 1 = ScoreRequest
                 + "02" + "6162"                              // tenant id "ab"
                 + "0102030405060708090a0b0c0d0e0f10"          // batch id
                 + "00000003" + "00000800" + "0001"           // key version 3, 2048 slots, feature schema v1
                 + "00000000000f4434"                         // created at 1,000,500 µs after the epoch
                 + "0002" + "00000002c0c1" + "00000001c2"     // 2 ciphertexts
-                + "00000003aabbcc";                          // sealed manifest
+                + "00000003aabbcc"                           // sealed manifest
+                + "00000000";                                // no batch signature (unsigned: the key-service refuses it)
         assertEquals(expected, HexFormat.of().formatHex(req.encode()));
 
         ScoreResult res = ScoreResult.of(req, "m1", 5, Instant.ofEpochSecond(2), Instant.ofEpochSecond(3),
                 List.of(new byte[] {(byte) 0xDD}));
-        String expectedResult = "554d4245" + "01" + "02"
+        String expectedResult = "554d4245" + "02" + "02"
                 + "02" + "6162" + "0102030405060708090a0b0c0d0e0f10" + "00000003" + "00000800" + "0001" + "00000000000f4434"
                 + "02" + "6d31" + "00000005"                // model id "m1", model version 5
                 + "00000000001e8480" + "00000000002dc6c0"   // scoring started 2 s, scored 3 s
                 + "0001" + "00000001dd"
-                + "00000003aabbcc";                          // the request's manifest, untouched
+                + "00000003aabbcc"                           // the request's manifest, untouched
+                + HexFormat.of().formatHex(req.ciphertextDigest())  // the request's ciphertext digest
+                + "00000000";                                // its (absent) signature, passed through
         assertEquals(expectedResult, HexFormat.of().formatHex(res.encode()));
+        assertEquals(HexFormat.of().formatHex(BatchSignature.digestOf(new byte[][] {{(byte) 0xC0, (byte) 0xC1}, {(byte) 0xC2}})),
+                HexFormat.of().formatHex(req.ciphertextDigest()));
+
+        // signed: the signature follows the manifest, and the result carries it and the digest on untouched
+        byte[] sig = {1, 2, 3};
+        ScoreRequest signed = new ScoreRequest(req.header(), req.createdAt(), req.ciphertexts(), req.manifest(), sig);
+        assertTrue(HexFormat.of().formatHex(signed.encode()).endsWith("00000003aabbcc" + "00000003010203"));
+        ScoreResult signedResult = ScoreResult.decode(ScoreResult.of(ScoreRequest.decode(signed.encode()), "m1", 5, Instant.ofEpochSecond(2),
+                Instant.ofEpochSecond(3), List.of(new byte[] {(byte) 0xDD})).encode());
+        assertArrayEquals(sig, signedResult.batchSignature());
+        assertArrayEquals(signed.signedContent(), signedResult.signedContent(), "the key-service verifies the very bytes the encrypt-service signed");
+    }
+
+    @Test
+    void anUnsignedBatchOfTheEarlierFormatIsRefusedByName() {
+        byte[] v1 = new ScoreRequest(new BatchHeader(ACME, UUID.randomUUID(), 1, 1, 1), CREATED, List.of(new byte[1]),
+                new SealedManifest(new byte[1])).encode();
+        v1[4] = 1;
+        EnvelopeFormatException e = assertThrows(EnvelopeFormatException.class, () -> ScoreRequest.decode(v1));
+        assertTrue(e.getMessage().contains("format version 1 is not supported (an unsigned batch of an earlier release"), e.getMessage());
+    }
+
+    @Test
+    void aSignedWithdrawalRoundTripsAndItsSignatureCoversEveryField() {
+        SignedWithdrawal w = new SignedWithdrawal(ACME, 3, CREATED, new byte[] {9, 9});
+        SignedWithdrawal back = SignedWithdrawal.decode(w.encode());
+        assertEquals(w, back);
+        assertEquals(EnvelopeFormat.KIND_SIGNED_WITHDRAWAL, EnvelopeFormat.kindOf(w.encode()));
+        assertArrayEquals(SignedWithdrawal.contentToSign(ACME, 3, CREATED), back.signedContent());
+        assertFalse(Arrays.equals(SignedWithdrawal.contentToSign(ACME, 4, CREATED), back.signedContent()));
+        assertThrows(EnvelopeFormatException.class, () -> SignedBundle.decode(w.encode()));
     }
 
     @Test

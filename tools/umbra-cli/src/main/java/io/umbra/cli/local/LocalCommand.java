@@ -323,10 +323,11 @@ public final class LocalCommand implements Callable<Integer> {
             out.println("    alerts API     curl -H \"Authorization: Bearer $(cat '" + pipeline.credentials().analystToken(t) + "')\" http://localhost:"
                     + pipeline.httpPort(t, Service.ALERT) + "/alerts");
             out.println("    admin token    " + pipeline.credentials().adminToken(t) + "   (key operations; valid 12 h)");
-            out.println("    ingest API     POST http://localhost:" + pipeline.httpPort(t, Service.INGEST) + "/transactions");
-            out.println("    metrics        http://localhost:{" + pipeline.httpPort(t, Service.INGEST) + ","
-                    + pipeline.httpPort(t, Service.ENCRYPT) + "," + pipeline.httpPort(t, Service.KEY) + ","
-                    + pipeline.httpPort(t, Service.ALERT) + "}/q/metrics   (ingest, encrypt, key, alert)");
+            out.println("    ingest API     POST http://localhost:" + pipeline.httpPort(t, Service.INGEST) + "/transactions"
+                    + "  (Authorization: Bearer $(cat " + pipeline.credentials().submitterToken(t) + "))");
+            out.println("    metrics        http://localhost:{" + pipeline.managementPort(t, Service.INGEST) + ","
+                    + pipeline.managementPort(t, Service.ENCRYPT) + "," + pipeline.managementPort(t, Service.KEY) + ","
+                    + pipeline.managementPort(t, Service.ALERT) + "}/q/metrics   (ingest, encrypt, key, alert)");
         }
         if (pipeline.kafkaSecurity()) {
             out.println("  Kafka security   SASL_PLAINTEXT with SCRAM-SHA-512 and ACLs; each service logs in as its own principal:");
@@ -337,7 +338,7 @@ public final class LocalCommand implements Callable<Integer> {
             out.println("    scoring pool  " + pipeline.kafkaPrincipal(null, Service.HE_SCORING) + "   (broker super user: admin)");
             out.println("    passwords     " + pipeline.kafkaCredentialsDirectory() + "/<principal>.password   (owner-only)");
         }
-        out.println("  scoring pool     http://localhost:" + pipeline.httpPort(pipeline.tenants().get(0), Service.HE_SCORING)
+        out.println("  scoring pool     http://localhost:" + pipeline.managementPort(pipeline.tenants().get(0), Service.HE_SCORING)
                 + "/q/metrics   (shared by every tenant)");
         out.println("  logs             " + pipeline.logDirectory());
         out.println(duration == null ? "Press Ctrl-C to stop." : "Stopping by itself after " + human(duration) + " (or Ctrl-C).");

@@ -1,0 +1,44 @@
+package io.umbra.keys;
+
+import io.umbra.verify.BundleVerifier;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+
+/**
+ * The encrypt-service's batch-verification key as pinned at the key-service ({@code UMBRA_BATCH_VERIFICATION_KEY}
+ * or {@code _FILE}): the public half of the tenant's batch-signing key (umbra-crypto's
+ * {@code BatchSigningKey}). Required: a key-service without it would open batches the scoring pool made up.
+ * A keyset with private key material is refused (umbra-verify), so the signing key is never pinned by mistake.
+ */
+final class BatchVerificationKey {
+    private BatchVerificationKey() {
+    }
+
+    static BundleVerifier load(KeyServiceConfig config) {
+        String json;
+        if (config.batchVerificationKey().isPresent()) {
+            json = config.batchVerificationKey().get();
+        } else if (config.batchVerificationKeyFile().isPresent()) {
+            Path file = Path.of(config.batchVerificationKeyFile().get());
+            try {
+                json = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException("UMBRA_BATCH_VERIFICATION_KEY_FILE " + file + " cannot be read: " + e.getMessage(), e);
+            }
+        } else {
+            throw new IllegalStateException("no batch-verification key is pinned for tenant " + config.tenant() + ": set"
+                    + " UMBRA_BATCH_VERIFICATION_KEY_FILE (or UMBRA_BATCH_VERIFICATION_KEY) to the encrypt-service's batch-verification.json"
+                    + " (docs/SECURITY.md); without it the key-service could not tell the bank's batches from the scoring pool's");
+        }
+        try {
+            return BundleVerifier.fromKeyset(json);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the pinned batch-verification key of tenant " + config.tenant() + " is unusable: "
+                    + e.getMessage(), e);
+        }
+    }
+}
