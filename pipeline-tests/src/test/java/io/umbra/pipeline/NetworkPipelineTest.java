@@ -128,12 +128,14 @@ class NetworkPipelineTest {
             assertEquals(network.modelId(), s.modelId(), "scored by the tenant's network");
             double plain = reference.logit(features.get(s.transactionId()).features());
             worst = Math.max(worst, Math.abs(s.logit() - plain));
+            assertTrue(PublishedLogits.agrees(s.logit(), plain), s.transactionId() + " published " + s.logit()
+                    + ", plaintext network " + plain);
             assertEquals(reference.alerts(plain), reference.alerts(s.logit()), "alert decision of " + s.transactionId());
             alerts += reference.alerts(plain) ? 1 : 0;
         }
         assertEquals(sent, byId.keySet(), "every transaction scored once");
-        // published logits are rounded to 2^-8 (docs/SECURITY.md): half a step, plus the HE error
-        assertTrue(worst <= 0x1p-9 + 1e-4, "worst |Δ logit| " + worst);
+        // each logit above is the rounding of one within 1e-4 of the network (PublishedLogits)
+        assertTrue(worst <= PublishedLogits.STEP / 2 + PublishedLogits.HE_TOLERANCE, "worst |Δ logit| " + worst);
         assertEquals(List.of(), collector.records(Topics.name(ACME, TopicKind.SCORE_DLQ)), "nothing refused by the pool");
         assertEquals(List.of(), collector.records(Topics.name(ACME, TopicKind.DECRYPT_DLQ)), "nothing refused by the key-service");
 

@@ -162,12 +162,14 @@ class PipelineTest {
             for (Score s : scores.values()) {
                 double reference = model.logit(features.get(s.transactionId()).features());
                 worst = Math.max(worst, Math.abs(s.logit() - reference));
+                assertTrue(PublishedLogits.agrees(s.logit(), reference), t + ": " + s.transactionId() + " published "
+                        + s.logit() + ", plaintext model " + reference);
                 assertEquals(Score.probabilityOf(s.logit()), s.fraudProbability(), 1e-12);
                 assertEquals(model.modelId(), s.modelId());
                 assertEquals(t, s.tenant());
             }
-            // the key-service publishes logits rounded to 2^-8 (docs/SECURITY.md, Li–Micciancio): half a step, plus the HE error
-            assertTrue(worst <= 0x1p-9 + 1e-4, t + ": worst |Δ logit| against the plaintext model is " + worst);
+            // each logit above is the rounding of one within 1e-4 of the model (PublishedLogits); so at most half a step off
+            assertTrue(worst <= PublishedLogits.STEP / 2 + PublishedLogits.HE_TOLERANCE, t + ": worst |Δ logit| " + worst);
             System.out.printf("[pipeline] %s: %d scores, worst |Δ logit| %.3g%n", t, scores.size(), worst);
 
             // alerts exactly where the policy says, one per transaction
