@@ -9,23 +9,16 @@ import io.umbra.kafka.local.TopicSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
-
 
 /**
  * Umbra on one machine: the broker in this JVM, every tenant's topics, and the five services as child
@@ -49,7 +42,7 @@ import java.util.function.Consumer;
  * from the run's {@link DevCredentials}; nothing else from the caller's {@code UMBRA_*}, {@code QUARKUS_*}
  * or {@code KAFKA_*} environment. Logs go to {@code <run>/logs/<tenant>-<service>.log}.
  *
- * <p>With {@link Builder#kafkaSecurity(boolean) kafkaSecurity(true)} the broker requires SASL/SCRAM-SHA-512
+ * <p>With {@link LocalPipelineBuilder#kafkaSecurity(boolean) kafkaSecurity(true)} the broker requires SASL/SCRAM-SHA-512
  * and authorizes every request by ACL, as production does: each service logs in as its own principal
  * ({@link KafkaAccess}: production's KafkaUsers from k8s/, e.g. {@code acme.ingest-service},
  * {@code umbra-he-scoring}) with a random password from {@code <run>/kafka-credentials/<principal>.password}
@@ -71,17 +64,18 @@ public final class LocalPipeline implements AutoCloseable {
     private final boolean kafkaSecurity;
     private final Map<String, ServiceProcess> processes = new LinkedHashMap<>();
     private EmbeddedKafka kafka;
-    /** Broker processes instead of the in-JVM broker ({@link Builder#brokers}); null otherwise. */
+    /** Broker processes instead of the in-JVM broker ({@link LocalPipelineBuilder#brokers}); null otherwise. */
     private KafkaCluster cluster;
     private ParentWatch watch;
     private DevCredentials credentials;
     private BundleKeyPinning pinning;
     private KafkaAccess kafkaAccess;
     private KafkaCredentials kafkaCredentials;
-    private Thread shutdownHook;
+    /** Set by {@link LocalPipelineBuilder#start()} when the run is to stop with this JVM. */
+    Thread shutdownHook;
     private boolean closed;
 
-    private LocalPipeline(Builder b) {
+    LocalPipeline(LocalPipelineBuilder b) {
         this.root = b.root;
         this.tenants = List.copyOf(b.tenants);
         this.runDirectory = b.runDirectory;
@@ -91,8 +85,8 @@ public final class LocalPipeline implements AutoCloseable {
         this.kafkaSecurity = b.kafkaSecurity;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static LocalPipelineBuilder builder() {
+        return new LocalPipelineBuilder();
     }
 
     /** {@code host:port} of the broker, for clients of the tests, the CLI and the load harness. */
@@ -100,7 +94,7 @@ public final class LocalPipeline implements AutoCloseable {
         return cluster != null ? cluster.bootstrapServers() : kafka.bootstrapServers();
     }
 
-    /** The broker itself (its admin client, for checks); with broker processes ({@link Builder#brokers}) see {@link #cluster()}. */
+    /** The broker itself (its admin client, for checks); with broker processes ({@link LocalPipelineBuilder#brokers}) see {@link #cluster()}. */
     public EmbeddedKafka kafka() {
         if (cluster != null) {
             throw new IllegalStateException("this run's brokers are processes (brokers(" + cluster.size() + ")): use cluster()");
@@ -108,7 +102,7 @@ public final class LocalPipeline implements AutoCloseable {
         return kafka;
     }
 
-    /** The broker processes of a run started with {@link Builder#brokers} (to kill and restart one); an IllegalStateException otherwise. */
+    /** The broker processes of a run started with {@link LocalPipelineBuilder#brokers} (to kill and restart one); an IllegalStateException otherwise. */
     public KafkaCluster cluster() {
         if (cluster == null) {
             throw new IllegalStateException("this run's broker is in the JVM: start it with brokers(1) or brokers(3) for broker processes");
@@ -120,7 +114,7 @@ public final class LocalPipeline implements AutoCloseable {
         return tenants;
     }
 
-    /** Whether the broker requires SCRAM logins and enforces ACLs ({@link Builder#kafkaSecurity}). */
+    /** Whether the broker requires SCRAM logins and enforces ACLs ({@link LocalPipelineBuilder#kafkaSecurity}). */
     public boolean kafkaSecurity() {
         return kafkaSecurity;
     }
@@ -242,7 +236,7 @@ public final class LocalPipeline implements AutoCloseable {
         return tenant == null ? service.module() : tenant + "/" + service.module();
     }
 
-    private void start(Builder b) {
+    void start(LocalPipelineBuilder b) {
         try {
             Files.createDirectories(logDirectory());
         } catch (IOException e) {
@@ -340,7 +334,7 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    private ServiceProcess newProcess(Builder b, Service service, TenantId tenant, String java, List<String> launcher) {
+    private ServiceProcess newProcess(LocalPipelineBuilder b, Service service, TenantId tenant, String java, List<String> launcher) {
         String name = tenant == null ? service.module() : tenant + "-" + service.module();
         String instanceId = name + "-0";
         int port = service.perTenant() ? httpPort(tenant, service) : basePort + service.portOffset();
@@ -456,220 +450,5 @@ public final class LocalPipeline implements AutoCloseable {
 
     private static void deleteRecursively(Path dir) {
         EmbeddedKafka.deleteRecursively(dir);
-    }
-
-    /** How to run: the repository, the tenants, where to keep the run's files, which ports. */
-    public static final class Builder {
-        private Path root;
-        private final List<TenantId> tenants = new ArrayList<>();
-        private Path runDirectory;
-        private int basePort = 8080;
-        private String httpHost = "127.0.0.1";
-        private Duration readyTimeout = Duration.ofSeconds(180);
-        private Set<Service> services = EnumSet.allOf(Service.class);
-        private final Map<String, String> env = new LinkedHashMap<>();
-        private final Map<Service, Map<String, String>> serviceEnv = new LinkedHashMap<>();
-        private final List<String> jvmOptions = new ArrayList<>();
-        private boolean shutdownHook = true;
-        private boolean keepBrokerData;
-        private boolean kafkaSecurity;
-        private int brokers;
-        private Consumer<String> progress = message -> { };
-
-        private Builder() {
-        }
-
-        /** The repository root: the jars are {@code <root>/<module>/target/quarkus-app/quarkus-run.jar}. */
-        public Builder repositoryRoot(Path root) {
-            this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
-            return this;
-        }
-
-        /** The tenants, in port order (the first at base + 1…, the second at base + 11…). */
-        public Builder tenants(String... tenants) {
-            List<TenantId> ids = new ArrayList<>();
-            for (String t : tenants) {
-                ids.add(TenantId.of(t));
-            }
-            return tenants(ids);
-        }
-
-        public Builder tenants(List<TenantId> tenants) {
-            Set<TenantId> distinct = new LinkedHashSet<>(tenants);
-            if (distinct.size() != tenants.size()) {
-                throw new IllegalArgumentException("a tenant is listed twice: " + tenants);
-            }
-            this.tenants.clear();
-            this.tenants.addAll(tenants);
-            return this;
-        }
-
-        /** Logs, keys, service state and the broker's data go here (created if needed). */
-        public Builder runDirectory(Path runDirectory) {
-            this.runDirectory = Objects.requireNonNull(runDirectory, "runDirectory").toAbsolutePath().normalize();
-            return this;
-        }
-
-        /** Ports are base + offset (docs/PIPELINE.md: 8080, so ingest is 8081); default 8080. */
-        public Builder basePort(int basePort) {
-            if (basePort < 1024 || basePort > 65_000) {
-                throw new IllegalArgumentException("base port must be 1024 to 65000, got " + basePort);
-            }
-            this.basePort = basePort;
-            return this;
-        }
-
-        /** The address the services' HTTP servers bind to; default 127.0.0.1 (this machine only). */
-        public Builder httpHost(String host) {
-            this.httpHost = Objects.requireNonNull(host, "host");
-            return this;
-        }
-
-        /** How long each service may take to report ready (default 180 s: nine JVMs start on few cores). */
-        public Builder readyTimeout(Duration timeout) {
-            this.readyTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /** Which services to start (default all five; none: just the broker and the topics). */
-        public Builder services(Collection<Service> services) {
-            this.services = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
-            return this;
-        }
-
-        /** An environment variable for every service (after the run's own, so it may override them). */
-        public Builder env(String name, String value) {
-            env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-            return this;
-        }
-
-        /** An environment variable for every instance of {@code service}. */
-        public Builder env(Service service, String name, String value) {
-            serviceEnv.computeIfAbsent(service, s -> new LinkedHashMap<>())
-                    .put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-            return this;
-        }
-
-        /** An extra option for every service JVM (before {@code -jar}). */
-        public Builder jvmOption(String option) {
-            jvmOptions.add(Objects.requireNonNull(option, "option"));
-            return this;
-        }
-
-        /** Whether a shutdown hook closes the pipeline when the JVM exits (default yes). */
-        public Builder shutdownHook(boolean install) {
-            this.shutdownHook = install;
-            return this;
-        }
-
-        /** Keep the broker's data and the services' Kafka Streams state after close (default: deleted; logs and keys are always kept). */
-        public Builder keepBrokerData(boolean keep) {
-            this.keepBrokerData = keep;
-            return this;
-        }
-
-        /**
-         * Whether the broker requires SASL/SCRAM-SHA-512 logins and enforces production's ACLs (default no):
-         * each service logs in as its own principal ({@link KafkaAccess}), with a random password in an
-         * owner-only file under {@code <run>/kafka-credentials/}. Clients of the caller log in with
-         * {@link LocalPipeline#kafkaClientProperties} or {@link LocalPipeline#operatorClientProperties}.
-         */
-        public Builder kafkaSecurity(boolean on) {
-            this.kafkaSecurity = on;
-            return this;
-        }
-
-        /**
-         * Broker processes instead of the broker in this JVM: 1, or 3 (a KRaft quorum, replication factor 3
-         * and min ISR 2 for every topic), so one can be SIGKILLed and restarted ({@link LocalPipeline#cluster()}).
-         * 0, the default: the in-JVM broker. Not with {@link #kafkaSecurity} yet.
-         */
-        public Builder brokers(int brokers) {
-            if (brokers != 0 && brokers != 1 && brokers != 3) {
-                throw new IllegalArgumentException("brokers must be 1 or 3 (or 0: the broker in this JVM), got " + brokers);
-            }
-            this.brokers = brokers;
-            return this;
-        }
-
-        /** Where to report progress ("broker on …", "acme-key-service ready …"); default nowhere. */
-        public Builder progress(Consumer<String> progress) {
-            this.progress = Objects.requireNonNull(progress, "progress");
-            return this;
-        }
-
-        /**
-         * Checks the jars and ports, starts the broker, creates the topics, starts the services and waits
-         * until each is ready. On any failure everything started is stopped again before the exception.
-         */
-        public LocalPipeline start() {
-            if (tenants.isEmpty()) {
-                throw new IllegalArgumentException("no tenants: give at least one, e.g. tenants(\"acme\")");
-            }
-            if (root == null && !services.isEmpty()) {
-                throw new IllegalArgumentException("repositoryRoot is required to find the service jars");
-            }
-            if (runDirectory == null) {
-                throw new IllegalArgumentException("runDirectory is required");
-            }
-            if (brokers > 0 && kafkaSecurity) {
-                throw new IllegalArgumentException("Kafka security (SCRAM and ACLs) runs on the in-JVM broker only; broker processes"
-                        + " (brokers " + brokers + ") are PLAINTEXT for now");
-            }
-            checkJars();
-            checkPorts();
-            LocalPipeline pipeline = new LocalPipeline(this);
-            if (shutdownHook) {
-                pipeline.shutdownHook = new Thread(pipeline::close, "umbra-local-shutdown");
-                Runtime.getRuntime().addShutdownHook(pipeline.shutdownHook);
-            }
-            try {
-                pipeline.start(this);
-                return pipeline;
-            } catch (RuntimeException | Error e) {
-                try {
-                    pipeline.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
-        }
-
-        private void checkJars() {
-            List<String> missing = new ArrayList<>();
-            for (Service s : services) {
-                if (!Files.isRegularFile(root.resolve(s.jarPath()))) {
-                    missing.add(s.jarPath());
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("the service jars are not built: " + String.join(", ", missing)
-                        + " missing under " + root + ". Build them with:  cd " + root + " && ./mvnw -q -B -DskipTests package");
-            }
-        }
-
-        private void checkPorts() {
-            Set<Integer> ports = new LinkedHashSet<>();
-            for (Service s : services) {
-                for (int i = 0; i < (s.perTenant() ? tenants.size() : 1); i++) {
-                    ports.add(httpPort(basePort, i, s));
-                }
-            }
-            List<Integer> busy = new ArrayList<>();
-            for (int port : ports) {
-                try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(httpHost))) {
-                    socket.setReuseAddress(true);
-                } catch (IOException e) {
-                    busy.add(port);
-                }
-            }
-            if (!busy.isEmpty()) {
-                String list = busy.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
-                throw new IllegalStateException((busy.size() == 1 ? "port " : "ports ") + list + " on " + httpHost
-                        + (busy.size() == 1 ? " is" : " are") + " in use, and the services of this run need them (is another"
-                        + " ./umbra local still running? `ss -ltnp` names the process); or choose another base port");
-            }
-        }
     }
 }
