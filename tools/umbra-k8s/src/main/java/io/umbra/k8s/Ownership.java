@@ -78,8 +78,8 @@ final class Ownership {
     }
 
     private static boolean isKeyMaterial(TenantId tenant, HasMetadata r) {
-        return (r instanceof PersistentVolumeClaim && TenantProvisioner.KEYS_PVC.equals(r.getMetadata().getName()))
-                || (r instanceof Secret && TenantProvisioner.kekSecretName(tenant).equals(r.getMetadata().getName()));
+        return (r instanceof PersistentVolumeClaim && TenantProvisioner.KEY_MATERIAL_PVCS.contains(r.getMetadata().getName()))
+                || (r instanceof Secret && TenantProvisioner.bankSecrets(tenant).contains(r.getMetadata().getName()));
     }
 
 }

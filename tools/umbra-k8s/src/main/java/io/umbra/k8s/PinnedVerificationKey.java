@@ -63,6 +63,43 @@ public record PinnedVerificationKey(String keysetJson, String fingerprint) {
         return new PinnedVerificationKey(keyset, verifier.fingerprint());
     }
 
+    /**
+     * The encrypt-service's batch-verification key in {@code text}: the Tink public keyset its signing
+     * directory holds ({@code batch-verification.json}). Checked by umbra-verify (Tink) before anything is
+     * pinned: a keyset that does not parse, or one holding private key material, is refused with an
+     * IllegalArgumentException saying so.
+     */
+    public static PinnedVerificationKey parseBatch(TenantId tenant, String text) {
+        String keyset = text == null ? "" : text.strip();
+        try {
+            JsonNode node = JSON.readTree(keyset);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("the batch-verification key for " + tenant + " is not a JSON object: give the"
+                        + " encrypt-service's batch-verification.json (a Tink public keyset)");
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the batch-verification key for " + tenant + " is not JSON: give the encrypt-service's"
+                    + " batch-verification.json (a Tink public keyset)");
+        }
+        try {
+            return new PinnedVerificationKey(keyset, BundleVerifier.fromKeyset(keyset).fingerprint());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the batch-verification key for " + tenant + " is not a Tink public keyset in JSON, or it"
+                    + " holds private key material, which is never pinned: give the encrypt-service's batch-verification.json, not"
+                    + " batch-signing.wrapped");
+        }
+    }
+
+    /** A batch-verification key pinned in a ConfigMap earlier, checked again. */
+    static PinnedVerificationKey fromPinnedBatch(TenantId tenant, String keysetJson, String where) {
+        try {
+            return new PinnedVerificationKey(keysetJson, BundleVerifier.fromKeyset(keysetJson).fingerprint());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the batch-verification key pinned for " + tenant + " in " + where
+                    + " is unusable (" + e.getMessage() + "): pin it again with --batch-verification-key and --replace-batch-verification-key");
+        }
+    }
+
     /** The key as pinned in a ConfigMap earlier, checked again (a ConfigMap can be edited by hand). */
     static PinnedVerificationKey fromPinned(TenantId tenant, String keysetJson, String where) {
         try {

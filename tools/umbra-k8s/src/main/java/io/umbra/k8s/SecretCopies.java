@@ -38,13 +38,13 @@ final class SecretCopies {
         this.objects = objects;
     }
 
-    /** The Secrets the Deployments of {@code rendered} mount, but {@code kek} (the bank's own), in order. */
-    static List<String> mountedBy(List<HasMetadata> rendered, String kek) {
+    /** The Secrets the Deployments of {@code rendered} mount, but {@code bankSecrets} (the bank's own KEKs), in order. */
+    static List<String> mountedBy(List<HasMetadata> rendered, java.util.Collection<String> bankSecrets) {
         Set<String> out = new LinkedHashSet<>();
         for (HasMetadata r : rendered) {
             if (r instanceof Deployment d) {
                 for (var v : d.getSpec().getTemplate().getSpec().getVolumes()) {
-                    if (v.getSecret() != null && !v.getSecret().getSecretName().equals(kek)) {
+                    if (v.getSecret() != null && !bankSecrets.contains(v.getSecret().getSecretName())) {
                         out.add(v.getSecret().getSecretName());
                     }
                 }
@@ -59,7 +59,7 @@ final class SecretCopies {
      * services read the password and the truststore at start. No mark while a Secret is still missing
      * (the pods cannot start anyway). The digest is SHA-256 over Strimzi's random, high-entropy values.
      */
-    void markCredentials(List<HasMetadata> desired, String kek) {
+    void markCredentials(List<HasMetadata> desired, java.util.Collection<String> bankSecrets) {
         deployments:
         for (HasMetadata r : desired) {
             if (!(r instanceof Deployment d)) {
@@ -71,7 +71,7 @@ final class SecretCopies {
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            for (String name : mountedBy(List.of(d), kek)) {
+            for (String name : mountedBy(List.of(d), bankSecrets)) {
                 Secret source = client.secrets().inNamespace(Manifests.KAFKA_NAMESPACE).withName(name).get();
                 if (source == null || source.getData() == null) {
                     continue deployments;

@@ -59,6 +59,8 @@ public final class ServiceEnvironment {
     public static final String UMBRA_PRODUCTION = "UMBRA_PRODUCTION";
     /** The key-encryption key in a KMS (absent: the key-service reads the bank's KEK file). */
     public static final String UMBRA_KEK_URI = "UMBRA_KEK_URI";
+    /** The local key-encryption keyset in a file of its own (absent: {@code kek.keyset} in the service's key directory). */
+    public static final String UMBRA_KEK_FILE = "UMBRA_KEK_FILE";
     /**
      * The HE engine's backend for a service that computes (encrypt, scoring, key): {@code auto} (default),
      * {@code java}, {@code native}, {@code cuda} or {@code seal}; see he/he-core's README.
@@ -109,7 +111,14 @@ public final class ServiceEnvironment {
     private ServiceEnvironment() {
     }
 
-    /** What {@code role} cannot start without (tuning variables with defaults are not listed). */
+    /**
+     * What {@code role} cannot start without (tuning variables with defaults are not listed). Both places
+     * that start services give all of it: the Kubernetes template and the local run. Not listed, because
+     * the local run rightly starts without them: {@value #UMBRA_PRODUCTION} (the local broker has no TLS,
+     * so a production service would refuse it; the Kubernetes template sets it on every service, checked by
+     * umbra-k8s's tests) and the key-encryption key's {@value #UMBRA_KEK_FILE} / {@value #UMBRA_KEK_URI}
+     * (locally {@code kek.keyset} in the service's own directory).
+     */
     public static Set<String> required(Role role) {
         Set<String> out = new LinkedHashSet<>(List.of(KAFKA_BOOTSTRAP_SERVERS, UMBRA_INSTANCE_ID, QUARKUS_HTTP_PORT));
         if (role.perTenant()) {
@@ -117,8 +126,8 @@ public final class ServiceEnvironment {
         }
         switch (role) {
             case INGEST, ALERT -> out.add(UMBRA_STATE_DIR);
-            case KEY -> out.add(UMBRA_KEYS_DIR);
-            case ENCRYPT -> out.add(UMBRA_BUNDLE_VERIFICATION_KEY_FILE);
+            case KEY -> out.addAll(List.of(UMBRA_KEYS_DIR, UMBRA_BATCH_VERIFICATION_KEY_FILE));
+            case ENCRYPT -> out.addAll(List.of(UMBRA_BUNDLE_VERIFICATION_KEY_FILE, UMBRA_BATCH_SIGNING_DIR));
             case HE_SCORING -> out.add(UMBRA_BUNDLE_VERIFICATION_KEYS_DIR);
         }
         return Collections.unmodifiableSet(out);

@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
  * <p>What is decided at onboarding rather than in the template comes in as {@link TenantSettings}: the
  * pinned bundle-verification key (ConfigMap {@code <t>-bundle-verification}, mounted by the
  * encrypt-service; without a key the encrypt-service is rendered at 0 replicas, since it refuses to start
- * without one), the API's token issuer (ConfigMap {@code api-auth}), and a KMS key URI for the
- * key-encryption key (then the bank's KEK Secret is not mounted).
+ * without one), the encrypt-service's batch-verification key (ConfigMap {@code <t>-batch-verification},
+ * mounted by the key-service; without it the key-service is rendered at 0 replicas), the API's token
+ * issuer (ConfigMap {@code api-auth}), and a KMS key URI for the key-encryption keys of the key-service
+ * and the encrypt-service (then the bank's KEK Secrets are not mounted).
  */
 public final class TenantOverlay {
     /** The template's stand-in for the tenant id. Upper case: no valid tenant id can contain it. */
@@ -49,6 +51,13 @@ public final class TenantOverlay {
     /** Annotation of the encrypt-service Deployment while it is held at 0 replicas, saying why. */
     public static final String HELD_ANNOTATION = "umbra.io/held";
     static final String HELD_NO_KEY = "no bundle-verification key pinned: ./umbra tenant apply --verification-key FILE";
+    /** The label value of a pinned batch-verification ConfigMap (not the pool's: it is the key-service's alone). */
+    public static final String BATCH_PINNED_VALUE = "batch-verification-key";
+    /** The key of the pinned keyset in {@code <t>-batch-verification} (the file the key-service reads). */
+    public static final String BATCH_VERIFICATION_KEY_FILE = "batch-verification.json";
+    /** Annotation of the key-service's pod template: the pinned batch-verification key's fingerprint. */
+    public static final String BATCH_FINGERPRINT_ANNOTATION = "umbra.io/batch-fingerprint";
+    static final String HELD_NO_BATCH_KEY = "no batch-verification key pinned: ./umbra tenant apply --batch-verification-key FILE";
     static final String ENCRYPT_SERVICE = "encrypt-service";
     static final String KEY_SERVICE = "key-service";
     static final String API_AUTH = "api-auth";
@@ -113,30 +122,56 @@ public final class TenantOverlay {
                 settings.jwtIssuer().ifPresent(v -> data.put(ServiceEnvironment.UMBRA_JWT_ISSUER, v));
                 settings.jwtJwks().ifPresent(v -> data.put(ServiceEnvironment.UMBRA_JWT_JWKS, v));
                 cm.setData(data);
-            } else if (r instanceof ConfigMap cm && name.equals(KEY_SERVICE)) {
-                settings.kekUri().ifPresent(uri -> cm.getData().put(ServiceEnvironment.UMBRA_KEK_URI, uri));
-            } else if (r instanceof Deployment d && name.equals(KEY_SERVICE) && settings.kekUri().isPresent()) {
-                // the KMS holds the key-encryption key: no bank Secret to mount (nor to wait for)
-                var pod = d.getSpec().getTemplate().getSpec();
-                pod.getVolumes().removeIf(v -> v.getName().equals("kek"));
-                pod.getContainers().forEach(c -> c.getVolumeMounts().removeIf(m -> m.getName().equals("kek")));
-            } else if (r instanceof Deployment d && name.equals(ENCRYPT_SERVICE) && settings.verificationKey().isEmpty()) {
-                d.getSpec().setReplicas(0);
-                d.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(HELD_ANNOTATION, HELD_NO_KEY)));
+            } else if (r instanceof ConfigMap cm && (name.equals(KEY_SERVICE) || name.equals(ENCRYPT_SERVICE)) && settings.kekUri().isPresent()) {
+                // the KMS holds the key-encryption key: no keyset file to read
+                cm.getData().remove(ServiceEnvironment.UMBRA_KEK_FILE);
+                cm.getData().put(ServiceEnvironment.UMBRA_KEK_URI, settings.kekUri().get());
+            } else if (r instanceof Deployment d && name.equals(KEY_SERVICE)) {
+                if (settings.kekUri().isPresent()) {
+                    dropVolume(d, "kek"); // no bank Secret to mount (nor to wait for)
+                }
+                holdOrRoll(d, settings.batchVerificationKey(), HELD_NO_BATCH_KEY, BATCH_FINGERPRINT_ANNOTATION);
             } else if (r instanceof Deployment d && name.equals(ENCRYPT_SERVICE)) {
-                // the service reads the pinned file at start: a new key changes the pod template, so
-                // Kubernetes rolls the pods onto it
-                var template = d.getSpec().getTemplate().getMetadata();
-                Map<String, String> annotations = template.getAnnotations() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(template.getAnnotations());
-                annotations.put(FINGERPRINT_ANNOTATION, settings.verificationKey().get().fingerprint());
-                template.setAnnotations(annotations);
+                if (settings.kekUri().isPresent()) {
+                    dropVolume(d, "kek");
+                }
+                holdOrRoll(d, settings.verificationKey(), HELD_NO_KEY, FINGERPRINT_ANNOTATION);
             }
             out.add(r);
             if (r instanceof ConfigMap && name.equals(ENCRYPT_SERVICE) && settings.verificationKey().isPresent()) {
                 out.add(pinnedKeyConfigMap(tenant, r.getMetadata().getNamespace(), settings.verificationKey().get()));
             }
+            if (r instanceof ConfigMap && name.equals(KEY_SERVICE) && settings.batchVerificationKey().isPresent()) {
+                out.add(batchKeyConfigMap(tenant, r.getMetadata().getNamespace(), settings.batchVerificationKey().get()));
+            }
         }
         return out;
+    }
+
+    /**
+     * A Deployment whose service reads a pinned key at start: without {@code key}, 0 replicas and the
+     * annotation {@value #HELD_ANNOTATION} saying why; with it, the key's fingerprint in the pod template's
+     * annotation {@code annotation}, so a new key changes the template and Kubernetes rolls the pods onto it.
+     */
+    private static void holdOrRoll(Deployment d, java.util.Optional<PinnedVerificationKey> key, String held, String annotation) {
+        if (key.isEmpty()) {
+            d.getSpec().setReplicas(0);
+            Map<String, String> annotations = d.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
+                    : new LinkedHashMap<>(d.getMetadata().getAnnotations());
+            annotations.put(HELD_ANNOTATION, held);
+            d.getMetadata().setAnnotations(annotations);
+            return;
+        }
+        var template = d.getSpec().getTemplate().getMetadata();
+        Map<String, String> annotations = template.getAnnotations() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(template.getAnnotations());
+        annotations.put(annotation, key.get().fingerprint());
+        template.setAnnotations(annotations);
+    }
+
+    private static void dropVolume(Deployment d, String volume) {
+        var pod = d.getSpec().getTemplate().getSpec();
+        pod.getVolumes().removeIf(v -> v.getName().equals(volume));
+        pod.getContainers().forEach(c -> c.getVolumeMounts().removeIf(m -> m.getName().equals(volume)));
     }
 
     /**
@@ -182,6 +217,28 @@ public final class TenantOverlay {
     /** {@code <t>-bundle-verification}: the ConfigMap of the tenant's pinned key. */
     public static String pinnedKeyConfigMapName(TenantId tenant) {
         return tenant.value() + "-bundle-verification";
+    }
+
+    /** {@code <t>-batch-verification}: the ConfigMap of the encrypt-service's batch-verification key, pinned for the key-service. */
+    public static String batchKeyConfigMapName(TenantId tenant) {
+        return tenant.value() + "-batch-verification";
+    }
+
+    static ConfigMap batchKeyConfigMap(TenantId tenant, String namespace, PinnedVerificationKey key) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", KEY_SERVICE);
+        labels.put("app.kubernetes.io/part-of", "umbra");
+        labels.put(Manifests.TENANT_LABEL, tenant.value());
+        labels.put(PINNED_LABEL, BATCH_PINNED_VALUE);
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                    .withName(batchKeyConfigMapName(tenant))
+                    .withNamespace(namespace)
+                    .withLabels(labels)
+                    .withAnnotations(Map.of(FINGERPRINT_ANNOTATION, key.fingerprint()))
+                .endMetadata()
+                .withData(Map.of(BATCH_VERIFICATION_KEY_FILE, key.keysetJson()))
+                .build();
     }
 
     static ConfigMap pinnedKeyConfigMap(TenantId tenant, String namespace, PinnedVerificationKey key) {

@@ -74,8 +74,14 @@ public final class TenantProvisioner {
     public static final String BANK_ZONE = "bank";
     /** The key-service's sealed key store: losing it loses the tenant's keys. */
     public static final String KEYS_PVC = "key-service-keys";
+    /** The encrypt-service's wrapped batch-signing key: losing it means a new key to pin at the key-service. */
+    public static final String BATCH_SIGNING_PVC = "encrypt-service-batch-signing";
+    /** The PVCs holding key material, never deleted without asking. */
+    public static final List<String> KEY_MATERIAL_PVCS = List.of(KEYS_PVC, BATCH_SIGNING_PVC);
     /** The scoring pool's ConfigMap of every tenant's pinned key, mounted by k8s/scoring/base/deployment.yaml. */
     public static final String POOL_PINNED_KEYS = "he-scoring-bundle-verification-keys";
+    /** Where the encrypt-service's pod keeps its batch-signing key (k8s/tenant-template/encrypt-service.yaml). */
+    static final String BATCH_SIGNING_DIR = "/var/lib/umbra/batch-signing";
     /** Annotation of a Secret copied from Strimzi's namespace: where it came from; only such Secrets are ever pruned. */
     public static final String COPIED_FROM_ANNOTATION = "umbra.io/copied-from";
     /** {@code app.kubernetes.io/managed-by} of the Secret copies. */
@@ -219,6 +225,16 @@ public final class TenantProvisioner {
      *     was written left in place for the same command to finish
      */
     public List<Change> apply(TenantId tenant, TenantSettings given, boolean replaceVerificationKey) {
+        return apply(tenant, given, replaceVerificationKey, false);
+    }
+
+    /**
+     * {@link #apply(TenantId, TenantSettings, boolean)}, and {@code replaceBatchVerificationKey}: whether
+     * {@code given}'s batch-verification key may replace a different one already pinned at the key-service.
+     * A different key means the encrypt-service's batch-signing key is not the one pinned at onboarding (a
+     * lost or restored signing volume, or another bank's file): refused unless asked for.
+     */
+    public List<Change> apply(TenantId tenant, TenantSettings given, boolean replaceVerificationKey, boolean replaceBatchVerificationKey) {
         requireSharedZones();
         ClusterApis apis = ClusterApis.discover(client);
         ClusterObjects objects = new ClusterObjects(client, apis.strimziVersion());
@@ -230,18 +246,25 @@ public final class TenantProvisioner {
                     + " (a new or restored key store?) or the file is not this tenant's: check with the bank, then apply again with"
                     + " --replace-verification-key. Nothing was changed");
         }
+        if (given.batchVerificationKey().isPresent() && pinned.batchVerificationKey().isPresent() && !replaceBatchVerificationKey
+                && !given.batchVerificationKey().get().fingerprint().equals(pinned.batchVerificationKey().get().fingerprint())) {
+            throw new IllegalStateException("tenant " + tenant + " already pins batch-verification key " + pinned.batchVerificationKey().get().fingerprint()
+                    + "; the key given is " + given.batchVerificationKey().get().fingerprint() + ". Its encrypt-service now signs with another key"
+                    + " (a new or restored volume " + BATCH_SIGNING_PVC + "?) or the file is not this tenant's: check with the bank, then apply"
+                    + " again with --replace-batch-verification-key. Nothing was changed");
+        }
         TenantSettings settings = given.orElse(pinned);
         List<HasMetadata> desired = resourcesOf(tenant, settings);
         String ns = namespaceOf(tenant);
         if (apis.podMonitors()) {
             desired.add(TenantOverlay.podMonitor(tenant, ns));
         }
-        List<String> copied = SecretCopies.mountedBy(desired, kekSecretName(tenant));
+        List<String> copied = SecretCopies.mountedBy(desired, bankSecrets(tenant));
         accessNeeded(tenant, desired, copied).verify(client, "apply of tenant " + tenant);
 
         List<Change> changes = new ArrayList<>();
         SecretCopies secrets = new SecretCopies(client, this::applyWith, objects);
-        secrets.markCredentials(desired, kekSecretName(tenant));
+        secrets.markCredentials(desired, bankSecrets(tenant));
         String step = "";
         try {
             for (HasMetadata r : desired) {
@@ -278,10 +301,20 @@ public final class TenantProvisioner {
     private Change noted(Change c, HasMetadata r) {
         if (r instanceof Deployment d && d.getMetadata().getAnnotations() != null
                 && d.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION)) {
-            return c.withNote("held at 0 replicas: " + d.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION));
+            String note = "held at 0 replicas: " + d.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION);
+            if (d.getMetadata().getName().equals(TenantOverlay.KEY_SERVICE)) {
+                // the encrypt-service writes the public half into its signing directory on its first start
+                // (and logs its fingerprint); nothing serves it over the network
+                String ns = d.getMetadata().getNamespace();
+                note += "; the key is the file the encrypt-service writes on its first start: kubectl -n " + ns + " exec deploy/"
+                        + TenantOverlay.ENCRYPT_SERVICE + " -- cat " + BATCH_SIGNING_DIR + "/" + TenantOverlay.BATCH_VERIFICATION_KEY_FILE
+                        + " > batch-verification.json";
+            }
+            return c.withNote(note);
         }
         if (r instanceof ConfigMap cm && cm.getMetadata().getName().equals(TenantOverlay.API_AUTH) && !cm.getData().containsKey(ServiceEnvironment.UMBRA_JWT_JWKS)) {
-            return c.withNote("no --jwt-jwks/--jwt-issuer: the transactions, alert and keys APIs refuse every call (401)");
+            return c.withNote("no --jwt-jwks/--jwt-issuer: ingest-service, key-service and alert-service run with UMBRA_PRODUCTION=true"
+                    + " and refuse to start without them");
         }
         return c;
     }
@@ -398,10 +431,17 @@ public final class TenantProvisioner {
             key = Optional.of(PinnedVerificationKey.fromPinned(tenant, pinned.getData().get(TenantOverlay.VERIFICATION_KEY_FILE),
                     "ConfigMap " + ns + "/" + pinned.getMetadata().getName()));
         }
+        Optional<PinnedVerificationKey> batchKey = Optional.empty();
+        ConfigMap batch = client.configMaps().inNamespace(ns).withName(TenantOverlay.batchKeyConfigMapName(tenant)).get();
+        if (batch != null && batch.getData() != null && batch.getData().containsKey(TenantOverlay.BATCH_VERIFICATION_KEY_FILE)) {
+            batchKey = Optional.of(PinnedVerificationKey.fromPinnedBatch(tenant, batch.getData().get(TenantOverlay.BATCH_VERIFICATION_KEY_FILE),
+                    "ConfigMap " + ns + "/" + batch.getMetadata().getName()));
+        }
         Map<String, String> auth = dataOf(ns, TenantOverlay.API_AUTH);
         Map<String, String> keyService = dataOf(ns, TenantOverlay.KEY_SERVICE);
         return new TenantSettings(key, Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_ISSUER)),
-                Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_JWKS)), Optional.ofNullable(keyService.get(ServiceEnvironment.UMBRA_KEK_URI)));
+                Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_JWKS)), Optional.ofNullable(keyService.get(ServiceEnvironment.UMBRA_KEK_URI)),
+                batchKey);
     }
 
     private Map<String, String> dataOf(String namespace, String configMap) {
@@ -440,27 +480,33 @@ public final class TenantProvisioner {
      * Removes every resource labelled {@code umbra.io/tenant=<t>} that this provisioner made, of the kinds
      * the overlay writes where it writes them, in reverse order (Namespace last), and re-applies the
      * scoring pool's KafkaUser without the tenant. Strimzi's own Secrets are left to Strimzi (it removes a
-     * KafkaUser's Secret with the KafkaUser). The key material (the PVC {@value #KEYS_PVC} and the Secret
-     * {@code umbra-<t>-kek}, if present) goes only if {@code confirmation} says so; if it declines, they
+     * KafkaUser's Secret with the KafkaUser). The key material (the PVCs {@value #KEYS_PVC} and
+     * {@value #BATCH_SIGNING_PVC}, the Secrets {@code umbra-<t>-kek} and {@code umbra-<t>-encrypt-kek}, those present) goes only if {@code confirmation} says so; if it declines, they
      * stay, and so does the namespace that holds them (deleting a namespace deletes everything in it).
      */
     public List<Change> delete(TenantId tenant, KeyMaterialConfirmation confirmation) {
         ClusterObjects objects = new ClusterObjects(client, ClusterApis.discover(client, false).strimziVersion());
         String ns = namespaceOf(tenant);
         List<HasMetadata> keyMaterial = new ArrayList<>();
-        PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(ns).withName(KEYS_PVC).get();
-        if (pvc != null) {
-            keyMaterial.add(pvc);
+        for (String name : KEY_MATERIAL_PVCS) {
+            PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(ns).withName(name).get();
+            if (pvc != null) {
+                keyMaterial.add(pvc);
+            }
         }
-        Secret kek = client.secrets().inNamespace(ns).withName(kekSecretName(tenant)).get();
-        if (kek != null) {
-            keyMaterial.add(kek);
+        List<Secret> keks = new ArrayList<>();
+        for (String name : bankSecrets(tenant)) {
+            Secret kek = client.secrets().inNamespace(ns).withName(name).get();
+            if (kek != null) {
+                keyMaterial.add(kek);
+                keks.add(kek);
+            }
         }
         boolean deleteKeys = keyMaterial.isEmpty()
                 || confirmation.confirm(tenant, keyMaterial.stream().map(r -> r.getKind() + " " + ns + "/" + r.getMetadata().getName()).toList());
 
         List<HasMetadata> overlay = resourcesOf(tenant);
-        List<String> copied = SecretCopies.mountedBy(overlay, kekSecretName(tenant));
+        List<String> copied = SecretCopies.mountedBy(overlay, bankSecrets(tenant));
         for (String name : copied) {
             overlay.add(SecretCopies.ref(name, ns));
         }
@@ -476,12 +522,14 @@ public final class TenantProvisioner {
                 changes.add(change(r, Outcome.DELETED));
             }
         }
-        // the KEK Secret is the bank's: not labelled by us, removed by name if confirmed
-        if (kek != null && labelled.stream().noneMatch(r -> sameObject(r, kek))) {
-            if (deleteKeys) {
-                client.resource(kek).delete();
+        // the KEK Secrets are the bank's: not labelled by us, removed by name if confirmed
+        for (Secret kek : keks) {
+            if (labelled.stream().noneMatch(r -> sameObject(r, kek))) {
+                if (deleteKeys) {
+                    client.resource(kek).delete();
+                }
+                changes.add(change(kek, deleteKeys ? Outcome.DELETED : Outcome.KEPT));
             }
-            changes.add(change(kek, deleteKeys ? Outcome.DELETED : Outcome.KEPT));
         }
         for (Namespace n : client.namespaces().withLabel(Manifests.TENANT_LABEL, tenant.value()).list().getItems()) {
             if (!deleteKeys && n.getMetadata().getName().equals(ns)) {
@@ -501,6 +549,16 @@ public final class TenantProvisioner {
     /** The Secret holding the tenant's key-encryption key, created by the bank (k8s/tenant-template/key-service.yaml). */
     public static String kekSecretName(TenantId tenant) {
         return "umbra-" + tenant.value() + "-kek";
+    }
+
+    /** The Secret holding the encrypt-service's own key-encryption key, created by the bank (k8s/tenant-template/encrypt-service.yaml). */
+    public static String encryptKekSecretName(TenantId tenant) {
+        return "umbra-" + tenant.value() + "-encrypt-kek";
+    }
+
+    /** The bank's own Secrets (the KEKs): mounted, never copied, written or pruned by provisioning. */
+    public static List<String> bankSecrets(TenantId tenant) {
+        return List.of(kekSecretName(tenant), encryptKekSecretName(tenant));
     }
 
     /** The banks present: Namespaces labelled as a bank's zone, with their Deployments' readiness, by tenant id. */

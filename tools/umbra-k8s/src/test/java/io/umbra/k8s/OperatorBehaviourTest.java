@@ -165,7 +165,7 @@ class OperatorBehaviourTest {
         for (int round = 0; round < 2; round++) {
             List<HasMetadata> desired = provisioner.resourcesOf(ACME, TenantSettings.NONE);
             desired.add(TenantOverlay.podMonitor(ACME, "umbra-acme"));
-            var wanted = provisioner.accessNeeded(ACME, desired, SecretCopies.mountedBy(desired, "umbra-acme-kek")).wanted();
+            var wanted = provisioner.accessNeeded(ACME, desired, SecretCopies.mountedBy(desired, TenantProvisioner.bankSecrets(ACME))).wanted();
             if (round == 0) {
                 assertTrue(wanted.contains(new AccessCheck.Access("create", "rbac.authorization.k8s.io", "rolebindings", "umbra-acme")), wanted.toString());
                 assertTrue(wanted.contains(new AccessCheck.Access("bind", "rbac.authorization.k8s.io", "clusterroles", null, "umbra-provisioner-tenant")));

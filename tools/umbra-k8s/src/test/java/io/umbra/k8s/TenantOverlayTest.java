@@ -60,7 +60,7 @@ class TenantOverlayTest {
                 assertTrue(cm.getData().get("KAFKA_BOOTSTRAP_SERVERS").endsWith(".umbra-kafka.svc:9093"));
             }
             assertEquals(1, o.resources(ResourceQuota.class).size());
-            assertEquals(Set.of("key-service-keys"), names(o.resources(PersistentVolumeClaim.class)));
+            assertEquals(Set.of("key-service-keys", "encrypt-service-batch-signing"), names(o.resources(PersistentVolumeClaim.class)));
             // one per service and the bank's own producer
             assertEquals(5, o.resources(KafkaUser.class).size());
             assertFalse(o.resources(NetworkPolicy.class).isEmpty());
@@ -160,8 +160,107 @@ class TenantOverlayTest {
             assertTrue(volumes.stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
                     && v.getPersistentVolumeClaim().getClaimName().equals("key-service-keys")));
             assertEquals("Recreate", keys.getSpec().getStrategy().getType(), "a ReadWriteOnce volume cannot be shared during a rollout");
-            assertEquals(1, keys.getSpec().getReplicas());
+            // held at 0 until the encrypt-service's batch-verification key is pinned (TenantProvisionerTest)
+            assertEquals(0, keys.getSpec().getReplicas());
         }
+    }
+
+    /**
+     * What each service reads at start, resolved the way the kubelet resolves it: the variables of the
+     * container's {@code envFrom} ConfigMaps and {@code env}, and each file variable's path inside a volume the
+     * container mounts, of the kind it must be. For a tenant before onboarding, with every key pinned, and with
+     * a KMS-held KEK.
+     */
+    @Test
+    void everyRenderedDeploymentHasEveryVariableItsServiceRequiresInProductionWithItsFilesMounted() {
+        PinnedVerificationKey bundle = PinnedVerificationKey.parse(ACME, TestKeys.ed25519().publicKeyset());
+        PinnedVerificationKey batch = PinnedVerificationKey.parseBatch(ACME, TestKeys.ed25519().publicKeyset());
+        TenantSettings pinned = new TenantSettings(java.util.Optional.of(bundle), java.util.Optional.of("https://idp.acme.example/realms/fraud"),
+                java.util.Optional.of("https://idp.acme.example/realms/fraud/certs"), java.util.Optional.empty(), java.util.Optional.of(batch));
+        TenantSettings kms = new TenantSettings(java.util.Optional.of(bundle), pinned.jwtIssuer(), pinned.jwtJwks(),
+                java.util.Optional.of("gcp-kms://projects/p/locations/l/keyRings/r/cryptoKeys/k"), java.util.Optional.of(batch));
+        for (TenantSettings settings : List.of(TenantSettings.NONE, pinned, kms)) {
+            TenantOverlay o = TenantOverlay.render(ACME, settings);
+            java.util.Map<String, ConfigMap> configMaps = new java.util.HashMap<>();
+            o.resources(ConfigMap.class).forEach(cm -> configMaps.put(cm.getMetadata().getName(), cm));
+            for (Deployment d : o.resources(Deployment.class)) {
+                String service = d.getMetadata().getName();
+                var pod = d.getSpec().getTemplate().getSpec();
+                var c = pod.getContainers().getFirst();
+                java.util.Map<String, String> env = new java.util.HashMap<>();
+                for (var from : c.getEnvFrom()) {
+                    ConfigMap cm = configMaps.get(from.getConfigMapRef().getName());
+                    assertTrue(cm != null, service + " reads ConfigMap " + from.getConfigMapRef().getName() + ", which is not rendered");
+                    if (cm.getData() != null) {
+                        env.putAll(cm.getData());
+                    }
+                }
+                c.getEnv().forEach(e -> env.put(e.getName(), e.getValue() == null ? "(from the pod)" : e.getValue()));
+                String where = service + " with " + settings;
+                assertTrue(env.keySet().containsAll(ServiceEnvironment.required(ServiceEnvironment.Role.ofModule(service))), where + ": " + env.keySet());
+                assertEquals("true", env.get(ServiceEnvironment.UMBRA_PRODUCTION), where);
+                assertTrue(env.get(ServiceEnvironment.KAFKA_SECURITY_PROTOCOL).equals("SASL_SSL"), where + ": production needs TLS to Kafka");
+                // probes on the management port, 9000
+                var management = c.getPorts().stream().filter(p -> "management".equals(p.getName())).findFirst().orElseThrow();
+                assertEquals(ServiceEnvironment.MANAGEMENT_PORT, management.getContainerPort(), where);
+                assertEquals(Integer.toString(ServiceEnvironment.MANAGEMENT_PORT), env.get(ServiceEnvironment.QUARKUS_MANAGEMENT_PORT), where);
+                for (var probe : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+                    assertEquals("management", probe.getHttpGet().getPort().getStrVal(), where);
+                }
+                if (service.equals("ingest-service") || service.equals("key-service") || service.equals("alert-service")) {
+                    assertTrue(c.getEnvFrom().stream().anyMatch(f -> f.getConfigMapRef().getName().equals("api-auth")), where + " reads api-auth");
+                    if (settings != TenantSettings.NONE) {
+                        assertEquals("https://idp.acme.example/realms/fraud", env.get(ServiceEnvironment.UMBRA_JWT_ISSUER), where);
+                        assertTrue(env.get(ServiceEnvironment.UMBRA_JWT_JWKS).startsWith("https://"), where);
+                    }
+                }
+                if (service.equals("encrypt-service")) {
+                    Volume signing = volumeAt(d, env.get(ServiceEnvironment.UMBRA_BATCH_SIGNING_DIR));
+                    assertEquals("encrypt-service-batch-signing", signing.getPersistentVolumeClaim().getClaimName(), where + ": the signing key survives restarts");
+                    assertFalse(mountOf(d, signing.getName()).getReadOnly() != null && mountOf(d, signing.getName()).getReadOnly(), where + ": writable");
+                    assertEquals("Recreate", d.getSpec().getStrategy().getType(), where + ": a ReadWriteOnce volume cannot be shared during a rollout");
+                    assertTrue(d.getSpec().getReplicas() <= 1, where);
+                    if (settings == kms) {
+                        assertEquals(kms.kekUri().get(), env.get(ServiceEnvironment.UMBRA_KEK_URI), where);
+                        assertFalse(env.containsKey(ServiceEnvironment.UMBRA_KEK_FILE), where);
+                        assertTrue(pod.getVolumes().stream().noneMatch(v -> v.getSecret() != null && v.getSecret().getSecretName().endsWith("-kek")), where);
+                    } else {
+                        Volume kek = volumeAt(d, env.get(ServiceEnvironment.UMBRA_KEK_FILE));
+                        assertEquals("umbra-acme-encrypt-kek", kek.getSecret().getSecretName(), where);
+                        assertEquals(0400, kek.getSecret().getDefaultMode(), where + ": the service refuses a KEK its group may read");
+                        assertFalse(env.containsKey(ServiceEnvironment.UMBRA_KEK_URI), where);
+                    }
+                    assertEquals(settings.verificationKey().isPresent() ? 1 : 0, d.getSpec().getReplicas(), where);
+                }
+                if (service.equals("key-service")) {
+                    String file = env.get(ServiceEnvironment.UMBRA_BATCH_VERIFICATION_KEY_FILE);
+                    Volume pin = volumeAt(d, file);
+                    assertEquals("acme-batch-verification", pin.getConfigMap().getName(), where);
+                    assertTrue(pin.getConfigMap().getItems().stream().anyMatch(i -> i.getKey().equals(TenantOverlay.BATCH_VERIFICATION_KEY_FILE)
+                            && file.endsWith("/" + i.getPath())), where);
+                    assertEquals(settings.batchVerificationKey().isPresent() ? 1 : 0, d.getSpec().getReplicas(), where);
+                    assertEquals(settings.batchVerificationKey().isPresent(), configMaps.containsKey("acme-batch-verification"), where);
+                    if (settings == kms) {
+                        assertEquals(kms.kekUri().get(), env.get(ServiceEnvironment.UMBRA_KEK_URI), where);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The volume the first container mounts at the directory holding {@code path} (or at {@code path} itself). */
+    private static Volume volumeAt(Deployment d, String path) {
+        assertTrue(path != null && path.startsWith("/"), d.getMetadata().getName() + ": " + path);
+        var mount = d.getSpec().getTemplate().getSpec().getContainers().getFirst().getVolumeMounts().stream()
+                .filter(m -> path.equals(m.getMountPath()) || path.startsWith(m.getMountPath() + "/"))
+                .max(java.util.Comparator.comparingInt(m -> m.getMountPath().length()))
+                .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + " mounts nothing at " + path));
+        return d.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+    }
+
+    private static io.fabric8.kubernetes.api.model.VolumeMount mountOf(Deployment d, String volume) {
+        return d.getSpec().getTemplate().getSpec().getContainers().getFirst().getVolumeMounts().stream()
+                .filter(m -> m.getName().equals(volume)).findFirst().orElseThrow();
     }
 
     @Test

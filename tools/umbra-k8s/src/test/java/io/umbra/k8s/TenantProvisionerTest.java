@@ -176,13 +176,15 @@ class TenantProvisionerTest {
             return true;
         });
 
-        assertEquals(List.of(List.of("PersistentVolumeClaim umbra-acme/key-service-keys", "Secret umbra-acme/umbra-acme-kek")), asked);
+        assertEquals(List.of(List.of("PersistentVolumeClaim umbra-acme/key-service-keys", "PersistentVolumeClaim umbra-acme/encrypt-service-batch-signing",
+                "Secret umbra-acme/umbra-acme-kek", "Secret umbra-acme/umbra-acme-encrypt-kek")), asked);
         for (HasMetadata r : acmeResources) {
             assertNull(client.resource(r).get(), r.getKind() + " " + r.getMetadata().getName() + " of acme still there");
         }
         assertNull(client.secrets().inNamespace("umbra-acme").withName("umbra-acme-kek").get());
-        assertEquals(acmeResources.size() + 1, changes.stream().filter(c -> c.outcome() == Outcome.DELETED).count(),
-                "every overlay resource and the KEK Secret: " + changes);
+        assertNull(client.secrets().inNamespace("umbra-acme").withName("umbra-acme-encrypt-kek").get());
+        assertEquals(acmeResources.size() + 2, changes.stream().filter(c -> c.outcome() == Outcome.DELETED).count(),
+                "every overlay resource and the two KEK Secrets: " + changes);
 
         for (HasMetadata r : provisioner.resourcesOf(ACME_EU)) {
             assertNotNull(client.resource(r).get(), r.getKind() + " " + r.getMetadata().getName() + " of acme-eu gone");
@@ -205,7 +207,9 @@ class TenantProvisionerTest {
         List<Change> changes = provisioner.delete(ACME, (tenant, keys) -> false);
 
         assertNotNull(client.persistentVolumeClaims().inNamespace("umbra-acme").withName(TenantProvisioner.KEYS_PVC).get());
+        assertNotNull(client.persistentVolumeClaims().inNamespace("umbra-acme").withName(TenantProvisioner.BATCH_SIGNING_PVC).get());
         assertNotNull(client.secrets().inNamespace("umbra-acme").withName("umbra-acme-kek").get());
+        assertNotNull(client.secrets().inNamespace("umbra-acme").withName("umbra-acme-encrypt-kek").get());
         assertNotNull(client.namespaces().withName("umbra-acme").get());
         assertEquals(Set.of("PersistentVolumeClaim", "Secret", "Namespace"),
                 changes.stream().filter(c -> c.outcome() == Outcome.KEPT).map(Change::kind).collect(Collectors.toSet()));
@@ -258,10 +262,10 @@ class TenantProvisionerTest {
         strimziWritesItsSecrets();
         provisioner.apply(ACME);
 
-        // every Secret a Deployment of acme mounts exists in umbra-acme, but the bank's KEK (which the bank creates)
+        // every Secret a Deployment of acme mounts exists in umbra-acme, but the bank's KEKs (which the bank creates)
         for (Deployment d : client.apps().deployments().inNamespace("umbra-acme").list().getItems()) {
             for (var v : d.getSpec().getTemplate().getSpec().getVolumes()) {
-                if (v.getSecret() != null && !v.getSecret().getSecretName().equals("umbra-acme-kek")) {
+                if (v.getSecret() != null && !TenantProvisioner.bankSecrets(ACME).contains(v.getSecret().getSecretName())) {
                     Secret copy = client.secrets().inNamespace("umbra-acme").withName(v.getSecret().getSecretName()).get();
                     assertNotNull(copy, d.getMetadata().getName() + " mounts " + v.getSecret().getSecretName());
                     Secret source = client.secrets().inNamespace(Manifests.KAFKA_NAMESPACE).withName(v.getSecret().getSecretName()).get();
@@ -321,14 +325,14 @@ class TenantProvisionerTest {
         // pinned: the encrypt-service runs and reads its own key; the pool holds it
         provisioner.apply(ACME, TenantSettings.NONE.withVerificationKey(a), false);
         provisioner.apply(ACME_EU, TenantSettings.NONE.withVerificationKey(b), false);
-        assertEquals(2, encryptReplicas("umbra-acme"));
+        assertEquals(1, encryptReplicas("umbra-acme"));
         assertEquals(a.keysetJson(), pinnedIn("umbra-acme", ACME));
         assertEquals(b.keysetJson(), pinnedIn("umbra-acme-eu", ACME_EU));
         assertEquals(Map.of("acme.json", a.keysetJson(), "acme-eu.json", b.keysetJson()), poolPinnedKeys());
 
         // a later apply without the option keeps the pin: nothing changes
         assertEquals(List.of(), provisioner.apply(ACME).stream().filter(c -> c.outcome() != Outcome.UNCHANGED && c.outcome() != Outcome.PENDING).toList());
-        assertEquals(2, encryptReplicas("umbra-acme"));
+        assertEquals(1, encryptReplicas("umbra-acme"));
 
         // another key for acme (acme-eu's, say) is refused unless replacing is asked for, and nothing changes
         IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
@@ -356,6 +360,90 @@ class TenantProvisionerTest {
         // acme leaves: the pool holds acme-eu only
         provisioner.delete(ACME, (tenant, keys) -> true);
         assertEquals(Map.of("acme-eu.json", b.keysetJson()), poolPinnedKeys());
+    }
+
+    @Test
+    void theKeyServiceStaysAtZeroUntilTheBatchKeyIsPinnedThenScalesAndAnotherKeyNeedsTheReplaceFlag() {
+        // the encrypt-service's batch-verification.json: a real Tink Ed25519 public keyset
+        PinnedVerificationKey k1 = PinnedVerificationKey.parseBatch(ACME, TestKeys.ed25519().publicKeyset());
+        PinnedVerificationKey k2 = PinnedVerificationKey.parseBatch(ACME, TestKeys.ed25519().publicKeyset());
+
+        // not pinned: held at 0, and the change line says how to fetch the key from the encrypt-service
+        List<Change> first = provisioner.apply(ACME);
+        Change held = first.stream().filter(c -> c.name().equals("key-service") && c.kind().equals("Deployment")).findFirst().orElseThrow();
+        assertTrue(held.note().startsWith("held at 0 replicas") && held.note().contains("--batch-verification-key")
+                && held.note().contains("kubectl -n umbra-acme exec deploy/encrypt-service -- cat /var/lib/umbra/batch-signing/batch-verification.json"),
+                held.toString());
+        assertEquals(0, keyService("umbra-acme").getSpec().getReplicas());
+        assertNull(batchPinIn("umbra-acme", ACME));
+
+        // pinned: the ConfigMap the key-service mounts holds exactly the keyset, and the key-service runs
+        List<Change> pinned = provisioner.apply(ACME, TenantSettings.NONE.withBatchVerificationKey(k1), false, false);
+        assertTrue(pinned.contains(new Change("ConfigMap", "umbra-acme", "acme-batch-verification", Outcome.CREATED)), pinned.toString());
+        assertEquals(k1.keysetJson(), batchPinIn("umbra-acme", ACME).getData().get(TenantOverlay.BATCH_VERIFICATION_KEY_FILE));
+        assertEquals(TenantOverlay.BATCH_PINNED_VALUE, batchPinIn("umbra-acme", ACME).getMetadata().getLabels().get(TenantOverlay.PINNED_LABEL));
+        Deployment running = keyService("umbra-acme");
+        assertEquals(1, running.getSpec().getReplicas());
+        assertTrue(running.getMetadata().getAnnotations() == null || !running.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION));
+        assertEquals(k1.fingerprint(), running.getSpec().getTemplate().getMetadata().getAnnotations().get(TenantOverlay.BATCH_FINGERPRINT_ANNOTATION));
+        // the batch key is the key-service's alone: never in the scoring pool's pinned bundle keys
+        assertEquals(Map.of(), poolPinnedKeys());
+
+        // a later apply without the option keeps the pin (and the replicas)
+        assertEquals(List.of(), provisioner.apply(ACME).stream().filter(c -> c.outcome() != Outcome.UNCHANGED && c.outcome() != Outcome.PENDING).toList());
+        assertEquals(1, keyService("umbra-acme").getSpec().getReplicas());
+        // so does a re-pin of the same key without the flag
+        assertEquals(List.of(), provisioner.apply(ACME, TenantSettings.NONE.withBatchVerificationKey(k1), false, false).stream()
+                .filter(c -> c.outcome() != Outcome.UNCHANGED && c.outcome() != Outcome.PENDING).toList());
+
+        // another key is refused without --replace-batch-verification-key, and nothing changes
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> provisioner.apply(ACME, TenantSettings.NONE.withBatchVerificationKey(k2), false, false));
+        assertTrue(refused.getMessage().contains(k1.fingerprint()) && refused.getMessage().contains(k2.fingerprint())
+                && refused.getMessage().contains("--replace-batch-verification-key"), refused.getMessage());
+        assertEquals(k1.keysetJson(), batchPinIn("umbra-acme", ACME).getData().get(TenantOverlay.BATCH_VERIFICATION_KEY_FILE));
+        // the bundle key's flag is not this one's
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> provisioner.apply(ACME, TenantSettings.NONE.withBatchVerificationKey(k2), true, false));
+        assertEquals(k1.keysetJson(), batchPinIn("umbra-acme", ACME).getData().get(TenantOverlay.BATCH_VERIFICATION_KEY_FILE));
+
+        // with it: the pin changes, and so does the key-service's pod template (its pod restarts onto the new key)
+        List<Change> repinned = provisioner.apply(ACME, TenantSettings.NONE.withBatchVerificationKey(k2), false, true).stream()
+                .filter(c -> c.outcome() != Outcome.UNCHANGED && c.outcome() != Outcome.PENDING).toList();
+        assertEquals(List.of(new Change("ConfigMap", "umbra-acme", "acme-batch-verification", Outcome.CHANGED),
+                new Change("Deployment", "umbra-acme", "key-service", Outcome.CHANGED)), repinned);
+        assertEquals(k2.keysetJson(), batchPinIn("umbra-acme", ACME).getData().get(TenantOverlay.BATCH_VERIFICATION_KEY_FILE));
+        assertEquals(k2.fingerprint(), keyService("umbra-acme").getSpec().getTemplate().getMetadata().getAnnotations()
+                .get(TenantOverlay.BATCH_FINGERPRINT_ANNOTATION));
+        // acme-eu untouched throughout
+        assertNull(client.namespaces().withName("umbra-acme-eu").get());
+    }
+
+    @Test
+    void aBadBatchKeysetIsRefusedBeforeAnythingIsWritten() {
+        TestKeys.Pair pair = TestKeys.ed25519();
+        // the private half (batch-signing material must never be pinned), not JSON, not a keyset
+        for (String bad : List.of(pair.privateKeyset(), "not json", "{\"primaryKeyId\": 1}", "[]", "")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> PinnedVerificationKey.parseBatch(ACME, bad), bad);
+            assertTrue(e.getMessage().contains("batch-verification key for acme"), e.getMessage());
+            assertFalse(e.getMessage().contains(pair.privateKeyset()), "the private keyset is never echoed");
+        }
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PinnedVerificationKey.parseBatch(ACME, pair.privateKeyset())).getMessage().contains("private key material"));
+        // nothing reached the cluster: checking the file needs no cluster, and nothing was applied
+        assertNull(client.namespaces().withName("umbra-acme").get());
+
+        // a pin edited by hand into something unusable stops the next apply before it writes anything
+        provisioner.apply(ACME, TenantSettings.NONE.withBatchVerificationKey(PinnedVerificationKey.parseBatch(ACME, pair.publicKeyset())), false, false);
+        ConfigMap pin = batchPinIn("umbra-acme", ACME);
+        pin.setData(Map.of(TenantOverlay.BATCH_VERIFICATION_KEY_FILE, pair.privateKeyset()));
+        client.resource(pin).update();
+        String before = keyService("umbra-acme").getMetadata().getResourceVersion();
+        IllegalStateException stopped = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> provisioner.apply(ACME));
+        assertTrue(stopped.getMessage().contains("batch-verification key pinned for acme") && !stopped.getMessage().contains(pair.privateKeyset()),
+                stopped.getMessage());
+        assertEquals(before, keyService("umbra-acme").getMetadata().getResourceVersion());
     }
 
     @Test
@@ -450,11 +538,22 @@ class TenantProvisionerTest {
         return cm == null || cm.getData() == null ? Map.of() : cm.getData();
     }
 
+    /** The bank's two KEK Secrets (the key-service's and the encrypt-service's). */
     private void createKek(TenantId tenant) {
-        Secret kek = new SecretBuilder().withNewMetadata().withName(TenantProvisioner.kekSecretName(tenant))
-                .withNamespace("umbra-" + tenant.value()).endMetadata()
-                .withStringData(Map.of("kek.keyset", "not a real keyset")).build();
-        client.resource(kek).create();
+        for (String name : TenantProvisioner.bankSecrets(tenant)) {
+            Secret kek = new SecretBuilder().withNewMetadata().withName(name)
+                    .withNamespace("umbra-" + tenant.value()).endMetadata()
+                    .withStringData(Map.of("kek.keyset", "not a real keyset")).build();
+            client.resource(kek).create();
+        }
+    }
+
+    private Deployment keyService(String namespace) {
+        return client.apps().deployments().inNamespace(namespace).withName("key-service").get();
+    }
+
+    private ConfigMap batchPinIn(String namespace, TenantId tenant) {
+        return client.configMaps().inNamespace(namespace).withName(TenantOverlay.batchKeyConfigMapName(tenant)).get();
     }
 
     /** Every resource of the overlay's kinds in {@code namespace} carries {@code tenant}'s label and no other's. */

@@ -55,7 +55,7 @@ class TenantSettingsOverlayTest {
 
             // the encrypt-service reads exactly that ConfigMap's file, and runs
             Deployment encrypt = deployment(o, "encrypt-service");
-            assertEquals(2, encrypt.getSpec().getReplicas());
+            assertEquals(1, encrypt.getSpec().getReplicas());
             assertTrue(encrypt.getMetadata().getAnnotations() == null
                     || !encrypt.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION), "not held");
             String file = configMap(o, "encrypt-service").getData().get("UMBRA_BUNDLE_VERIFICATION_KEY_FILE");
@@ -72,9 +72,12 @@ class TenantSettingsOverlayTest {
         assertEquals(0, encrypt.getSpec().getReplicas());
         assertTrue(encrypt.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION).contains("--verification-key"));
         assertTrue(o.resources(ConfigMap.class).stream().noneMatch(cm -> cm.getMetadata().getName().endsWith("-bundle-verification")));
-        // the other services are not held
+        // nor is the key-service's batch key: it is held too, saying why; the other services are not held
+        Deployment keys = deployment(o, "key-service");
+        assertEquals(0, keys.getSpec().getReplicas());
+        assertTrue(keys.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION).contains("--batch-verification-key"));
         assertEquals(2, deployment(o, "ingest-service").getSpec().getReplicas());
-        assertEquals(1, deployment(o, "key-service").getSpec().getReplicas());
+        assertEquals(1, deployment(o, "alert-service").getSpec().getReplicas());
     }
 
     @Test

@@ -95,7 +95,7 @@ class WorkloadPolicyTest {
         java.util.Set<String> bankSecrets = new java.util.HashSet<>();
         for (String tenant : List.of("acme", "acme-eu")) {
             TenantOverlay o = TenantOverlay.render(tenant);
-            bankSecrets.add("umbra-" + tenant + "-kek");
+            bankSecrets.addAll(TenantProvisioner.bankSecrets(io.umbra.events.TenantId.of(tenant)));
             o.resources(ConfigMap.class).forEach(cm -> configMaps.put(cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName(), cm.getData()));
             for (KafkaUser u : o.resources(KafkaUser.class)) {
                 strimziSecrets.add(u.getMetadata().getName());

@@ -110,6 +110,16 @@ public final class TenantCommand implements Runnable {
                 description = "Allow --verification-key to replace a different key pinned earlier (after the bank's key store was replaced).")
         boolean replaceVerificationKey;
 
+        @Option(names = "--batch-verification-key", paramLabel = "FILE",
+                description = {"Pin the encrypt-service's batch-verification key at the key-service: the batch-verification.json in the "
+                    + "encrypt-service's signing directory (a Tink public keyset). Checked with Tink before anything is written; a keyset "
+                    + "with private key material is refused. Written to ConfigMap <T>-batch-verification; until then key-service stays at 0 replicas."})
+        Path batchVerificationKey;
+
+        @Option(names = "--replace-batch-verification-key",
+                description = "Allow --batch-verification-key to replace a different key pinned earlier (after the encrypt-service's signing volume was replaced).")
+        boolean replaceBatchVerificationKey;
+
         @Option(names = "--jwt-issuer", paramLabel = "ISS", description = "The 'iss' of the bank identity provider's API tokens (UMBRA_JWT_ISSUER).")
         String jwtIssuer;
 
@@ -127,13 +137,15 @@ public final class TenantCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             // every local input is checked before the cluster is contacted
             TenantSettings settings = new TenantSettings(Optional.ofNullable(verificationKey).map(f -> readKey(id, f)),
-                    Optional.ofNullable(jwtIssuer), Optional.ofNullable(jwtJwks), Optional.ofNullable(kekUri));
+                    Optional.ofNullable(jwtIssuer), Optional.ofNullable(jwtJwks), Optional.ofNullable(kekUri),
+                    Optional.ofNullable(batchVerificationKey).map(f -> readBatchKey(id, f)));
             withCluster(cluster, client -> {
                 TenantProvisioner provisioner = new TenantProvisioner(client, tenant.namespacePrefix);
-                List<Change> changes = provisioner.apply(id, settings, replaceVerificationKey);
+                List<Change> changes = provisioner.apply(id, settings, replaceVerificationKey, replaceBatchVerificationKey);
                 changes.forEach(out::println);
                 out.println(summary(changes));
                 settings.verificationKey().ifPresent(k -> out.println("bundle-verification key of " + id + " pinned: " + k.fingerprint()));
+                settings.batchVerificationKey().ifPresent(k -> out.println("batch-verification key of " + id + " pinned: " + k.fingerprint()));
                 explainHeld(changes, provisioner, id, out);
                 out.flush();
                 if (await) {
@@ -157,14 +169,44 @@ public final class TenantCommand implements Runnable {
             }
         }
 
-        /** What to do next when the encrypt-service is held for want of a pinned key. */
-        private static void explainHeld(List<Change> changes, TenantProvisioner provisioner, TenantId id, PrintWriter out) {
-            boolean held = changes.stream().anyMatch(c -> c.kind().equals("Deployment") && c.name().equals("encrypt-service")
+        private static PinnedVerificationKey readBatchKey(TenantId id, Path file) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new CommandFailure("cannot read the batch-verification key " + file + ": " + e.getMessage());
+            }
+            try {
+                return PinnedVerificationKey.parseBatch(id, text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure(file + ": " + e.getMessage());
+            }
+        }
+
+        private static boolean held(List<Change> changes, String deployment) {
+            return changes.stream().anyMatch(c -> c.kind().equals("Deployment") && c.name().equals(deployment)
                     && c.note() != null && c.note().startsWith("held"));
-            if (!held) {
+        }
+
+        /** What to do next when the encrypt-service or the key-service is held for want of a pinned key. */
+        private static void explainHeld(List<Change> changes, TenantProvisioner provisioner, TenantId id, PrintWriter out) {
+            String ns = provisioner.namespaceOf(id);
+            if (held(changes, "key-service")) {
+                out.println();
+                out.println("key-service of " + id + " stays at 0 replicas: no batch-verification key is pinned, and it refuses to start without one.");
+                out.println("The encrypt-service writes the key into its signing volume at its first start (and logs its fingerprint);");
+                out.println("nothing serves it over the network. Once encrypt-service runs:");
+                out.println("  kubectl -n " + ns + " exec deploy/encrypt-service -- cat /var/lib/umbra/batch-signing/batch-verification.json > "
+                        + id + "-batch-verification.json");
+                out.println("  ./umbra tenant apply --tenant " + id + " --batch-verification-key " + id + "-batch-verification.json");
+                out.println("and compare the fingerprint printed then with the one encrypt-service logged.");
+                if (held(changes, "encrypt-service")) {
+                    out.println("Both are held, each waiting for the other's public key: see docs/OPERATIONS.md, \"The first keys of a tenant\".");
+                }
+            }
+            if (!held(changes, "encrypt-service")) {
                 return;
             }
-            String ns = provisioner.namespaceOf(id);
             out.println();
             out.println("encrypt-service of " + id + " stays at 0 replicas: no bundle-verification key is pinned, and it refuses to start without one.");
             out.println("Once key-service is ready (it makes the signing key at its first start and logs the fingerprint), with an admin token of the bank:");

@@ -135,6 +135,38 @@ class TenantCommandTest {
     }
 
     @Test
+    void aBatchVerificationKeyThatIsNotAPublicKeysetIsRefusedBeforeAnyClusterIsContacted(@TempDir Path dir) throws Exception {
+        com.google.crypto.tink.signature.SignatureConfig.register();
+        var signing = com.google.crypto.tink.KeysetHandle.generateNew(com.google.crypto.tink.KeyTemplates.get("ED25519"));
+        String publicKeyset = com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(signing.getPublicKeysetHandle());
+        String privateKeyset = com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(signing, com.google.crypto.tink.InsecureSecretKeyAccess.get());
+        String absentKubeconfig = dir.resolve("absent").toString();
+
+        // the private half: refused, and not echoed
+        Path secret = dir.resolve("batch-signing.json");
+        Files.writeString(secret, privateKeyset);
+        CommandRun leaked = umbra("tenant", "apply", "--tenant", "acme", "--batch-verification-key", secret.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(leaked.isOneLineFailure("tenant apply: "), leaked.err());
+        assertTrue(leaked.err().contains("private key material") && !leaked.err().contains("no kubeconfig"), leaked.err());
+        assertTrue(!leaked.err().contains(privateKeyset) && !leaked.out().contains(privateKeyset));
+
+        Path garbage = dir.resolve("garbage.json");
+        Files.writeString(garbage, "batch-signing.wrapped bytes");
+        CommandRun notJson = umbra("tenant", "apply", "--tenant", "acme", "--batch-verification-key", garbage.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(notJson.isOneLineFailure("tenant apply: ") && notJson.err().contains("not JSON"), notJson.err());
+
+        // the encrypt-service's batch-verification.json goes on, to the next error: the missing kubeconfig
+        Path good = dir.resolve("batch-verification.json");
+        Files.writeString(good, publicKeyset);
+        CommandRun ok = umbra("tenant", "apply", "--tenant", "acme", "--batch-verification-key", good.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(ok.isOneLineFailure("tenant apply: ") && ok.err().contains("no kubeconfig file"), ok.err());
+
+        CommandRun missing = umbra("tenant", "apply", "--tenant", "acme", "--batch-verification-key", dir.resolve("nope.json").toString(),
+                "--kubeconfig", absentKubeconfig);
+        assertTrue(missing.isOneLineFailure("tenant apply: ") && missing.err().contains("cannot read the batch-verification key"), missing.err());
+    }
+
+    @Test
     void aKekUriThatIsNotAKmsKeyIsOneLine(@TempDir Path dir) {
         CommandRun run = umbra("tenant", "apply", "--tenant", "acme", "--kek-uri", "file:///etc/kek.keyset", "--kubeconfig", dir.resolve("absent").toString());
         assertTrue(run.isOneLineFailure("tenant apply: "), run.err());
