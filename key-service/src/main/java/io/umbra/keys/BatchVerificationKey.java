@@ -7,23 +7,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.Optional;
 
 /**
  * The encrypt-service's batch-verification key as pinned at the key-service ({@code UMBRA_BATCH_VERIFICATION_KEY}
  * or {@code _FILE}): the public half of the tenant's batch-signing key (umbra-crypto's
  * {@code BatchSigningKey}). Required: a key-service without it would open batches the scoring pool made up.
  * A keyset with private key material is refused (umbra-verify), so the signing key is never pinned by mistake.
+ *
+ * <p>A configured file that does not exist yet is the first onboarding of a tenant: the encrypt-service makes
+ * its batch-signing key only once it runs, and it runs only once the key-service's bundle key is pinned. The
+ * key-service then starts without decrypting and waits for the file ({@link #loadIfPinned}).
  */
 final class BatchVerificationKey {
     private BatchVerificationKey() {
     }
 
-    static BundleVerifier load(KeyServiceConfig config) {
+    /**
+     * The pinned key; empty if only {@code UMBRA_BATCH_VERIFICATION_KEY_FILE} is configured and the file does
+     * not exist yet. Throws if neither is configured, or if what is pinned cannot be read or is not a public keyset.
+     */
+    static Optional<BundleVerifier> loadIfPinned(KeyServiceConfig config) {
         String json;
         if (config.batchVerificationKey().isPresent()) {
             json = config.batchVerificationKey().get();
         } else if (config.batchVerificationKeyFile().isPresent()) {
             Path file = Path.of(config.batchVerificationKeyFile().get());
+            if (!Files.exists(file)) {
+                return Optional.empty();
+            }
             try {
                 json = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -35,7 +47,7 @@ final class BatchVerificationKey {
                     + " (docs/SECURITY.md); without it the key-service could not tell the bank's batches from the scoring pool's");
         }
         try {
-            return BundleVerifier.fromKeyset(json);
+            return Optional.of(BundleVerifier.fromKeyset(json));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the pinned batch-verification key of tenant " + config.tenant() + " is unusable: "
                     + e.getMessage(), e);

@@ -70,7 +70,9 @@ public class KeyService {
      */
     private final Map<Integer, java.util.Set<String>> publishedDigests = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int REMEMBERED_PUBLICATIONS = 64;
-    private BundleVerifier batchVerifier;
+    private volatile BundleVerifier batchVerifier;
+    /** While the decrypt loop waits for the pinned batch-verification key: why (for readiness); else null. */
+    private volatile String waitingFor;
     private volatile BundleGuard guard;
     private volatile DecryptedBatchLog replayLog;
     private TenantId tenant;
@@ -95,8 +97,15 @@ public class KeyService {
         keys = TenantKeyStore.open(dir, tenant, config.kekUri(), config.kekFile().map(Path::of), newKeys, config.he().relinKeys(), clock);
         lifecycle.closeAtStop(keys::close);
         clientProperties = KafkaClientSecurity.fromEnvironment().clientProperties();
-        batchVerifier = BatchVerificationKey.load(config);
-        LOG.info("tenant {}: batches must be signed by the encrypt-service's batch-signing key {}", tenant, batchVerifier.fingerprint());
+        batchVerifier = BatchVerificationKey.loadIfPinned(config).orElse(null);
+        if (batchVerifier != null) {
+            LOG.info("tenant {}: batches must be signed by the encrypt-service's batch-signing key {}", tenant, batchVerifier.fingerprint());
+        } else {
+            waitingFor = "waiting for the pinned batch-verification key " + config.batchVerificationKeyFile().orElseThrow();
+            LOG.warn("tenant {}: {} (UMBRA_BATCH_VERIFICATION_KEY_FILE does not exist yet: a new tenant whose encrypt-service has not"
+                    + " made its batch-signing key). The bundles are published, but nothing is decrypted until it is pinned: results"
+                    + " wait in {}", tenant, waitingFor, Topics.name(tenant, TopicKind.SCORE_RESULTS));
+        }
         metrics = new KeyServiceMetrics(registry, tenant.value());
         metrics.keyVersion(keys.current().version());
         audit = lifecycle.closeAtStop(new AuditLog(tenant, SERVICE, instanceId(), config.bootstrapServers(), clientProperties));
@@ -191,7 +200,6 @@ public class KeyService {
                     tenant.value() + ".key-service-guard-" + instanceId(), clientProperties, this::isOurs, this::republish));
             g.start();
             guard = g;
-            startDecrypting(results, scores, dlq, decrypted);
             ScheduledExecutorService u = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "key-service-upkeep");
                 t.setDaemon(true);
@@ -201,9 +209,44 @@ public class KeyService {
             u.scheduleWithFixedDelay(this::upkeep, every, every, TimeUnit.MILLISECONDS);
             upkeep = u;
             lifecycle.closeAtStop(u::shutdownNow);
+            if (!awaitBatchVerificationKey()) {
+                return;
+            }
+            startDecrypting(results, scores, dlq, decrypted);
         } catch (RuntimeException e) {
             LOG.error("key-service for tenant {} could not start its Kafka side; readiness stays DOWN", tenant, e);
         }
+    }
+
+    /**
+     * Until {@code UMBRA_BATCH_VERIFICATION_KEY_FILE} exists and holds a public keyset, polls it every
+     * {@link #RETRY}; false if stopped meanwhile. A file that appears but is unusable is logged (once per
+     * problem) and waited on: the decrypt loop never starts without batch authentication.
+     */
+    private boolean awaitBatchVerificationKey() {
+        String lastProblem = null;
+        while (batchVerifier == null) {
+            if (sleep()) {
+                return false;
+            }
+            try {
+                batchVerifier = BatchVerificationKey.loadIfPinned(config).orElse(null);
+            } catch (IllegalStateException e) {
+                if (!e.getMessage().equals(lastProblem)) {
+                    lastProblem = e.getMessage();
+                    LOG.error("tenant {}: {}; still not decrypting", tenant, lastProblem);
+                    waitingFor = "waiting for a usable pinned batch-verification key: " + lastProblem;
+                }
+            }
+        }
+        waitingFor = null;
+        LOG.info("tenant {}: the batch-verification key {} is pinned; batches must be signed by it", tenant, batchVerifier.fingerprint());
+        return true;
+    }
+
+    /** Why the decrypt loop has not started though the bundles are published, if it waits for the pinned batch key. */
+    public Optional<String> waitingFor() {
+        return Optional.ofNullable(waitingFor);
     }
 
     /** Publishes every live version's bundle; false if one failed (logged). */

@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness: the bundle is published and the decrypt loop runs. Liveness: the loop has not given up (fenced, fatal). */
+/**
+ * Readiness: the bundle is published and the decrypt loop runs (DOWN, with why, while it waits for the pinned
+ * batch-verification key of a new tenant). Liveness: the loop has not given up (fenced, fatal).
+ */
 public final class KeyServiceHealth {
     private KeyServiceHealth() {
     }
@@ -20,11 +23,12 @@ public final class KeyServiceHealth {
 
         @Override
         public HealthCheckResponse call() {
-            return HealthCheckResponse.named("key-service")
+            var b = HealthCheckResponse.named("key-service")
                     .status(service.bundlePublished() && service.decrypting())
                     .withData("bundlePublished", service.bundlePublished())
-                    .withData("decrypting", service.decrypting())
-                    .build();
+                    .withData("decrypting", service.decrypting());
+            service.waitingFor().ifPresent(w -> b.withData("waiting", w));
+            return b.build();
         }
     }
 

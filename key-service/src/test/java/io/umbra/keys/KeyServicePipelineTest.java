@@ -90,7 +90,7 @@ class KeyServicePipelineTest {
     @Test
     @Order(1)
     void publishesItsSignedBundleDecryptsScoresAndDeadLettersHostileResults() throws Exception {
-        awaitReady();
+        // a new tenant: the batch-verification key is not pinned yet (PinnedBatchKey), yet the bundles are published
 
         // ---- the published bundle, signed by the key whose public half is pinned ------------------
         List<ConsumerRecord<byte[], byte[]>> published = readUntil(Topics.PUBLIC_KEYS, l -> !l.isEmpty(), Duration.ofSeconds(30));
@@ -180,7 +180,16 @@ class KeyServicePipelineTest {
         List<byte[]> inOrder = List.of(validA, garbage, otherTenant, unknownVersion, otherBatch, flippedManifest, corruptedCiphertext,
                 unsigned, forged, alteredSigned, scaleOne, otherLevel, sizeThree, outOfRange, validB, validA);
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            for (byte[] value : inOrder) {
+            // ---- before the pin: a genuine signed batch waits, nothing is decrypted, readiness is DOWN ----
+            producer.send(new ProducerRecord<>("acme.score.results", "batch".getBytes(StandardCharsets.US_ASCII), inOrder.getFirst())).get();
+            assertEquals(List.of(), readUntil("acme.scores", l -> !l.isEmpty(), Duration.ofSeconds(6)), "nothing decrypted before the pin");
+            RestAssured.given().get("/q/health/ready").then().statusCode(503)
+                    .body(containsString("waiting for the pinned batch-verification key"))
+                    .body(containsString(PinnedBatchKey.PINNED.toString()));
+            // ---- the operator pins the encrypt-service's key: the waiting batch is decrypted, the rest follows ----
+            PinnedBatchKey.pin();
+            awaitReady();
+            for (byte[] value : inOrder.subList(1, inOrder.size())) {
                 producer.send(new ProducerRecord<>("acme.score.results", "batch".getBytes(StandardCharsets.US_ASCII), value)).get();
             }
         }

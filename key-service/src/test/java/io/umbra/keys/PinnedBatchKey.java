@@ -18,20 +18,25 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Plays the provisioning step for the test: makes a fresh batch-signing key where an encrypt-service
- * would keep it and pins its public half at the key-service under test
- * ({@code umbra.batch-verification-key-file}). The test signs its batches with {@link #signer()}.
+ * Plays the onboarding of a new tenant for the test: makes a fresh batch-signing key where an encrypt-service
+ * would keep it, and points the key-service under test at a pin file ({@code umbra.batch-verification-key-file})
+ * that does not exist yet, as on Kubernetes before {@code tenant apply --batch-verification-key}. The test
+ * pins the public half with {@link #pin()} and signs its batches with {@link #signer()}.
  */
 public class PinnedBatchKey implements QuarkusTestResourceLifecycleManager {
     static final Path DIR = Path.of("target/test-batch-signing/acme");
+    /** Where the key-service reads its pinned key (the ConfigMap's mount on Kubernetes). */
+    static final Path PINNED = Path.of("target/test-batch-signing/pinned/batch-verification.json");
 
     @Override
     public Map<String, String> start() {
         try {
-            if (Files.exists(DIR)) {
-                try (Stream<Path> walk = Files.walk(DIR)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
+            for (Path dir : new Path[] {DIR, PINNED.getParent()}) {
+                if (Files.exists(dir)) {
+                    try (Stream<Path> walk = Files.walk(dir)) {
+                        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                            Files.delete(p);
+                        }
                     }
                 }
             }
@@ -39,7 +44,19 @@ public class PinnedBatchKey implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("umbra.batch-verification-key-file", DIR.resolve(BatchSigningKey.VERIFICATION_FILE).toString());
+        return Map.of("umbra.batch-verification-key-file", PINNED.toString());
+    }
+
+    /** The operator's pin: the encrypt-service's batch-verification.json, written in one move as kubelet swaps a ConfigMap's files. */
+    static void pin() {
+        try {
+            Files.createDirectories(PINNED.getParent());
+            Path tmp = PINNED.resolveSibling(".pin.tmp");
+            Files.copy(DIR.resolve(BatchSigningKey.VERIFICATION_FILE), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, PINNED, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The encrypt-service's key, as the test plays it. */

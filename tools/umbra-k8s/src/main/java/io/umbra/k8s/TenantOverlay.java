@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * pinned bundle-verification key (ConfigMap {@code <t>-bundle-verification}, mounted by the
  * encrypt-service; without a key the encrypt-service is rendered at 0 replicas, since it refuses to start
  * without one), the encrypt-service's batch-verification key (ConfigMap {@code <t>-batch-verification},
- * mounted by the key-service; without it the key-service is rendered at 0 replicas), the API's token
+ * mounted by the key-service as an optional volume; without it the key-service still runs, publishing its
+ * bundles, and decrypts nothing until the kubelet puts the pinned file in place), the API's token
  * issuer (ConfigMap {@code api-auth}), and a KMS key URI for the key-encryption keys of the key-service
  * and the encrypt-service (then the bank's KEK Secrets are not mounted).
  */
@@ -57,7 +58,8 @@ public final class TenantOverlay {
     public static final String BATCH_VERIFICATION_KEY_FILE = "batch-verification.json";
     /** Annotation of the key-service's pod template: the pinned batch-verification key's fingerprint. */
     public static final String BATCH_FINGERPRINT_ANNOTATION = "umbra.io/batch-fingerprint";
-    static final String HELD_NO_BATCH_KEY = "no batch-verification key pinned: ./umbra tenant apply --batch-verification-key FILE";
+    /** The first words of the key-service Deployment's change note while no batch-verification key is pinned. */
+    public static final String AWAITING_BATCH_KEY = "runs without decrypting until its batch-verification key is pinned";
     static final String ENCRYPT_SERVICE = "encrypt-service";
     static final String KEY_SERVICE = "key-service";
     static final String API_AUTH = "api-auth";
@@ -130,7 +132,9 @@ public final class TenantOverlay {
                 if (settings.kekUri().isPresent()) {
                     dropVolume(d, "kek"); // no bank Secret to mount (nor to wait for)
                 }
-                holdOrRoll(d, settings.batchVerificationKey(), HELD_NO_BATCH_KEY, BATCH_FINGERPRINT_ANNOTATION);
+                // not held without a batch key: the encrypt-service, which makes that key, needs the key-service's
+                // bundle key first; the key-service publishes its bundles and waits for the pin before decrypting
+                settings.batchVerificationKey().ifPresent(k -> roll(d, k, BATCH_FINGERPRINT_ANNOTATION));
             } else if (r instanceof Deployment d && name.equals(ENCRYPT_SERVICE)) {
                 if (settings.kekUri().isPresent()) {
                     dropVolume(d, "kek");
@@ -162,10 +166,21 @@ public final class TenantOverlay {
             d.getMetadata().setAnnotations(annotations);
             return;
         }
+        roll(d, key.get(), annotation);
+    }
+
+    /** {@code key}'s fingerprint in the pod template's annotation {@code annotation}: a new key rolls the pods onto it. */
+    private static void roll(Deployment d, PinnedVerificationKey key, String annotation) {
         var template = d.getSpec().getTemplate().getMetadata();
         Map<String, String> annotations = template.getAnnotations() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(template.getAnnotations());
-        annotations.put(annotation, key.get().fingerprint());
+        annotations.put(annotation, key.fingerprint());
         template.setAnnotations(annotations);
+    }
+
+    /** Whether this rendered key-service Deployment carries a pinned batch-verification key. */
+    static boolean batchKeyPinned(Deployment keyService) {
+        var annotations = keyService.getSpec().getTemplate().getMetadata().getAnnotations();
+        return annotations != null && annotations.containsKey(BATCH_FINGERPRINT_ANNOTATION);
     }
 
     private static void dropVolume(Deployment d, String volume) {

@@ -301,16 +301,16 @@ public final class TenantProvisioner {
     private Change noted(Change c, HasMetadata r) {
         if (r instanceof Deployment d && d.getMetadata().getAnnotations() != null
                 && d.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION)) {
-            String note = "held at 0 replicas: " + d.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION);
-            if (d.getMetadata().getName().equals(TenantOverlay.KEY_SERVICE)) {
-                // the encrypt-service writes the public half into its signing directory on its first start
-                // (and logs its fingerprint); nothing serves it over the network
-                String ns = d.getMetadata().getNamespace();
-                note += "; the key is the file the encrypt-service writes on its first start: kubectl -n " + ns + " exec deploy/"
-                        + TenantOverlay.ENCRYPT_SERVICE + " -- cat " + BATCH_SIGNING_DIR + "/" + TenantOverlay.BATCH_VERIFICATION_KEY_FILE
-                        + " > batch-verification.json";
-            }
-            return c.withNote(note);
+            return c.withNote("held at 0 replicas: " + d.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION));
+        }
+        if (r instanceof Deployment d && d.getMetadata().getName().equals(TenantOverlay.KEY_SERVICE) && !TenantOverlay.batchKeyPinned(d)) {
+            // the encrypt-service writes the public half into its signing directory on its first start (and logs
+            // its fingerprint); nothing serves it over the network. Results wait in <t>.score.results meanwhile.
+            String ns = d.getMetadata().getNamespace();
+            return c.withNote(TenantOverlay.AWAITING_BATCH_KEY + " (readiness DOWN until then; results wait in Kafka). Next, once "
+                    + TenantOverlay.ENCRYPT_SERVICE + " runs: kubectl -n " + ns + " exec deploy/" + TenantOverlay.ENCRYPT_SERVICE + " -- cat "
+                    + BATCH_SIGNING_DIR + "/" + TenantOverlay.BATCH_VERIFICATION_KEY_FILE + " > batch-verification.json, then ./umbra tenant"
+                    + " apply --batch-verification-key batch-verification.json");
         }
         if (r instanceof ConfigMap cm && cm.getMetadata().getName().equals(TenantOverlay.API_AUTH) && !cm.getData().containsKey(ServiceEnvironment.UMBRA_JWT_JWKS)) {
             return c.withNote("no --jwt-jwks/--jwt-issuer: ingest-service, key-service and alert-service run with UMBRA_PRODUCTION=true"

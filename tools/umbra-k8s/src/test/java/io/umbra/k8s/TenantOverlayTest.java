@@ -160,8 +160,8 @@ class TenantOverlayTest {
             assertTrue(volumes.stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
                     && v.getPersistentVolumeClaim().getClaimName().equals("key-service-keys")));
             assertEquals("Recreate", keys.getSpec().getStrategy().getType(), "a ReadWriteOnce volume cannot be shared during a rollout");
-            // held at 0 until the encrypt-service's batch-verification key is pinned (TenantProvisionerTest)
-            assertEquals(0, keys.getSpec().getReplicas());
+            // not held for the encrypt-service's batch-verification key: it runs and waits for the pin (TenantProvisionerTest)
+            assertEquals(1, keys.getSpec().getReplicas());
         }
     }
 
@@ -238,7 +238,9 @@ class TenantOverlayTest {
                     assertEquals("acme-batch-verification", pin.getConfigMap().getName(), where);
                     assertTrue(pin.getConfigMap().getItems().stream().anyMatch(i -> i.getKey().equals(TenantOverlay.BATCH_VERIFICATION_KEY_FILE)
                             && file.endsWith("/" + i.getPath())), where);
-                    assertEquals(settings.batchVerificationKey().isPresent() ? 1 : 0, d.getSpec().getReplicas(), where);
+                    // the pin is optional: the pod starts before it (and waits to decrypt), the kubelet adds the file later
+                    assertEquals(Boolean.TRUE, pin.getConfigMap().getOptional(), where);
+                    assertEquals(1, d.getSpec().getReplicas(), where);
                     assertEquals(settings.batchVerificationKey().isPresent(), configMaps.containsKey("acme-batch-verification"), where);
                     if (settings == kms) {
                         assertEquals(kms.kekUri().get(), env.get(ServiceEnvironment.UMBRA_KEK_URI), where);

@@ -363,18 +363,24 @@ class TenantProvisionerTest {
     }
 
     @Test
-    void theKeyServiceStaysAtZeroUntilTheBatchKeyIsPinnedThenScalesAndAnotherKeyNeedsTheReplaceFlag() {
+    void theKeyServiceRunsBeforeTheBatchKeyIsPinnedThenRollsOntoItAndAnotherKeyNeedsTheReplaceFlag() {
         // the encrypt-service's batch-verification.json: a real Tink Ed25519 public keyset
         PinnedVerificationKey k1 = PinnedVerificationKey.parseBatch(ACME, TestKeys.ed25519().publicKeyset());
         PinnedVerificationKey k2 = PinnedVerificationKey.parseBatch(ACME, TestKeys.ed25519().publicKeyset());
 
-        // not pinned: held at 0, and the change line says how to fetch the key from the encrypt-service
+        // not pinned: the key-service runs (it publishes its bundles and waits to decrypt), its optional pin volume
+        // is empty, and the change line says how to fetch the key from the encrypt-service and pin it
         List<Change> first = provisioner.apply(ACME);
-        Change held = first.stream().filter(c -> c.name().equals("key-service") && c.kind().equals("Deployment")).findFirst().orElseThrow();
-        assertTrue(held.note().startsWith("held at 0 replicas") && held.note().contains("--batch-verification-key")
-                && held.note().contains("kubectl -n umbra-acme exec deploy/encrypt-service -- cat /var/lib/umbra/batch-signing/batch-verification.json"),
-                held.toString());
-        assertEquals(0, keyService("umbra-acme").getSpec().getReplicas());
+        Change waiting = first.stream().filter(c -> c.name().equals("key-service") && c.kind().equals("Deployment")).findFirst().orElseThrow();
+        assertTrue(waiting.note().startsWith(TenantOverlay.AWAITING_BATCH_KEY) && waiting.note().contains("tenant apply --batch-verification-key")
+                && waiting.note().contains("kubectl -n umbra-acme exec deploy/encrypt-service -- cat /var/lib/umbra/batch-signing/batch-verification.json"),
+                waiting.toString());
+        Deployment unpinned = keyService("umbra-acme");
+        assertEquals(1, unpinned.getSpec().getReplicas());
+        assertTrue(unpinned.getMetadata().getAnnotations() == null || !unpinned.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION));
+        assertEquals(Boolean.TRUE, unpinned.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("batch-verification")).findFirst().orElseThrow().getConfigMap().getOptional(),
+                "the pod starts before the ConfigMap exists; the kubelet adds the file once it does");
         assertNull(batchPinIn("umbra-acme", ACME));
 
         // pinned: the ConfigMap the key-service mounts holds exactly the keyset, and the key-service runs
@@ -417,6 +423,53 @@ class TenantProvisionerTest {
                 .get(TenantOverlay.BATCH_FINGERPRINT_ANNOTATION));
         // acme-eu untouched throughout
         assertNull(client.namespaces().withName("umbra-acme-eu").get());
+    }
+
+    /**
+     * A new tenant's first keys, in the order docs/OPERATIONS.md gives: each service's public key exists only once
+     * that service has run, and neither waits for the other's at 0 replicas forever.
+     */
+    @Test
+    void onboardingANewTenantInTheDocumentedOrderScalesEveryDeploymentUp() throws InterruptedException {
+        // 1. apply: the key-service runs (and makes its bundle-signing key); the encrypt-service waits for that key
+        List<Change> applied = provisioner.apply(ACME);
+        assertEquals(1, keyService("umbra-acme").getSpec().getReplicas());
+        assertEquals(0, encryptReplicas("umbra-acme"));
+        assertTrue(applied.stream().anyMatch(c -> c.name().equals("encrypt-service") && c.note() != null
+                && c.note().startsWith("held at 0 replicas") && c.note().contains("--verification-key")), applied.toString());
+
+        // 2. pin the key-service's bundle-verification key (fetched from the running key-service): the encrypt-service
+        //    runs, and makes its batch-signing key
+        PinnedVerificationKey bundleKey = PinnedVerificationKey.parse(ACME, TestKeys.ed25519().publicKeyset());
+        List<Change> bundlePinned = provisioner.apply(ACME, TenantSettings.NONE.withVerificationKey(bundleKey), false);
+        assertEquals(1, encryptReplicas("umbra-acme"));
+        assertEquals(1, keyService("umbra-acme").getSpec().getReplicas());
+        assertTrue(bundlePinned.stream().anyMatch(c -> c.name().equals("key-service") && c.kind().equals("Deployment") && c.note() != null
+                && c.note().startsWith(TenantOverlay.AWAITING_BATCH_KEY)), "the next step is still shown: " + bundlePinned);
+
+        // 3. pin the encrypt-service's batch-verification key (fetched from the running encrypt-service): nothing is
+        //    held or waiting any more, every Deployment is scaled up, and the key-service's pods roll onto the key
+        PinnedVerificationKey batchKey = PinnedVerificationKey.parseBatch(ACME, TestKeys.ed25519().publicKeyset());
+        List<Change> batchPinned = provisioner.apply(ACME, TenantSettings.NONE.withBatchVerificationKey(batchKey), false, false);
+        assertTrue(batchPinned.stream().noneMatch(c -> c.kind().equals("Deployment") && c.note() != null), batchPinned.toString());
+        List<Deployment> deployments = client.apps().deployments().inNamespace("umbra-acme").list().getItems();
+        assertEquals(4, deployments.size());
+        for (Deployment d : deployments) {
+            assertTrue(d.getSpec().getReplicas() >= 1, d.getMetadata().getName() + " at " + d.getSpec().getReplicas() + " replicas");
+            assertTrue(d.getMetadata().getAnnotations() == null || !d.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION),
+                    d.getMetadata().getName());
+        }
+        assertEquals(batchKey.fingerprint(), keyService("umbra-acme").getSpec().getTemplate().getMetadata().getAnnotations()
+                .get(TenantOverlay.BATCH_FINGERPRINT_ANNOTATION));
+        assertEquals(bundleKey.keysetJson(), pinnedIn("umbra-acme", ACME));
+        assertEquals(batchKey.keysetJson(), batchPinIn("umbra-acme", ACME).getData().get(TenantOverlay.BATCH_VERIFICATION_KEY_FILE));
+
+        // and once their pods are ready, the tenant is ready
+        for (Deployment d : deployments) {
+            d.setStatus(new DeploymentStatusBuilder().withReadyReplicas(d.getSpec().getReplicas()).withReplicas(d.getSpec().getReplicas()).build());
+            client.resource(d).updateStatus();
+        }
+        assertTrue(provisioner.awaitReady(ACME, Duration.ofSeconds(5), polls -> { }));
     }
 
     @Test

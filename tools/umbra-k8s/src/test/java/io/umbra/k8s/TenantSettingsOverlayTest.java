@@ -72,10 +72,13 @@ class TenantSettingsOverlayTest {
         assertEquals(0, encrypt.getSpec().getReplicas());
         assertTrue(encrypt.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION).contains("--verification-key"));
         assertTrue(o.resources(ConfigMap.class).stream().noneMatch(cm -> cm.getMetadata().getName().endsWith("-bundle-verification")));
-        // nor is the key-service's batch key: it is held too, saying why; the other services are not held
+        // nor is the key-service's batch key, but the key-service is not held for it: the encrypt-service, which
+        // makes that key, needs the key-service's bundle key first; no other service is held either
         Deployment keys = deployment(o, "key-service");
-        assertEquals(0, keys.getSpec().getReplicas());
-        assertTrue(keys.getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION).contains("--batch-verification-key"));
+        assertEquals(1, keys.getSpec().getReplicas());
+        assertTrue(keys.getMetadata().getAnnotations() == null || !keys.getMetadata().getAnnotations().containsKey(TenantOverlay.HELD_ANNOTATION));
+        assertFalse(TenantOverlay.batchKeyPinned(keys));
+        assertTrue(o.resources(ConfigMap.class).stream().noneMatch(cm -> cm.getMetadata().getName().endsWith("-batch-verification")));
         assertEquals(2, deployment(o, "ingest-service").getSpec().getReplicas());
         assertEquals(1, deployment(o, "alert-service").getSpec().getReplicas());
     }

@@ -6,6 +6,7 @@ import io.umbra.cli.CommandFailure;
 import io.umbra.cli.load.DurationConverter;
 import io.umbra.events.TenantId;
 import io.umbra.k8s.PinnedVerificationKey;
+import io.umbra.k8s.TenantOverlay;
 import io.umbra.k8s.TenantProvisioner;
 import io.umbra.k8s.TenantSettings;
 import io.umbra.k8s.TenantProvisioner.Change;
@@ -113,7 +114,8 @@ public final class TenantCommand implements Runnable {
         @Option(names = "--batch-verification-key", paramLabel = "FILE",
                 description = {"Pin the encrypt-service's batch-verification key at the key-service: the batch-verification.json in the "
                     + "encrypt-service's signing directory (a Tink public keyset). Checked with Tink before anything is written; a keyset "
-                    + "with private key material is refused. Written to ConfigMap <T>-batch-verification; until then key-service stays at 0 replicas."})
+                    + "with private key material is refused. Written to ConfigMap <T>-batch-verification; until then key-service runs but decrypts "
+                    + "nothing (readiness DOWN; results wait in Kafka)."})
         Path batchVerificationKey;
 
         @Option(names = "--replace-batch-verification-key",
@@ -188,32 +190,41 @@ public final class TenantCommand implements Runnable {
                     && c.note() != null && c.note().startsWith("held"));
         }
 
-        /** What to do next when the encrypt-service or the key-service is held for want of a pinned key. */
+        private static boolean awaitingBatchKey(List<Change> changes) {
+            return changes.stream().anyMatch(c -> c.kind().equals("Deployment") && c.name().equals("key-service")
+                    && c.note() != null && c.note().startsWith(TenantOverlay.AWAITING_BATCH_KEY));
+        }
+
+        /**
+         * What to do next while a key is not pinned: the encrypt-service is held for the key-service's
+         * bundle-verification key; the key-service runs but does not decrypt until the encrypt-service's
+         * batch-verification key is pinned (docs/OPERATIONS.md, "The first keys of a tenant").
+         */
         private static void explainHeld(List<Change> changes, TenantProvisioner provisioner, TenantId id, PrintWriter out) {
             String ns = provisioner.namespaceOf(id);
-            if (held(changes, "key-service")) {
+            if (held(changes, "encrypt-service")) {
                 out.println();
-                out.println("key-service of " + id + " stays at 0 replicas: no batch-verification key is pinned, and it refuses to start without one.");
+                out.println("encrypt-service of " + id + " stays at 0 replicas: no bundle-verification key is pinned, and it refuses to start without one.");
+                out.println("Once key-service runs (it makes the signing key at its first start, publishes its bundles and logs the fingerprint;");
+                out.println("its readiness stays DOWN until the batch-verification key below is pinned), with an admin token of the bank:");
+                out.println("  kubectl -n " + ns + " port-forward deploy/key-service 8084:8084 &");
+                out.println("  curl -fsS -H \"Authorization: Bearer $(cat admin.jwt)\" http://localhost:8084/keys/verification-key > " + id + "-verification-key.json");
+                out.println("  ./umbra tenant apply --tenant " + id + " --verification-key " + id + "-verification-key.json");
+                out.println("and compare the fingerprint printed then with the one key-service logged.");
+            }
+            if (awaitingBatchKey(changes)) {
+                out.println();
+                out.println("key-service of " + id + " runs but decrypts nothing: no batch-verification key is pinned (results wait in "
+                        + id + ".score.results; readiness DOWN).");
                 out.println("The encrypt-service writes the key into its signing volume at its first start (and logs its fingerprint);");
-                out.println("nothing serves it over the network. Once encrypt-service runs:");
+                out.println("nothing serves it over the network. " + (held(changes, "encrypt-service") ? "After the step above, once" : "Once")
+                        + " encrypt-service runs:");
                 out.println("  kubectl -n " + ns + " exec deploy/encrypt-service -- cat /var/lib/umbra/batch-signing/batch-verification.json > "
                         + id + "-batch-verification.json");
                 out.println("  ./umbra tenant apply --tenant " + id + " --batch-verification-key " + id + "-batch-verification.json");
-                out.println("and compare the fingerprint printed then with the one encrypt-service logged.");
-                if (held(changes, "encrypt-service")) {
-                    out.println("Both are held, each waiting for the other's public key: see docs/OPERATIONS.md, \"The first keys of a tenant\".");
-                }
+                out.println("and compare the fingerprint printed then with the one encrypt-service logged. The key-service starts decrypting");
+                out.println("once the kubelet has put the file in place (its pod also restarts onto the key).");
             }
-            if (!held(changes, "encrypt-service")) {
-                return;
-            }
-            out.println();
-            out.println("encrypt-service of " + id + " stays at 0 replicas: no bundle-verification key is pinned, and it refuses to start without one.");
-            out.println("Once key-service is ready (it makes the signing key at its first start and logs the fingerprint), with an admin token of the bank:");
-            out.println("  kubectl -n " + ns + " port-forward svc/key-service 8084:8084 &");
-            out.println("  curl -fsS -H \"Authorization: Bearer $(cat admin.jwt)\" http://localhost:8084/keys/verification-key > " + id + "-verification-key.json");
-            out.println("  ./umbra tenant apply --tenant " + id + " --verification-key " + id + "-verification-key.json");
-            out.println("and compare the fingerprint printed then with the one key-service logged.");
         }
 
         private void awaitReady(TenantProvisioner provisioner, TenantId id, PrintWriter out) {
