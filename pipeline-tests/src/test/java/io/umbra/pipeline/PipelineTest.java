@@ -9,6 +9,7 @@ import io.umbra.crypto.KeyEncryptionKey;
 import io.umbra.events.envelope.ScoreRequest;
 import io.umbra.events.score.Alert;
 import io.umbra.events.score.Score;
+import io.umbra.kafka.local.EmbeddedKafka;
 import io.umbra.local.LocalPipeline;
 import io.umbra.local.Service;
 import io.umbra.local.ServiceProcess;
@@ -82,10 +83,13 @@ class PipelineTest {
     @BeforeAll
     void start() {
         Path root = Path.of(System.getProperty("umbra.repository.root", "..")).toAbsolutePath().normalize();
+        Path run = root.resolve("pipeline-tests/target/pipeline-run");
+        // a bank's keys outlive a run on purpose; this test counts key versions from 1, so it starts without any
+        EmbeddedKafka.deleteRecursively(run);
         pipeline = LocalPipeline.builder()
                 .repositoryRoot(root)
                 .tenants(TENANTS)
-                .runDirectory(root.resolve("pipeline-tests/target/pipeline-run"))
+                .runDirectory(run)
                 .basePort(18080)
                 .readyTimeout(Duration.ofMinutes(4))
                 .progress(line -> System.out.println("[pipeline] " + line))
