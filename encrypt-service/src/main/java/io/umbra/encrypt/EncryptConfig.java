@@ -12,6 +12,9 @@ import io.smallrye.config.WithDefault;
  */
 @ConfigMapping(prefix = "umbra")
 public interface EncryptConfig {
+    /** The default batching deadline in milliseconds. */
+    int DEFAULT_LATENCY_BUDGET_MS = 50;
+
     /** The one tenant this instance serves: its topics, its key, nobody else's. */
     String tenant();
 
@@ -51,9 +54,21 @@ public interface EncryptConfig {
          */
         Optional<Integer> maxSlots();
 
-        /** How long a poll may wait to fill a batch ({@code fetch.max.wait.ms}). */
-        @WithDefault("200")
-        int lingerMs();
+        /**
+         * The batching deadline ({@code UMBRA_BATCH_LATENCY_BUDGET_MS}): a batch closes when it is full or when
+         * the fetch that fills it has waited this long ({@code fetch.max.wait.ms}; the fetch for the next batch
+         * is sent while the current one is encrypted, so a transaction waits about this long for its batch to
+         * close, plus at most the encryption of the batch before it). Smaller means lower latency and, at low
+         * rates, more batches of fewer transactions: more ciphertext bytes per transaction (README). Default
+         * {@value EncryptConfig#DEFAULT_LATENCY_BUDGET_MS} ms.
+         */
+        Optional<Integer> latencyBudgetMs();
+
+        /**
+         * The old name of {@link #latencyBudgetMs()} ({@code UMBRA_BATCH_LINGER_MS}, 200 ms by default until
+         * 2026-12): still read when the budget is not set, with a warning.
+         */
+        Optional<Integer> lingerMs();
 
         /**
          * The typical size of one feature-vector record on the topic: {@code fetch.min.bytes} = max slots × this,

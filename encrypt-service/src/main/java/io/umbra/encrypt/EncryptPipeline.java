@@ -201,7 +201,7 @@ public class EncryptPipeline {
             LOG.warnf("UMBRA_BATCH_MAX_SLOTS=%d is outside 1..%d (N/2 of the tenant's parameters); using %d", maxSlots, slots, slots);
             maxSlots = slots;
         }
-        Duration linger = Duration.ofMillis(config.batch().lingerMs());
+        Duration linger = Duration.ofMillis(latencyBudgetMs());
         int fetchMinBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) maxSlots * config.batch().typicalRecordBytes());
         encryptor = lifecycle.closeAtStop(new BatchEncryptor(config.batch().encryptThreads(), EnvelopeLimits.DEFAULT, Clock.systemUTC(),
                 batchSigningKey));
@@ -216,6 +216,7 @@ public class EncryptPipeline {
                 .deadLetterTopic(source -> Topics.name(tenant, TopicKind.ENCRYPT_DLQ))
                 .batchHandler(handler)
                 .maxPollRecords(maxSlots)
+                // A batch closes when full (fetch.min.bytes) or when its fetch has waited the latency budget.
                 .batchLinger(fetchMinBytes, linger)
                 // Feature vectors are ≤ 16 KiB; anything much larger is dead-lettered unparsed.
                 .maxRecordBytes(FeatureVector.MAX_JSON_BYTES + 4096)
@@ -233,8 +234,27 @@ public class EncryptPipeline {
         lifecycle.closeAtStop(processor);
         processor.start();
         waitingFor.set(null);
-        LOG.infof("encrypting tenant %s's feature vectors: batches of up to %d slots, linger %d ms, key version %d, scale 2^%d",
+        LOG.infof("encrypting tenant %s's feature vectors: batches of up to %d slots, latency budget %d ms, key version %d, scale 2^%d",
                 tenant, maxSlots, linger.toMillis(), first.keyVersion(), first.scaleBits());
+    }
+
+    /** {@code UMBRA_BATCH_LATENCY_BUDGET_MS}, else the deprecated {@code UMBRA_BATCH_LINGER_MS}, else the default; at least 1 ms. */
+    private int latencyBudgetMs() {
+        EncryptConfig.Batch batch = config.batch();
+        int ms;
+        if (batch.latencyBudgetMs().isPresent()) {
+            ms = batch.latencyBudgetMs().get();
+        } else if (batch.lingerMs().isPresent()) {
+            ms = batch.lingerMs().get();
+            LOG.warnf("UMBRA_BATCH_LINGER_MS is deprecated: set UMBRA_BATCH_LATENCY_BUDGET_MS (using %d ms)", ms);
+        } else {
+            ms = EncryptConfig.DEFAULT_LATENCY_BUDGET_MS;
+        }
+        if (ms < 1) {
+            LOG.warnf("a batch latency budget of %d ms is not possible; using 1 ms", ms);
+            ms = 1;
+        }
+        return ms;
     }
 
     /** Whether batches are being encrypted; else why not ({@link #waitingFor()}). */

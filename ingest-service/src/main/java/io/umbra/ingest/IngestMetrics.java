@@ -22,6 +22,7 @@ public class IngestMetrics {
     private final Counter recordsIn;
     private final Counter featuresOut;
     private final Counter duplicates;
+    private final Counter rekeyed;
     private final Counter deadLetters;
 
     @Inject
@@ -33,6 +34,8 @@ public class IngestMetrics {
                 .description("Feature vectors written to <t>.tx.features").register(registry);
         this.duplicates = Counter.builder("umbra.ingest.duplicates")
                 .description("Transactions dropped because their transaction id was already seen").register(registry);
+        this.rekeyed = Counter.builder("umbra.ingest.rekeyed")
+                .description("Valid transactions not keyed by their card id, written back to <t>.tx.raw under it").register(registry);
         this.deadLetters = Counter.builder("umbra.ingest.dead.letters")
                 .description("Records written to <t>.tx.dlq").register(registry);
         for (StreamErrors.Kind kind : StreamErrors.Kind.values()) {
@@ -48,6 +51,10 @@ public class IngestMetrics {
 
     public void featuresOut() {
         featuresOut.increment();
+    }
+
+    public void rekeyed() {
+        rekeyed.increment();
     }
 
     public void duplicate() {

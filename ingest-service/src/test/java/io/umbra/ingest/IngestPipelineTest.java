@@ -87,6 +87,7 @@ class IngestPipelineTest {
         byte[] payload = utf8(Transactions.posDomestic(id));
         String otherKey = keyOnAnotherPartition("card-3f9a0c71");
         double before = duplicates();
+        double rekeyedBefore = rekeyed();
 
         RecordMetadata first = KafkaProbe.produce(null, "card-3f9a0c71", payload);
         KafkaProbe.produce(null, "card-3f9a0c71", payload);
@@ -99,6 +100,8 @@ class IngestPipelineTest {
             sleep(100);
         }
         assertEquals(before + 3, duplicates(), "three copies counted as duplicates");
+        assertEquals(rekeyedBefore + 2, rekeyed(),
+                "the copies under another key and under no key went back to the raw topic under their card id");
         // Every copy has met the filter; wait for the first one's vector to commit, then read the whole topic again.
         features(List.of(id));
         List<ConsumerRecord<byte[], byte[]>> vectors = KafkaProbe.readUntil(KafkaProbe.FEATURES, read -> false, Duration.ofSeconds(2));
@@ -210,6 +213,10 @@ class IngestPipelineTest {
 
     private double duplicates() {
         return registry.get("umbra.ingest.duplicates").counter().count();
+    }
+
+    private double rekeyed() {
+        return registry.get("umbra.ingest.rekeyed").counter().count();
     }
 
     private double reasonCount(String reason) {

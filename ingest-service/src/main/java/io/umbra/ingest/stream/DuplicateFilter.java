@@ -9,8 +9,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Drops exact duplicates: a transaction id seen within the retention is consumed and counted, never passed
- * on and never dead-lettered (a bank's retry is not an error). Runs after the repartition by transaction
- * id, so every copy of one id meets the same store whatever partition, key or producer it came from.
+ * on and never dead-lettered (a bank's retry is not an error). Keyed by transaction id, in the task of a
+ * raw partition: every record reaching it is on its card's partition (the screening step sends a record
+ * under any other key back to the raw topic under its card id), so every copy of one transaction meets the
+ * same store whatever key or producer it came with.
  *
  * <p>The store is a RocksDB window store with a changelog topic: it survives a restart (restored from the
  * changelog if the local files are gone), and its writes commit in the same Kafka transaction as the

@@ -1,11 +1,8 @@
 package io.umbra.ingest.stream;
 
-import io.umbra.events.EventJson;
 import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
-import io.umbra.events.features.FeatureVector;
-import io.umbra.events.tx.RawTransaction;
 import io.umbra.events.tx.TransactionValidator;
 import io.umbra.ingest.FeatureExtractor;
 import io.umbra.ingest.IngestConfig;
@@ -20,7 +17,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
@@ -28,40 +24,40 @@ import java.time.Duration;
 /**
  * The ingest pipeline of one tenant, as a Kafka Streams topology (run by Quarkus with
  * {@code processing.guarantee=exactly_once_v2}: outputs, dead letters, store writes and consumed offsets
- * commit in one Kafka transaction).
+ * commit in one Kafka transaction). One sub-topology, no repartition topic:
  *
  * <pre>
  * &lt;t&gt;.tx.raw (key: card id, as producers send it; bytes)
  *   → screen: validate ──────────────────────────────── refused → &lt;t&gt;.tx.dlq (original bytes, reason headers)
- *   → key by transaction id → repartition topic &lt;t&gt;.ingest-service-by-transaction-id-repartition
- *   → drop duplicates (window store "seen-transactions", changelogged)
+ *                      ─ valid, but not keyed by its card id → back to &lt;t&gt;.tx.raw, keyed by card id (read again)
+ *   → drop duplicates by transaction id (window store "seen-in-card-partition", changelogged)
  *   → features, keyed by card id ─────────────────────── failed → &lt;t&gt;.tx.dlq
  *   → &lt;t&gt;.tx.features
  * </pre>
  *
- * With feature schema 2 the feature step is preceded by a second hop, keyed by card id
- * ({@code <t>.ingest-service-by-card-id-repartition}), and keeps each card's history in the key-value store
- * {@code card-history} (RocksDB, changelogged); schema 1 has neither.
+ * With feature schema 2 the feature step keeps each card's history in the key-value store
+ * {@code card-history} (RocksDB, changelogged) in the same task.
  *
- * Why the repartition: producers key by card id, but nothing stops a retry arriving with another key (a
- * different producer, a null key) and so on another partition, where a store local to the first partition
- * would never see it. Routing every copy of one transaction id to one partition makes the duplicate check
- * exact across partitions. The price: after it, one card's transactions may be processed by different
- * tasks, so their order on {@code <t>.tx.features} follows arrival at the repartition, not the raw topic.
- * Schema 1's features depend on one transaction only, so that costs nothing; schema 2's per-card history
- * re-keys by card id (the second repartition) before its store, and a card's order is then that partition's.
+ * <p>Why no repartition: producers key {@code <t>.tx.raw} by card id, so every copy of a transaction
+ * (same transaction id, same card) lands on the card's partition, and a duplicate check local to that
+ * partition's task is exact. A valid record that arrives under another key (a null key, another id) could sit
+ * on another partition, where that check would not see its twin: it is written back to {@code <t>.tx.raw}
+ * under its card id, in the same transaction, and checked when it comes round on the card's partition. What
+ * this does not catch: a producer that keys by card id but picks partitions with another function than
+ * Kafka's default (murmur2 of the key bytes; librdkafka's default differs) puts a card's records on the
+ * "wrong" partition, where neither the check nor the card's history meets the others (docs in the README).
+ * The order of a card's transactions is the order of its raw partition.
  */
 @ApplicationScoped
 public class IngestTopology {
-    /** The dedupe store; its changelog is {@code <t>.ingest-service-seen-transactions-changelog}. */
-    public static final String SEEN_STORE = "seen-transactions";
-    /** Names the repartition topic: {@code <t>.ingest-service-by-transaction-id-repartition}. */
-    public static final String BY_TRANSACTION_ID = "by-transaction-id";
+    /**
+     * The dedupe store, one per raw partition; its changelog is {@code <t>.ingest-service-seen-in-card-partition-changelog}.
+     * (Until 2026-12 the store was {@code seen-transactions}, behind a repartition by transaction id.)
+     */
+    public static final String SEEN_STORE = "seen-in-card-partition";
 
     /** The per-card history store of schema 2; its changelog is {@code <t>.ingest-service-card-history-changelog}. */
     public static final String CARD_STORE = "card-history";
-    /** Names schema 2's repartition topic: {@code <t>.ingest-service-by-card-id-repartition}. */
-    public static final String BY_CARD_ID = "by-card-id";
 
     @Produces
     public Topology topology(TenantId tenant, IngestConfig config, TransactionValidator validator, FeatureExtractor extractor,
@@ -94,27 +90,29 @@ public class IngestTopology {
                 .process(() -> new ScreeningProcessor(validator, metrics), Named.as("screen"));
         toDeadLetters(screened, dlq, "screen");
 
+        // Not keyed by its card id: back to the raw topic under the card id (Kafka's default partitioner on the
+        // key bytes, as producers use), to be read again on the card's partition.
+        screened.filter((key, routed) -> routed instanceof Routed.Rekeyed, Named.as("screen-not-keyed-by-card"))
+                .map((key, routed) -> KeyValue.pair(((Routed.Rekeyed) routed).cardId(), ((Routed.Rekeyed) routed).value()),
+                        Named.as("key-by-card-id-again"))
+                .to(raw, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-under-card-id"));
+
+        // No repartition: process() never inserts one, and the record is on its card's partition.
         KStream<String, byte[]> firstSeen = screened
                 .filter((key, routed) -> routed instanceof Routed.Forward, Named.as("screen-passed"))
                 .map((key, routed) -> forward(routed), Named.as("key-by-transaction-id"))
-                .repartition(Repartitioned.<String, byte[]>as(BY_TRANSACTION_ID)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
                 .process(() -> new DuplicateFilter(SEEN_STORE, metrics), Named.as("drop-duplicates"), SEEN_STORE);
 
         KStream<String, Routed> featured;
         if (!extractor.needsCardHistory()) {
-            // Schema 1: no state, no second hop.
+            // Schema 1: no state beyond the dedupe store.
             featured = firstSeen.process(() -> new FeatureProcessor(extractor, metrics, raw), Named.as("features"));
         } else {
-            // Schema 2: every transaction of a card to one task, in that partition's order, before its history.
+            // Schema 2: this task meets every transaction of its partition's cards, in that partition's order.
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARD_STORE),
                     Serdes.String(), Serdes.ByteArray()));
-            featured = firstSeen
-                    .selectKey((transactionId, json) -> cardIdOf(json, transactionId), Named.as("key-by-card-for-history"))
-                    .repartition(Repartitioned.<String, byte[]>as(BY_CARD_ID)
-                            .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
-                    .process(() -> new FeatureProcessor(extractor, metrics, raw, CARD_STORE, cardIdleRetention),
-                            Named.as("card-features"), CARD_STORE);
+            featured = firstSeen.process(() -> new FeatureProcessor(extractor, metrics, raw, CARD_STORE, cardIdleRetention),
+                    Named.as("card-features"), CARD_STORE);
         }
         toDeadLetters(featured, dlq, "features");
 
@@ -131,18 +129,6 @@ public class IngestTopology {
                     return KeyValue.pair(letter.key(), letter.value());
                 }, Named.as(step + "-dead-letter"))
                 .to(dlq, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(step + "-dead-letters"));
-    }
-
-    /**
-     * The card id of the canonical transaction JSON; if it cannot be read (a defect: it passed validation), the
-     * transaction id, so that the feature step still meets the record and dead-letters it.
-     */
-    private static String cardIdOf(byte[] json, String transactionId) {
-        try {
-            return EventJson.read(json, RawTransaction.class, FeatureVector.MAX_JSON_BYTES).cardId();
-        } catch (RuntimeException e) {
-            return transactionId;
-        }
     }
 
     private static KeyValue<String, byte[]> forward(Routed routed) {

@@ -7,8 +7,16 @@ package io.umbra.ingest.stream;
  */
 sealed interface Routed {
 
-    /** On to the next step (the repartition by transaction id, or {@code <t>.tx.features}). */
+    /** On to the next step (the duplicate check keyed by transaction id, or {@code <t>.tx.features}). */
     record Forward(String key, byte[] value) implements Routed {
+    }
+
+    /**
+     * A valid transaction that did not arrive keyed by its card id: written back to {@code <t>.tx.raw}
+     * unchanged, under the key {@code cardId}, so that it is read again on its card's partition and meets the
+     * duplicate check there. The headers of the original record travel with it.
+     */
+    record Rekeyed(byte[] cardId, byte[] value) implements Routed {
     }
 
     /** To {@code <t>.tx.dlq}: the key and value to write (null both when too large even for the DLQ). */

@@ -13,14 +13,18 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The first step: every raw record is judged by the tenant's {@link TransactionValidator} (size before
- * parsing, JSON, schema version, every field). A valid transaction goes on keyed by its transaction id,
- * as the canonical JSON of the {@code RawTransaction} the validator built; anything else goes to the
- * dead-letter topic unchanged, with the validator's reason codes. Never throws on input: bytes of any kind
- * end as one of the two.
+ * parsing, JSON, schema version, every field). A valid transaction that arrived keyed by its card id goes on
+ * keyed by its transaction id, as the canonical JSON of the {@code RawTransaction} the validator built; a
+ * valid one under any other key (another id, a null key) is sent back to {@code <t>.tx.raw} under its card
+ * id, unchanged ({@link Routed.Rekeyed}), so that it reaches its card's partition and the duplicate check
+ * that partition keeps; anything else goes to the dead-letter topic unchanged, with the validator's reason
+ * codes. Never throws on input: bytes of any kind end as one of the three.
  */
 final class ScreeningProcessor implements Processor<byte[], byte[], byte[], Routed> {
     private final TransactionValidator validator;
@@ -43,6 +47,13 @@ final class ScreeningProcessor implements Processor<byte[], byte[], byte[], Rout
         RecordMetadata source = context.recordMetadata().orElseThrow();
         switch (judge(record.value())) {
             case ValidationResult.Valid valid -> {
+                byte[] cardId = valid.transaction().cardId().getBytes(StandardCharsets.UTF_8);
+                if (!Arrays.equals(cardId, record.key())) {
+                    metrics.rekeyed();
+                    context.forward(new Record<>(record.key(), new Routed.Rekeyed(cardId, record.value()), record.timestamp(),
+                            record.headers()));
+                    return;
+                }
                 RecordHeaders headers = new RecordHeaders(record.headers().toArray());
                 headers.add(DeadLetters.HEADER_RAW_PARTITION, DeadLetters.utf8(source.partition()));
                 headers.add(DeadLetters.HEADER_RAW_OFFSET, DeadLetters.utf8(source.offset()));

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The shape of the topology per feature schema: schema 1 keeps its single hop and one store; schema 2 adds exactly its own. */
+/** The shape of the topology per feature schema: one sub-topology, no repartition topic; schema 2 adds exactly its store. */
 class IngestTopologyTest {
     static final TenantId TENANT = TenantId.of("acme");
 
@@ -44,19 +44,32 @@ class IngestTopologyTest {
     }
 
     @Test
-    void schema1HasOneRepartitionAndTheDedupeStoreOnly() {
+    void schema1HasNoRepartitionAndTheDedupeStoreOnly() {
         TopologyDescription d = describe(1);
-        assertEquals(Set.of("topic by-transaction-id-repartition", "store seen-transactions"), internals(d));
-        assertEquals(2, d.subtopologies().size());
+        assertEquals(Set.of("store seen-in-card-partition"), internals(d));
+        assertEquals(1, d.subtopologies().size(), "screening, dedupe and features in one sub-topology: no hop between them");
+        assertEquals(Set.of("acme.tx.raw", "acme.tx.features", "acme.tx.dlq"), sinks(d),
+                "the only sinks: features, dead letters, and the raw topic for records not keyed by their card id");
     }
 
     @Test
-    void schema2AddsTheByCardRepartitionAndTheCardHistoryStore() {
+    void schema2AddsTheCardHistoryStoreAndNoHop() {
         TopologyDescription d = describe(2);
-        assertEquals(Set.of("topic by-transaction-id-repartition", "topic by-card-id-repartition", "store seen-transactions",
-                "store card-history"), internals(d));
-        assertEquals(3, d.subtopologies().size());
-        // Kafka Streams prefixes internal topics with the application id <t>.ingest-service, inside the tenant's <t>. ACL prefix.
+        assertEquals(Set.of("store seen-in-card-partition", "store card-history"), internals(d));
+        assertEquals(1, d.subtopologies().size());
+        // The changelogs are prefixed with the application id <t>.ingest-service, inside the tenant's <t>. ACL prefix.
+    }
+
+    static Set<String> sinks(TopologyDescription d) {
+        Set<String> topics = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : d.subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Sink sink) {
+                    topics.add(sink.topic());
+                }
+            }
+        }
+        return topics;
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.Properties;
 /**
  * The ingest topology of one tenant at feature schema 2, run outside Quarkus with the service's own Kafka
  * Streams settings (the {@code kafka-streams.*} lines of its application.properties: exactly_once_v2, the
- * exception handlers, the repartition retention) and its derived ids (application id
+ * exception handlers, the commit interval) and its derived ids (application id
  * {@code <t>.ingest-service}, static {@code group.instance.id}). {@link #main} is what the restart test starts
  * as a separate JVM and SIGKILLs: nothing of it survives but its state directory and what it committed.
  */
@@ -65,7 +65,7 @@ public final class IngestWorker {
         Properties p = new Properties();
         for (String name : service.stringPropertyNames()) {
             if (name.startsWith("kafka-streams.")) {
-                p.put(name.substring("kafka-streams.".length()), service.getProperty(name));
+                p.put(name.substring("kafka-streams.".length()), resolve(service.getProperty(name)));
             }
         }
         String applicationId = TenantStreamsConfig.applicationId(tenant);
@@ -75,5 +75,15 @@ public final class IngestWorker {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put("group.instance.id", applicationId + "-" + instanceId);
         return p;
+    }
+
+    /** A whole-value {@code ${ENV:default}} as Quarkus resolves it here (the environment, else the default); anything else as is. */
+    static String resolve(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9_.]+):([^}]*)}").matcher(value.trim());
+        if (!m.matches()) {
+            return value;
+        }
+        String env = System.getenv(m.group(1));
+        return env == null || env.isBlank() ? m.group(2) : env;
     }
 }
