@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * API, with an admin credential. Against the latest local run by default (its endpoints and development
  * admin token); against any deployment with {@code --url} and {@code --token-file} (or {@code UMBRA_TOKEN}).
  */
-@Command(name = "keys", description = "A tenant's keys through its key-service: rotate, list the versions, read the audit trail.",
+@Command(name = "keys", description = "A tenant's keys through its key-service: rotate, rotate a signing key, list the versions, read the audit trail.",
         subcommands = {KeysCommand.Rotate.class, KeysCommand.RotateSigning.class, KeysCommand.ListVersions.class, KeysCommand.Audit.class})
 public final class KeysCommand {
 
