@@ -49,7 +49,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  *
  * When the new key was added is kept beside the keyset ({@code <name>.rotation}, public facts: key id and time)
- * until the rotation ends. Every phase holds a lock file in the directory, so two callers never interleave.
+ * until the rotation ends. Every phase holds a lock file in the directory, so two callers never interleave. A
+ * phase interrupted between its writes is recovered from: a record that does not describe the keyset is ignored,
+ * and a keyset of two keys without a record (an add cut short) gets one at the next add, its window starting then.
  */
 public final class SigningKeyset {
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyset.class);
@@ -242,26 +244,35 @@ public final class SigningKeyset {
                 throw new RotationRefused("there is no " + kind.name() + " key in " + root + " to rotate", false);
             }
             SigningKeyset current = unwrap(kind, Files.readAllBytes(wrappedFile), kek, tenant);
-            Optional<Rotation> open = readRotation(root.resolve(kind.rotationFile()));
+            Path rotationFile = root.resolve(kind.rotationFile());
+            Optional<Rotation> open = current.valid(readRotation(rotationFile));
+            if (phase == Phase.ADD && open.isEmpty() && current.privateKeyset.size() == 2) {
+                // an add interrupted after the keyset was written but before its record: finish it, the window starting now
+                Rotation adopted = new Rotation(current.nonPrimaryKeyId(), now);
+                SecretFiles.replace(rotationFile, adopted.encode());
+                SecretFiles.replace(root.resolve(kind.verificationFile()), current.verificationKeyset.getBytes(StandardCharsets.UTF_8));
+                LOG.warn("tenant {}: {} key {} was added by an interrupted rotation; its overlap window starts now", tenant, kind.name(),
+                        Integer.toUnsignedString(adopted.keyId()));
+                return current.state(Optional.of(adopted));
+            }
             SigningKeyset next = switch (phase) {
                 case ADD -> current.withNewKey(open);
                 case PROMOTE -> current.promoted(open, now, window, force);
                 case RETIRE -> current.retired(open);
             };
-            warnWithoutPosix(wrappedFile);
-            SecretFiles.replace(wrappedFile, next.wrap(kek, tenant));
-            SecretFiles.replace(root.resolve(kind.verificationFile()), next.verificationKeyset.getBytes(StandardCharsets.UTF_8));
             Optional<Rotation> after = switch (phase) {
                 case ADD -> Optional.of(new Rotation(newestId(current, next), now));
                 case PROMOTE -> open;
                 case RETIRE -> Optional.empty();
             };
-            Path rotationFile = root.resolve(kind.rotationFile());
-            if (after.isPresent()) {
-                if (phase == Phase.ADD) {
-                    SecretFiles.replace(rotationFile, after.get().encode());
-                }
-            } else {
+            if (phase == Phase.ADD) {
+                // the record first: if the keyset write fails, a record naming a key the keyset lacks is ignored
+                SecretFiles.replace(rotationFile, after.get().encode());
+            }
+            warnWithoutPosix(wrappedFile);
+            SecretFiles.replace(wrappedFile, next.wrap(kek, tenant));
+            SecretFiles.replace(root.resolve(kind.verificationFile()), next.verificationKeyset.getBytes(StandardCharsets.UTF_8));
+            if (after.isEmpty()) {
                 Files.deleteIfExists(rotationFile);
             }
             LOG.info("tenant {}: {} key rotation, phase {}: keys {}, primary {}, public keyset {}", tenant, kind.name(),
@@ -275,7 +286,21 @@ public final class SigningKeyset {
     /** Where a rotation of the keyset in {@code dir} stands, without changing anything. */
     static State state(Kind kind, Path dir, String tenant, KeyEncryptionKey kek) throws IOException, GeneralSecurityException {
         SigningKeyset current = unwrap(kind, Files.readAllBytes(dir.resolve(kind.wrappedFile())), kek, tenant);
-        return current.state(readRotation(dir.resolve(kind.rotationFile())));
+        return current.state(current.valid(readRotation(dir.resolve(kind.rotationFile()))));
+    }
+
+    /** The rotation record if it describes this keyset (two keys, the record's among them); a leftover of an interrupted phase is not. */
+    private Optional<Rotation> valid(Optional<Rotation> record) {
+        return record.filter(r -> privateKeyset.size() == 2 && indexOf(r.keyId()) >= 0);
+    }
+
+    private int nonPrimaryKeyId() {
+        for (int i = 0; i < privateKeyset.size(); i++) {
+            if (!privateKeyset.getAt(i).isPrimary()) {
+                return privateKeyset.getAt(i).getId();
+            }
+        }
+        throw new IllegalStateException("no key besides the primary");
     }
 
     State state(Optional<Rotation> rotation) {

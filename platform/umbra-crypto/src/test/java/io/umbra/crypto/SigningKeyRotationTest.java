@@ -126,6 +126,31 @@ class SigningKeyRotationTest {
     }
 
     @Test
+    void aPhaseInterruptedBetweenItsWritesIsRecoveredFrom(@TempDir Path dir) throws Exception {
+        KeyEncryptionKey kek = KeyEncryptionKey.localKeyset(dir.resolve("kek.keyset"));
+        BatchSigningKey.openOrCreate(dir, "acme", kek);
+        Path record = dir.resolve(BatchSigningKey.ROTATION_FILE);
+        // an add cut short after the keyset was written, before its record: the next add finishes it, the window starting then
+        SigningKeyset.State added = BatchSigningKey.rotate(dir, "acme", kek, SigningKeyset.Phase.ADD, T0, WINDOW, false);
+        Files.delete(record);
+        assertThrows(SigningKeyset.RotationRefused.class,
+                () -> BatchSigningKey.rotate(dir, "acme", kek, SigningKeyset.Phase.PROMOTE, T0.plus(WINDOW), WINDOW, false));
+        SigningKeyset.State adopted = BatchSigningKey.rotate(dir, "acme", kek, SigningKeyset.Phase.ADD, T0.plus(WINDOW), WINDOW, false);
+        assertEquals(added.keyIds(), adopted.keyIds(), "no third key");
+        assertEquals(added.newKeyId(), adopted.newKeyId());
+        assertEquals(java.util.Optional.of(T0.plus(WINDOW)), adopted.newKeyAddedAt());
+        assertThrows(SigningKeyset.RotationRefused.class,
+                () -> BatchSigningKey.rotate(dir, "acme", kek, SigningKeyset.Phase.PROMOTE, T0.plus(WINDOW), WINDOW, false), "the window restarted");
+        BatchSigningKey.rotate(dir, "acme", kek, SigningKeyset.Phase.PROMOTE, T0.plus(WINDOW.multipliedBy(2)), WINDOW, false);
+        // a retire cut short after the keyset was written, before its record was removed: the leftover is ignored
+        byte[] leftover = Files.readAllBytes(record);
+        BatchSigningKey.rotate(dir, "acme", kek, SigningKeyset.Phase.RETIRE, T0, WINDOW, false);
+        Files.write(record, leftover);
+        assertTrue(BatchSigningKey.rotationState(dir, "acme", kek).newKeyId().isEmpty());
+        assertEquals(2, BatchSigningKey.rotate(dir, "acme", kek, SigningKeyset.Phase.ADD, T0, WINDOW, false).keyIds().size());
+    }
+
+    @Test
     void aPinnedKeyFileIsReadAgainWhenItChangesAndAnUnusableOneKeepsThePinInForce(@TempDir Path dir) throws Exception {
         BundleSigningKey a = BundleSigningKey.generate();
         BundleSigningKey b = BundleSigningKey.generate();
