@@ -45,10 +45,19 @@ public final class BatchEncryptor implements AutoCloseable {
     private final ExecutorService pool;
     private final EnvelopeLimits limits;
     private final Clock clock;
-    private final BatchSigningKey signer;
+    private final java.util.function.Supplier<BatchSigningKey> signer;
 
     /** @param signer the tenant's batch-signing key: every batch is signed, so the key-service can tell it from a forgery */
     public BatchEncryptor(int threads, EnvelopeLimits limits, Clock clock, BatchSigningKey signer) {
+        this(threads, limits, clock, constant(java.util.Objects.requireNonNull(signer, "signer")));
+    }
+
+    private static java.util.function.Supplier<BatchSigningKey> constant(BatchSigningKey key) {
+        return () -> key;
+    }
+
+    /** As above, the signing key asked for at every batch: a rotation's promotion takes effect at the next batch. */
+    public BatchEncryptor(int threads, EnvelopeLimits limits, Clock clock, java.util.function.Supplier<BatchSigningKey> signer) {
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "encrypt-column-" + n.incrementAndGet());
@@ -135,7 +144,7 @@ public final class BatchEncryptor implements AutoCloseable {
         BatchHeader header = new BatchHeader(keys.tenant(), batchId, keys.keyVersion(), slots, schema.version());
         java.time.Instant createdAt = clock.instant();
         var sealed = keys.sealer().seal(manifest);
-        byte[] signature = signer.sign(ScoreRequest.contentToSign(header, createdAt, List.of(columns), sealed));
+        byte[] signature = signer.get().sign(ScoreRequest.contentToSign(header, createdAt, List.of(columns), sealed));
         ScoreRequest request = new ScoreRequest(header, createdAt, List.of(columns), sealed, signature);
         return new EncryptedBatch(request, from, to, encryptNanos);
     }

@@ -32,6 +32,8 @@ import io.umbra.events.Topics;
 import io.umbra.events.envelope.EnvelopeLimits;
 import io.umbra.events.features.FeatureVector;
 import io.umbra.verify.BundleVerifier;
+import io.umbra.verify.PinnedKeyFile;
+import java.util.function.Supplier;
 import io.umbra.events.audit.AuditEvent;
 import io.umbra.kafka.AuditLog;
 import io.umbra.kafka.InstanceIds;
@@ -65,7 +67,7 @@ public class EncryptPipeline {
     private volatile PublicBundleWatcher watcher;
     private volatile BatchEncryptor encryptor;
     private final ServiceLifecycle lifecycle = new ServiceLifecycle(SERVICE_NAME);
-    private volatile io.umbra.crypto.BatchSigningKey batchSigningKey;
+    private volatile BatchSigningKeyFile batchSigningKey;
 
     public EncryptPipeline(EncryptConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                            MeterRegistry registry) {
@@ -77,37 +79,42 @@ public class EncryptPipeline {
         this.clientProperties = KafkaClientSecurity.fromEnvironment().clientProperties();
     }
 
-    /** The pinned bundle-verification key; the service does not start without one. */
-    private BundleVerifier pinnedVerifier() {
-        String json;
-        if (config.bundleVerificationKey().isPresent()) {
-            json = config.bundleVerificationKey().get();
-        } else if (config.bundleVerificationKeyFile().isPresent()) {
+    /**
+     * The pinned bundle-verification key; the service does not start without one. A pinned file is read again whenever
+     * it changes (a re-pin during a bundle-signing key rotation needs no restart); an inline key is fixed.
+     */
+    private Supplier<BundleVerifier> pinnedVerifier() {
+        if (config.bundleVerificationKey().isEmpty() && config.bundleVerificationKeyFile().isPresent()) {
             Path file = Path.of(config.bundleVerificationKeyFile().get());
             try {
-                json = Files.readString(file, StandardCharsets.UTF_8);
+                PinnedKeyFile pinned = PinnedKeyFile.open(file, notice -> LOG.warnf("tenant %s: bundle-verification key %s", tenant, notice));
+                return pinned::current;
             } catch (IOException e) {
                 throw new IllegalStateException("UMBRA_BUNDLE_VERIFICATION_KEY_FILE " + file + " cannot be read: " + e.getMessage(), e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the pinned bundle-verification key of tenant " + tenant + " is unusable: " + e.getMessage(), e);
             }
-        } else {
+        }
+        if (config.bundleVerificationKey().isEmpty()) {
             throw new IllegalStateException("no bundle-verification key is pinned for tenant " + tenant + ": set"
                     + " UMBRA_BUNDLE_VERIFICATION_KEY (or _FILE) to the tenant key-service's bundle-verification.json (see docs/SECURITY.md);"
                     + " without it no public bundle can be trusted, so nothing would ever be encrypted");
         }
         try {
-            return BundleVerifier.fromKeyset(json);
+            BundleVerifier fixed = BundleVerifier.fromKeyset(config.bundleVerificationKey().get());
+            return () -> fixed;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the pinned bundle-verification key of tenant " + tenant + " is unusable: " + e.getMessage(), e);
         }
     }
 
-    /** The tenant's batch-signing key, unwrapped with the key-encryption key; a problem stops the start. */
-    private io.umbra.crypto.BatchSigningKey openBatchSigningKey() {
+    /** The tenant's batch-signing key, unwrapped with the key-encryption key and re-read when a rotation rewrites it; a problem stops the start. */
+    private BatchSigningKeyFile openBatchSigningKey() {
         Path dir = Path.of(config.batchSigningDir().orElse("umbra-batch-signing/" + tenant.value()));
         try {
             io.umbra.crypto.KeyEncryptionKey kek = io.umbra.crypto.KeyEncryptionKey.open(config.kekUri(),
                     config.kekFile().map(Path::of).orElse(dir.resolve("kek.keyset")));
-            return io.umbra.crypto.BatchSigningKey.openOrCreate(dir, tenant.value(), kek);
+            return BatchSigningKeyFile.open(dir, tenant.value(), kek);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("the batch-signing key of tenant " + tenant + " in " + dir + " cannot be opened: "
                     + e.getMessage(), e);
@@ -119,11 +126,11 @@ public class EncryptPipeline {
         waitingFor.set("the key-service: no public bundle of tenant " + tenant + " on " + Topics.PUBLIC_KEYS + " yet");
         LOG.infof("waiting for the key-service to publish tenant %s's public bundle on %s; no batch is encrypted before",
                 tenant, Topics.PUBLIC_KEYS);
-        BundleVerifier verifier = pinnedVerifier();
+        Supplier<BundleVerifier> verifier = pinnedVerifier();
         batchSigningKey = openBatchSigningKey();
         LOG.infof("tenant %s: batches are signed with batch-signing key %s (pinned at the key-service)", tenant,
-                batchSigningKey.fingerprint());
-        LOG.infof("tenant %s: public bundles must be signed by the pinned key %s", tenant, verifier.fingerprint());
+                batchSigningKey.current().fingerprint());
+        LOG.infof("tenant %s: public bundles must be signed by the pinned key %s", tenant, verifier.get().fingerprint());
         audit = lifecycle.closeAtStop(new AuditLog(tenant, SERVICE_NAME, instanceId, bootstrapServers, clientProperties));
         watcher = new PublicBundleWatcher(tenant, verifier, Clock.systemUTC(), bootstrapServers,
                 SERVICE_NAME + "-keys-" + tenant + "-" + instanceId, clientProperties, new PublicBundleWatcher.Listener() {
@@ -204,7 +211,7 @@ public class EncryptPipeline {
         Duration linger = Duration.ofMillis(latencyBudgetMs());
         int fetchMinBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) maxSlots * config.batch().typicalRecordBytes());
         encryptor = lifecycle.closeAtStop(new BatchEncryptor(config.batch().encryptThreads(), EnvelopeLimits.DEFAULT, Clock.systemUTC(),
-                batchSigningKey));
+                batchSigningKey::current));
         FeatureBatchHandler handler = new FeatureBatchHandler(tenant, Topics.name(tenant, TopicKind.SCORE_REQUESTS), keys::get,
                 encryptor, maxSlots, metrics);
         processor = ExactlyOnceProcessor.builder()

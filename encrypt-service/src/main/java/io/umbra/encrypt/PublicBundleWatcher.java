@@ -59,7 +59,7 @@ final class PublicBundleWatcher implements Runnable {
     }
 
     private final TenantId tenant;
-    private final BundleVerifier verifier;
+    private final java.util.function.Supplier<BundleVerifier> verifier;
     private final Clock clock;
     private final Map<String, Object> consumerConfig;
     private final Listener listener;
@@ -68,7 +68,7 @@ final class PublicBundleWatcher implements Runnable {
     private int newestVersion;
     private byte[] newestBundleBytes;
 
-    PublicBundleWatcher(TenantId tenant, BundleVerifier verifier, Clock clock, String bootstrapServers, String clientId,
+    PublicBundleWatcher(TenantId tenant, java.util.function.Supplier<BundleVerifier> verifier, Clock clock, String bootstrapServers, String clientId,
                         Map<String, Object> clientProperties, Listener listener) {
         this.tenant = tenant;
         this.verifier = verifier;
@@ -174,9 +174,10 @@ final class PublicBundleWatcher implements Runnable {
                     + signed.tenant() + " v" + signed.keyVersion());
             return;
         }
-        if (!verifier.verifies(signed.signature(), signed.signedContent())) {
+        BundleVerifier pinned = verifier.get(); // read again if the pin file changed (a signing-key rotation's re-pin)
+        if (!pinned.verifies(signed.signature(), signed.signedContent())) {
             refuse(Refusal.SIGNATURE_INVALID, signed.keyVersion(), "the bundle at " + at + " (v" + signed.keyVersion()
-                    + ") is not signed by the pinned bundle-verification key " + verifier.fingerprint() + ": substituted or altered");
+                    + ") is not signed by the pinned bundle-verification key " + pinned.fingerprint() + ": substituted or altered");
             return;
         }
         Instant now = clock.instant();

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -210,6 +212,49 @@ class EncryptServiceTest {
         assertEquals(2, request.keyVersion());
         assertEquals("after-rotation", v2Keys.opener().open(request.manifest(), ACME, request.batchId(), 2, 1).slots().get(0).transactionId(),
                 "sealed to v2's HPKE key");
+    }
+
+    @Test
+    @Order(4)
+    void followsARePinnedBundleKeyAndARotatedBatchKeyWithoutARestart() throws Exception {
+        // the bundle-signing key rotates at the key-service: a new key, promoted, signs v3; the pin still holds only the old key
+        Instant now = Instant.now();
+        io.umbra.crypto.BundleSigningKey.rotate(PinnedBundleKey.KEY_DIR, "acme", PinnedBundleKey.KEK, io.umbra.crypto.SigningKeyset.Phase.ADD,
+                now, Duration.ZERO, false);
+        io.umbra.crypto.BundleSigningKey.rotate(PinnedBundleKey.KEY_DIR, "acme", PinnedBundleKey.KEK,
+                io.umbra.crypto.SigningKeyset.Phase.PROMOTE, now, Duration.ZERO, false);
+        io.umbra.crypto.BundleSigningKey promoted = PinnedBundleKey.current();
+        ManifestKeys v3Keys = ManifestKeys.generate();
+        produce(List.of(new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v3".getBytes(), sign(bundle(ACME, 3, v3Keys), promoted, now,
+                now.plusSeconds(3600)).encode())));
+        await(() -> given().get("/q/metrics").asString().contains("umbra_encrypt_bundles_refused_total{reason=\"SIGNATURE_INVALID\"} 2.0"),
+                "v3 signed by a key not pinned yet is refused");
+        assertTrue(given().get("/q/health/ready").asString().contains("\"keyVersion\": 2"));
+
+        // re-pinned (old + new) while the service runs: the same bundle, signed again, is accepted
+        PinnedBundleKey.repin();
+        produce(List.of(new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v3".getBytes(), sign(bundle(ACME, 3, v3Keys), promoted,
+                now.plusSeconds(1), now.plusSeconds(3600)).encode())));
+        await(() -> given().get("/q/health/ready").asString().contains("\"keyVersion\": 3"), "key version 3 in use after the re-pin");
+
+        // the batch-signing key rotates in the service's own directory: the next batch is signed with the new key
+        Path batchDir = Path.of("target/test-batch-signing/acme");
+        io.umbra.crypto.KeyEncryptionKey batchKek = io.umbra.crypto.KeyEncryptionKey.localKeyset(batchDir.resolve("kek.keyset"));
+        io.umbra.verify.BundleVerifier oldBatchKey = io.umbra.verify.BundleVerifier.fromKeyset(
+                Files.readString(batchDir.resolve(io.umbra.crypto.BatchSigningKey.VERIFICATION_FILE)));
+        for (io.umbra.crypto.SigningKeyset.Phase phase : io.umbra.crypto.SigningKeyset.Phase.values()) {
+            io.umbra.crypto.BatchSigningKey.rotate(batchDir, "acme", batchKek, phase, Instant.now(), Duration.ZERO, false);
+        }
+        io.umbra.verify.BundleVerifier newBatchKey = io.umbra.verify.BundleVerifier.fromKeyset(
+                Files.readString(batchDir.resolve(io.umbra.crypto.BatchSigningKey.VERIFICATION_FILE)));
+        int before = readAll("acme.score.requests").size();
+        FeatureVector v = vector("after-batch-key-rotation", "card-k", 4343);
+        produce(List.of(new ProducerRecord<>("acme.tx.features", v.cardId().getBytes(StandardCharsets.UTF_8), v.toJson())));
+        await(() -> readAll("acme.score.requests").size() > before, "a batch after the batch-key rotation");
+        ScoreRequest request = ScoreRequest.decode(readAll("acme.score.requests").get(before).value());
+        assertEquals(3, request.keyVersion());
+        assertTrue(newBatchKey.verifies(request.batchSignature(), request.signedContent()), "signed with the promoted batch key");
+        assertFalse(oldBatchKey.verifies(request.batchSignature(), request.signedContent()), "not with the retired one");
     }
 
     @Test

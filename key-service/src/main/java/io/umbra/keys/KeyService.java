@@ -70,7 +70,7 @@ public class KeyService {
      */
     private final Map<Integer, java.util.Set<String>> publishedDigests = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int REMEMBERED_PUBLICATIONS = 64;
-    private volatile BundleVerifier batchVerifier;
+    private volatile java.util.function.Supplier<BundleVerifier> batchVerifier;
     /** While the decrypt loop waits for the pinned batch-verification key: why (for readiness); else null. */
     private volatile String waitingFor;
     private volatile BundleGuard guard;
@@ -99,7 +99,7 @@ public class KeyService {
         clientProperties = KafkaClientSecurity.fromEnvironment().clientProperties();
         batchVerifier = BatchVerificationKey.loadIfPinned(config).orElse(null);
         if (batchVerifier != null) {
-            LOG.info("tenant {}: batches must be signed by the encrypt-service's batch-signing key {}", tenant, batchVerifier.fingerprint());
+            LOG.info("tenant {}: batches must be signed by the encrypt-service's batch-signing key {}", tenant, batchVerifier.get().fingerprint());
         } else {
             waitingFor = "waiting for the pinned batch-verification key " + config.batchVerificationKeyFile().orElseThrow();
             LOG.warn("tenant {}: {} (UMBRA_BATCH_VERIFICATION_KEY_FILE does not exist yet: a new tenant whose encrypt-service has not"
@@ -166,6 +166,43 @@ public class KeyService {
         metrics.keyVersion(next.version());
         LOG.info("tenant {}: rotated from key version {} to {} (requested by {})", tenant, previous, next.version(), requestedBy);
         return next;
+    }
+
+    /**
+     * One phase of a rotation of the bundle-signing key, audited with {@code requestedBy}. After {@code promote}
+     * every live bundle is signed again with the new key and published at once (what the upkeep would otherwise do
+     * only before a bundle goes stale); if the broker does not take one, the upkeep keeps trying. A
+     * {@link io.umbra.crypto.SigningKeyset.RotationRefused} when the keyset is not in the state the phase needs, or when
+     * the new key is younger than {@code umbra.rotation.signing-overlap} and {@code force} is false.
+     */
+    public synchronized SigningRotation rotateSigning(io.umbra.crypto.SigningKeyset.Phase phase, boolean force, String requestedBy) {
+        if (!bundlePublished) {
+            throw new IllegalStateException("the key-service is not connected to Kafka yet; rotate once it is ready");
+        }
+        io.umbra.crypto.SigningKeyset.State state = keys.rotateSigningKey(phase, clock.instant(), config.rotation().signingOverlap(), force);
+        String phaseName = phase.name().toLowerCase(java.util.Locale.ROOT);
+        audit.record(AuditEvent.Type.SIGNING_KEY_ROTATED, null, null, phaseName.toUpperCase(java.util.Locale.ROOT), "bundle-signing key, phase "
+                + phaseName + (force ? " (forced)" : "") + ": key ids " + state.keyIds().stream().map(Integer::toUnsignedString).toList()
+                + ", signing with " + Integer.toUnsignedString(state.primaryKeyId()) + "; public keyset " + state.fingerprint()
+                + (phase == io.umbra.crypto.SigningKeyset.Phase.PROMOTE ? "" : " (re-pin it)") + "; requested by " + requestedBy);
+        boolean republished = true;
+        if (phase == io.umbra.crypto.SigningKeyset.Phase.PROMOTE) {
+            published.clear(); // every version is re-signed now; whatever fails here the upkeep publishes next
+            republished = publishAll();
+        }
+        LOG.info("tenant {}: bundle-signing key rotation, phase {} (requested by {}): keys {}, signing with {}, public keyset {}{}", tenant,
+                phaseName, requestedBy, state.keyIds(), Integer.toUnsignedString(state.primaryKeyId()), state.fingerprint(),
+                republished ? "" : "; not every bundle could be re-published yet, the upkeep keeps trying");
+        return new SigningRotation(state, republished);
+    }
+
+    /** A phase's outcome: the keyset's state and whether every live bundle was re-published (after promote). */
+    public record SigningRotation(io.umbra.crypto.SigningKeyset.State state, boolean bundlesRepublished) {
+    }
+
+    /** {@code umbra.rotation.signing-overlap}: the least time from adding a signing key to promoting it. */
+    public Duration signingOverlap() {
+        return config.rotation().signingOverlap();
     }
 
     /** The audit trail, for the API: the last entries, newest last. */
@@ -240,7 +277,7 @@ public class KeyService {
             }
         }
         waitingFor = null;
-        LOG.info("tenant {}: the batch-verification key {} is pinned; batches must be signed by it", tenant, batchVerifier.fingerprint());
+        LOG.info("tenant {}: the batch-verification key {} is pinned; batches must be signed by it", tenant, batchVerifier.get().fingerprint());
         return true;
     }
 

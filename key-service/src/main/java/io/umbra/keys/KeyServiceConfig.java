@@ -68,6 +68,14 @@ public interface KeyServiceConfig {
         @WithDefault("PT24H")
         java.time.Duration retention();
 
+        /**
+         * The least time between adding a new bundle-signing key and promoting it ({@code UMBRA_ROTATION_SIGNING_OVERLAP}):
+         * every encrypt-service and the scoring pool must have re-pinned the public keyset holding it by then, or they
+         * refuse the bundles it signs. {@code ./umbra keys rotate-signing --phase promote --force} overrides it.
+         */
+        @WithDefault("PT1H")
+        java.time.Duration signingOverlap();
+
         /** How often re-signing, destruction and picking up other replicas' rotations are checked. */
         @WithDefault("PT30S")
         java.time.Duration upkeepInterval();

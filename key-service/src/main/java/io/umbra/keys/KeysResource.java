@@ -4,7 +4,10 @@ import io.umbra.auth.Roles;
 import io.umbra.auth.TenantScoped;
 import jakarta.annotation.security.RolesAllowed;
 
+import io.umbra.crypto.SigningKeyset;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -19,6 +22,7 @@ import java.util.List;
 /**
  * {@code GET /keys}: the tenant's key versions, public facts only — never a secret byte, never a wrapped
  * one. {@code POST /keys/rotate}: the next version. {@code GET /keys/verification-key}: what to pin.
+ * {@code POST /keys/signing/rotate?phase=add|promote|retire}: rotate the bundle-signing key; {@code GET /keys/signing}: its state.
  */
 @Path("/keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -57,6 +61,48 @@ public class KeysResource {
         }
     }
 
+    /**
+     * One phase of a rotation of the bundle-signing key: {@code phase} = {@code add} (a new key, not signing yet;
+     * re-pin the answer's keyset), {@code promote} (the new key signs; every live bundle is re-signed and published
+     * at once; refused with 409 while the new key is younger than {@code UMBRA_ROTATION_SIGNING_OVERLAP} unless
+     * {@code force=true}), {@code retire} (the old key is removed; re-pin the answer's keyset). 200 with the keyset's
+     * state, 400 for an unknown phase, 409 when the keyset is not in the state the phase needs, 503 before Kafka.
+     */
+    @POST
+    @Path("/signing/rotate")
+    public Response rotateSigning(@QueryParam("phase") String phase, @QueryParam("force") @DefaultValue("false") boolean force,
+                                  @Context SecurityContext security) {
+        String who = security == null || security.getUserPrincipal() == null ? "anonymous" : security.getUserPrincipal().getName();
+        SigningKeyset.Phase p;
+        try {
+            p = SigningKeyset.Phase.parse(phase == null ? "" : phase);
+        } catch (IllegalArgumentException e) {
+            return Response.status(Response.Status.BAD_REQUEST).entity(new Problem(e.getMessage())).build();
+        }
+        try {
+            KeyService.SigningRotation r = service.rotateSigning(p, force, who);
+            return Response.ok(signing(p.name().toLowerCase(java.util.Locale.ROOT), r.state(), r.bundlesRepublished())).build();
+        } catch (SigningKeyset.RotationRefused e) {
+            return Response.status(Response.Status.CONFLICT).entity(new Problem(e.getMessage())).build();
+        } catch (IllegalStateException e) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(new Problem(e.getMessage())).build();
+        }
+    }
+
+    /** Where a rotation of the bundle-signing key stands. */
+    @GET
+    @Path("/signing")
+    public SigningState signingState() {
+        return signing(null, service.keys().signingKeyState(), true);
+    }
+
+    private SigningState signing(String phase, SigningKeyset.State s, boolean republished) {
+        return new SigningState(service.tenant().value(), "bundle", phase, s.keyIds().stream().map(Integer::toUnsignedString).toList(),
+                Integer.toUnsignedString(s.primaryKeyId()), s.newKeyId().map(Integer::toUnsignedString).orElse(null),
+                s.newKeyAddedAt().orElse(null), s.newKeyAddedAt().map(t -> t.plus(service.signingOverlap())).orElse(null), republished,
+                s.fingerprint(), s.verificationKeyset());
+    }
+
     /** The public half of the bundle-signing key (Tink JSON) and its fingerprint: what provisioning pins. */
     @GET
     @Path("/verification-key")
@@ -76,6 +122,15 @@ public class KeysResource {
     }
 
     public record VerificationKey(String tenant, String fingerprint, String keyset) {
+    }
+
+    /**
+     * A signing keyset's state: its key ids, the one signing ({@code primaryKeyId}), the one being rotated in and when
+     * it was added and may be promoted, and the public keyset to pin (the same fields as {@link VerificationKey}, so
+     * {@code ./umbra tenant apply --verification-key} takes this answer as it is).
+     */
+    public record SigningState(String tenant, String key, String phase, List<String> keyIds, String primaryKeyId, String newKeyId,
+                               Instant newKeyAddedAt, Instant promotableFrom, boolean bundlesRepublished, String fingerprint, String keyset) {
     }
 
     public record Problem(String message) {

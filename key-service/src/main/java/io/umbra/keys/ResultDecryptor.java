@@ -69,7 +69,7 @@ public final class ResultDecryptor {
     public static final double PUBLISHED_LOGIT_STEP = 1.0 / 256;
 
     private final TenantKeyStore keys;
-    private final BundleVerifier batchVerifier;
+    private final java.util.function.Supplier<BundleVerifier> batchVerifier;
     private final Clock clock;
     private final Consumer<Duration> decryptTime;
     /**
@@ -90,6 +90,16 @@ public final class ResultDecryptor {
      * @param decryptTime   told how long each decryption (decrypt + decode of the score ciphertext) took
      */
     public ResultDecryptor(TenantKeyStore keys, BundleVerifier batchVerifier, Clock clock, Consumer<Duration> decryptTime) {
+        this(keys, constant(Objects.requireNonNull(batchVerifier, "batchVerifier")), clock, decryptTime);
+    }
+
+    private static java.util.function.Supplier<BundleVerifier> constant(BundleVerifier verifier) {
+        return () -> verifier;
+    }
+
+    /** As above, with the pinned key read again when it is re-pinned (a batch-signing key rotation): {@code batchVerifier} is asked per result. */
+    public ResultDecryptor(TenantKeyStore keys, java.util.function.Supplier<BundleVerifier> batchVerifier, Clock clock,
+                           Consumer<Duration> decryptTime) {
         this.keys = keys;
         this.batchVerifier = Objects.requireNonNull(batchVerifier, "batchVerifier");
         this.clock = clock;
@@ -150,9 +160,10 @@ public final class ResultDecryptor {
             return new ScoreDecryption.Refused(BATCH_FORGED, "batch " + result.batchId() + " carries no batch signature; only batches signed"
                     + " by the tenant's encrypt-service are opened");
         }
-        if (!batchVerifier.verifies(signature, result.signedContent())) {
+        BundleVerifier pinnedBatchKey = batchVerifier.get();
+        if (!pinnedBatchKey.verifies(signature, result.signedContent())) {
             return new ScoreDecryption.Refused(BATCH_FORGED, "the batch signature of batch " + result.batchId() + " does not verify under the"
-                    + " pinned batch-verification key " + batchVerifier.fingerprint() + ": not a batch of this tenant's encrypt-service, or altered");
+                    + " pinned batch-verification key " + pinnedBatchKey.fingerprint() + ": not a batch of this tenant's encrypt-service, or altered");
         }
         Optional<KeyVersion> held = keys.version(result.keyVersion());
         if (held.isEmpty() && result.keyVersion() > keys.current().version()) {

@@ -97,7 +97,10 @@ public final class TenantKeyStore {
     private final TenantId tenant;
     private final Path dir;
     private final KeyEncryptionKey kek;
-    private final BundleSigningKey signingKey;
+    /** Replaced by a signing-key rotation (here or, seen at {@link #refresh}, by another replica). */
+    private volatile BundleSigningKey signingKey;
+    /** SHA-256 of the wrapped signing keyset last read or written: a change on disk is another replica's rotation. */
+    private volatile String signingKeyOnDisk;
     private final boolean createdFirstVersion;
     /** Read by the decrypt loop and the API while rotation and destruction change it. */
     private final ConcurrentNavigableMap<Integer, KeyVersion> versions;
@@ -110,6 +113,59 @@ public final class TenantKeyStore {
         this.kek = kek;
         this.signingKey = signingKey;
         this.versions = new ConcurrentSkipListMap<>(versions);
+        this.signingKeyOnDisk = signingKeyDigest(dir);
+    }
+
+    private static String signingKeyDigest(Path dir) {
+        try {
+            return KeyVersion.sha256(Files.readAllBytes(dir.resolve(BundleSigningKey.WRAPPED_FILE)));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * One phase of a rotation of the bundle-signing key (umbra-crypto's {@code SigningKeyset}): the wrapped keyset and
+     * {@code bundle-verification.json} are rewritten under the directory's lock and the key signing from now on is
+     * the keyset's new primary. {@code window}: the least time from add to promote unless {@code force}.
+     */
+    public io.umbra.crypto.SigningKeyset.State rotateSigningKey(io.umbra.crypto.SigningKeyset.Phase phase, Instant now, java.time.Duration window,
+                                                                boolean force) {
+        return locked(dir, () -> {
+            try {
+                io.umbra.crypto.SigningKeyset.State state = BundleSigningKey.rotate(dir, tenant.value(), kek, phase, now, window, force);
+                reloadSigningKey();
+                return state;
+            } catch (GeneralSecurityException e) {
+                throw new KeyStoreException("the bundle-signing key in " + dir + " could not be rotated: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Where a rotation of the bundle-signing key stands (key ids, primary, the key being rotated in). */
+    public io.umbra.crypto.SigningKeyset.State signingKeyState() {
+        return locked(dir, () -> {
+            try {
+                return BundleSigningKey.rotationState(dir, tenant.value(), kek);
+            } catch (GeneralSecurityException e) {
+                throw new KeyStoreException("the bundle-signing key in " + dir + " does not unwrap: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private void reloadSigningKey() throws IOException {
+        try {
+            BundleSigningKey reread = BundleSigningKey.openOrCreate(dir, tenant.value(), kek);
+            String before = signingKey.fingerprint();
+            signingKey = reread;
+            signingKeyOnDisk = signingKeyDigest(dir);
+            if (!before.equals(reread.fingerprint())) {
+                LOG.info("tenant {}: bundle-signing keyset is now {} (signing with key id {})", tenant, reread.fingerprint(),
+                        Integer.toUnsignedString(reread.primaryKeyId()));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new KeyStoreException("the bundle-signing key in " + dir + " does not unwrap after a rotation: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -256,7 +312,7 @@ public final class TenantKeyStore {
         });
     }
 
-    /** Loads versions another replica created in the directory, and drops those it destroyed. */
+    /** Loads versions another replica created in the directory, drops those it destroyed, and picks up its signing-key rotations. */
     public void refresh() {
         locked(dir, () -> {
             refreshLocked();
@@ -265,6 +321,9 @@ public final class TenantKeyStore {
     }
 
     private void refreshLocked() throws IOException {
+        if (!signingKeyDigest(dir).equals(signingKeyOnDisk)) {
+            reloadSigningKey(); // another replica ran a phase of a signing-key rotation
+        }
         List<Integer> onDisk = versionNumbers(dir);
         for (int v : onDisk) {
             if (!versions.containsKey(v)) {

@@ -364,6 +364,112 @@ class KeyServicePipelineTest {
         RestAssured.given().get("/q/health/ready").then().statusCode(200);
     }
 
+    @Test
+    @Order(4)
+    void rotatesTheBundleSigningKeyWithAnOverlapAndFollowsARePinnedBatchKey() throws Exception {
+        Path verificationFile = FreshKeyDirectory.DIR.resolve(BundleSigningKey.VERIFICATION_FILE);
+        BundleVerifier pinnedBefore = BundleVerifier.fromKeyset(Files.readString(verificationFile));
+        SignedBundle byOldKey = signedBundle(2);
+        pinnedBefore.verify(byOldKey.signature(), byOldKey.signedContent());
+        admin().post("/keys/signing/rotate?phase=sideways").then().statusCode(400);
+        RestAssured.given().header("Authorization", AdminTokens.bearer("acme", io.umbra.auth.Roles.ANALYST))
+                .post("/keys/signing/rotate?phase=add").then().statusCode(403);
+
+        // add: a second key, not signing yet; the public keyset to re-pin holds both and is written beside the keys
+        String windowKeyset = admin().post("/keys/signing/rotate?phase=add").then().statusCode(200)
+                .body("keyIds", hasSize(2)).body("tenant", equalTo("acme")).body("key", equalTo("bundle"))
+                .extract().jsonPath().getString("keyset");
+        assertEquals(windowKeyset, Files.readString(verificationFile));
+        BundleVerifier window = BundleVerifier.fromKeyset(windowKeyset);
+        assertTrue(window.sharesAKeyWith(pinnedBefore));
+        admin().post("/keys/signing/rotate?phase=add").then().statusCode(409); // one rotation at a time
+        admin().post("/keys/signing/rotate?phase=retire").then().statusCode(409); // nothing promoted yet
+
+        // promote inside the overlap window (test profile: an hour) is refused, and nothing is re-signed
+        admin().post("/keys/signing/rotate?phase=promote").then().statusCode(409).body("message", containsString("--force"));
+        admin().get("/keys/signing").then().statusCode(200).body("keyIds", hasSize(2))
+                .body("primaryKeyId", not(equalTo(admin().get("/keys/signing").jsonPath().getString("newKeyId"))));
+
+        // forced: the new key signs, every live bundle is re-signed at once; the window keyset verifies it, the old pin does not
+        admin().post("/keys/signing/rotate?phase=promote&force=true").then().statusCode(200).body("bundlesRepublished", equalTo(true));
+        SignedBundle byNewKey = latestBundle(2, r -> !pinnedBefore.verifies(r.signature(), r.signedContent()));
+        window.verify(byNewKey.signature(), byNewKey.signedContent());
+        window.verify(byOldKey.signature(), byOldKey.signedContent());
+
+        // retire: only the new key is left; the keyset to pin now refuses what the old key signed
+        String afterKeyset = admin().post("/keys/signing/rotate?phase=retire").then().statusCode(200).body("keyIds", hasSize(1))
+                .extract().jsonPath().getString("keyset");
+        BundleVerifier after = BundleVerifier.fromKeyset(afterKeyset);
+        after.verify(byNewKey.signature(), byNewKey.signedContent());
+        assertFalse(after.verifies(byOldKey.signature(), byOldKey.signedContent()), "the retired key's signature is refused");
+        assertTrue(after.sharesAKeyWith(window) && !after.sharesAKeyWith(pinnedBefore));
+        admin().get("/keys/verification-key").then().statusCode(200).body("keyset", equalTo(afterKeyset));
+        List<Map<String, Object>> audit = awaitAudit(l -> l.stream().filter(e -> "SIGNING_KEY_ROTATED".equals(e.get("type"))).count() >= 3);
+        assertTrue(audit.stream().anyMatch(e -> "SIGNING_KEY_ROTATED".equals(e.get("type")) && String.valueOf(e.get("detail")).contains("forced")));
+
+        // the batch-signing key rotates at the encrypt-service; the key-service follows each re-pin of its file without a restart
+        PublicBundle v2 = byNewKey.bundle();
+        io.umbra.crypto.BatchSigningKey oldSigner = PinnedBatchKey.signer();
+        KeyEncryptionKey batchKek = KeyEncryptionKey.localKeyset(PinnedBatchKey.DIR.resolve("kek.keyset"));
+        io.umbra.crypto.BatchSigningKey.rotate(PinnedBatchKey.DIR, "acme", batchKek, io.umbra.crypto.SigningKeyset.Phase.ADD, Instant.now(),
+                Duration.ZERO, false);
+        PinnedBatchKey.pin();
+        io.umbra.crypto.BatchSigningKey.rotate(PinnedBatchKey.DIR, "acme", batchKek, io.umbra.crypto.SigningKeyset.Phase.PROMOTE, Instant.now(),
+                Duration.ZERO, false);
+        io.umbra.crypto.BatchSigningKey newSigner = PinnedBatchKey.signer();
+        assertTrue(newSigner.primaryKeyId() != oldSigner.primaryKeyId());
+        int before = readUntil("acme.scores", l -> false, Duration.ofMillis(300)).size();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>("acme.score.results", new byte[1], resultUnder(v2, oldSigner, batch(UUID.randomUUID(), 2,
+                    "sig-old", new double[] {0.5}), new double[] {0.5}))).get();
+            producer.send(new ProducerRecord<>("acme.score.results", new byte[1], resultUnder(v2, newSigner, batch(UUID.randomUUID(), 2,
+                    "sig-new", new double[] {0.75}), new double[] {0.75}))).get();
+        }
+        List<ConsumerRecord<byte[], byte[]>> scored = readUntil("acme.scores", l -> l.size() >= before + 2, Duration.ofSeconds(60));
+        List<String> ids = scored.subList(before, scored.size()).stream().map(r -> Score.fromJson(r.value()).transactionId()).toList();
+        assertEquals(List.of("tx-sig-old-0", "tx-sig-new-0"), ids, "in the window both batch keys' signatures are accepted");
+
+        io.umbra.crypto.BatchSigningKey.rotate(PinnedBatchKey.DIR, "acme", batchKek, io.umbra.crypto.SigningKeyset.Phase.RETIRE, Instant.now(),
+                Duration.ZERO, false);
+        PinnedBatchKey.pin();
+        int deadBefore = readUntil("acme.decrypt.dlq", l -> false, Duration.ofMillis(300)).size();
+        int scoredBefore = readUntil("acme.scores", l -> false, Duration.ofMillis(300)).size();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>("acme.score.results", new byte[1], resultUnder(v2, oldSigner, batch(UUID.randomUUID(), 2,
+                    "sig-retired", new double[] {0.5}), new double[] {0.5}))).get();
+            producer.send(new ProducerRecord<>("acme.score.results", new byte[1], resultUnder(v2, newSigner, batch(UUID.randomUUID(), 2,
+                    "sig-after", new double[] {0.25}), new double[] {0.25}))).get();
+        }
+        List<ConsumerRecord<byte[], byte[]>> dead = readUntil("acme.decrypt.dlq", l -> l.size() > deadBefore, Duration.ofSeconds(60));
+        assertEquals("BATCH_FORGED", header(dead.get(dead.size() - 1), DeadLetter.HEADER_REASON), "the retired batch key is refused");
+        List<ConsumerRecord<byte[], byte[]>> scoredAfter = readUntil("acme.scores", l -> l.size() > scoredBefore, Duration.ofSeconds(60));
+        assertEquals(List.of("tx-sig-after-0"), scoredAfter.subList(scoredBefore, scoredAfter.size()).stream()
+                .map(r -> Score.fromJson(r.value()).transactionId()).toList());
+    }
+
+    /** The latest bundle of {@code version} on the public-key topic once one matching {@code wanted} is there. */
+    private static SignedBundle latestBundle(int version, Predicate<SignedBundle> wanted) {
+        String key = "acme/v" + version;
+        Predicate<ConsumerRecord<byte[], byte[]>> ofVersion = r -> key.equals(new String(r.key(), StandardCharsets.US_ASCII)) && r.value() != null
+                && io.umbra.events.envelope.EnvelopeFormat.kindOf(r.value()) != io.umbra.events.envelope.EnvelopeFormat.KIND_SIGNED_WITHDRAWAL;
+        List<ConsumerRecord<byte[], byte[]>> all = readUntil(Topics.PUBLIC_KEYS, l -> l.stream().filter(ofVersion)
+                .anyMatch(r -> wanted.test(SignedBundle.decode(r.value()))), Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> mine = all.stream().filter(ofVersion).toList();
+        assertFalse(mine.isEmpty(), "a bundle under " + key);
+        SignedBundle last = SignedBundle.decode(mine.get(mine.size() - 1).value());
+        assertTrue(wanted.test(last), "the latest bundle under " + key + " is the one wanted");
+        return last;
+    }
+
+    private static byte[] resultUnder(PublicBundle bundle, io.umbra.crypto.BatchSigningKey signer, Batch batch, double[] logits)
+            throws java.security.GeneralSecurityException {
+        CkksContext ctx = CkksContext.create(Seal.loadParameters(bundle.sealParameters()));
+        Encryptor encryptor = new Encryptor(ctx, Seal.loadPublicKey(ctx, bundle.sealPublicKey()));
+        byte[] ct = lastLevel(ctx, encryptor, new CkksEncoder(ctx), logits);
+        return resultSignedBy(signer, ACME, batch.batchId, bundle.keyVersion(), logits.length, ct,
+                new ManifestSealer(bundle.hpkePublicKeyset()).seal(batch.manifest));
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
 
     private static io.restassured.specification.RequestSpecification admin() {

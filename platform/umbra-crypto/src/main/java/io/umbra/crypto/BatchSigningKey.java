@@ -1,21 +1,12 @@
 package io.umbra.crypto;
 
-import com.google.crypto.tink.KeyTemplates;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.PublicKeySign;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
-import io.umbra.files.SecretFiles;
 import io.umbra.verify.BundleVerifier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * A tenant's batch-signing key (Tink Ed25519), held by its encrypt-service: every encrypted batch is
@@ -32,117 +23,89 @@ import java.security.GeneralSecurityException;
  * batch-verification.json     the public keyset: pin it at the key-service (UMBRA_BATCH_VERIFICATION_KEY_FILE)
  * </pre>
  *
- * Created once (by the provisioning step or the encrypt-service's first start), never overwritten.
+ * Created once (by the provisioning step or the encrypt-service's first start), never replaced by another
+ * key; it changes only by a rotation ({@link #rotate}, {@code ./umbra keys rotate-signing --key batch}), in
+ * which the old and the new key both verify until the old one is retired.
  */
 public final class BatchSigningKey {
-    private static final Logger LOG = LoggerFactory.getLogger(BatchSigningKey.class);
     public static final String WRAPPED_FILE = "batch-signing.wrapped";
     public static final String VERIFICATION_FILE = "batch-verification.json";
+    /** Beside the keyset while a rotation is open: the new key's id and when it was added (public facts). */
+    public static final String ROTATION_FILE = "batch-signing.rotation";
+    static final SigningKeyset.Kind KIND = new SigningKeyset.Kind("batch-signing", WRAPPED_FILE, VERIFICATION_FILE, "batch-signing");
 
-    private final KeysetHandle privateKeyset;
-    private final PublicKeySign sign;
-    private final String verificationKeyset;
-    private final String fingerprint;
+    private final SigningKeyset keyset;
 
-    private BatchSigningKey(KeysetHandle privateKeyset) throws GeneralSecurityException {
-        this.privateKeyset = privateKeyset;
-        this.sign = privateKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
-        KeysetHandle publicKeyset = privateKeyset.getPublicKeysetHandle();
-        this.verificationKeyset = TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(publicKeyset);
-        this.fingerprint = BundleVerifier.fingerprintOf(publicKeyset);
+    private BatchSigningKey(SigningKeyset keyset) {
+        this.keyset = keyset;
     }
 
     /** A fresh Ed25519 key from Tink's CSPRNG (tests; services use {@link #openOrCreate}). */
     public static BatchSigningKey generate() {
-        Tink.register();
-        try {
-            return new BatchSigningKey(KeysetHandle.generateNew(KeyTemplates.get("ED25519")));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Tink could not generate an Ed25519 key", e);
-        }
+        return new BatchSigningKey(SigningKeyset.generate(KIND));
     }
 
     /**
-     * The tenant's batch-signing key in {@code dir}: unwrapped if {@link #WRAPPED_FILE} exists, else
-     * generated, wrapped with {@code kek} and written with its public half, never replacing a file.
+     * The tenant's key in {@code dir}: unwrapped if {@link #WRAPPED_FILE} exists, else generated, wrapped with
+     * {@code kek} and written (with its public half) without ever replacing an existing file. Two processes
+     * racing on an empty directory end with one key.
      */
     public static BatchSigningKey openOrCreate(Path dir, String tenant, KeyEncryptionKey kek) throws IOException, GeneralSecurityException {
-        Tink.register();
-        Path wrappedFile = dir.resolve(WRAPPED_FILE);
-        if (!Files.exists(wrappedFile)) {
-            BatchSigningKey fresh = generate();
-            Files.createDirectories(dir);
-            if (writeOnce(wrappedFile, fresh.wrap(kek, tenant))) {
-                LOG.info("tenant {}: created the batch-signing key (Ed25519, wrapped by {}); verification key {} written to {}: pin it"
-                        + " at the key-service", tenant, kek, fresh.fingerprint, dir.resolve(VERIFICATION_FILE));
-            }
-        }
-        BatchSigningKey key = unwrap(Files.readAllBytes(wrappedFile), kek, tenant);
-        Path verification = dir.resolve(VERIFICATION_FILE);
-        if (!Files.exists(verification)) {
-            writeOnce(verification, key.verificationKeyset.getBytes(StandardCharsets.UTF_8));
-        } else if (!Files.readString(verification, StandardCharsets.UTF_8).equals(key.verificationKeyset)) {
-            throw new GeneralSecurityException(verification + " does not hold the public half of " + wrappedFile
-                    + ": the files of two batch-signing keys are mixed; restore both from the same backup");
-        }
-        return key;
+        return new BatchSigningKey(SigningKeyset.openOrCreate(KIND, dir, tenant, kek, "at the key-service"));
     }
 
     /** The key in {@code wrapped}, unwrapped with {@code kek} for {@code tenant}; an exception if altered or another tenant's. */
     public static BatchSigningKey unwrap(byte[] wrapped, KeyEncryptionKey kek, String tenant) throws GeneralSecurityException {
-        Tink.register();
-        return new BatchSigningKey(TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, kek.aead(), context(tenant)));
+        return new BatchSigningKey(SigningKeyset.unwrap(KIND, wrapped, kek, tenant));
     }
 
-    /** The private keyset encrypted by {@code kek}, bound to {@code tenant}. */
+    /**
+     * One phase of a rotation of the key in {@code dir} (see {@link SigningKeyset}): the files are rewritten and the
+     * state after it returned; open the key again to sign with the result. {@code window}: the least time from
+     * {@code add} to {@code promote} unless {@code force}. A {@link SigningKeyset.RotationRefused} changes nothing.
+     */
+    public static SigningKeyset.State rotate(Path dir, String tenant, KeyEncryptionKey kek, SigningKeyset.Phase phase, Instant now,
+                                             Duration window, boolean force) throws IOException, GeneralSecurityException {
+        return SigningKeyset.rotate(KIND, dir, tenant, kek, phase, now, window, force);
+    }
+
+    /** Where a rotation of the key in {@code dir} stands (nothing changed). */
+    public static SigningKeyset.State rotationState(Path dir, String tenant, KeyEncryptionKey kek) throws IOException, GeneralSecurityException {
+        return SigningKeyset.state(KIND, dir, tenant, kek);
+    }
+
+    /** The private keyset encrypted by {@code kek}, bound to {@code tenant}: what goes to disk. */
     public byte[] wrap(KeyEncryptionKey kek, String tenant) {
-        try {
-            return TinkProtoKeysetFormat.serializeEncryptedKeyset(privateKeyset, kek.aead(), context(tenant));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("could not wrap the batch-signing keyset", e);
-        }
+        return keyset.wrap(kek, tenant);
     }
 
-    /** The signature of {@code data} (thread-safe). */
+    /** The signature of {@code data} by the keyset's primary key (thread-safe). */
     public byte[] sign(byte[] data) {
-        try {
-            return sign.sign(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Tink could not sign", e);
-        }
+        return keyset.sign(data);
     }
 
-    /** The public keyset in Tink's JSON format: what the key-service pins. */
+    /** The public keyset in Tink's JSON format (every key of the keyset): what verifiers pin. */
     public String verificationKeyset() {
-        return verificationKeyset;
+        return keyset.verificationKeyset();
     }
 
+    /** The fingerprint of the public keyset, as {@link BundleVerifier#fingerprint()} reports it. */
     public String fingerprint() {
-        return fingerprint;
+        return keyset.fingerprint();
     }
 
-    /** A verifier of this key's signatures. */
+    /** The Tink key id that signs (the primary). */
+    public int primaryKeyId() {
+        return keyset.primaryKeyId();
+    }
+
+    /** A verifier of this keyset's signatures (any of its keys). */
     public BundleVerifier verifier() {
-        try {
-            return BundleVerifier.fromKeyset(verificationKeyset);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the public half of a fresh signing key does not parse", e);
-        }
-    }
-
-    private static byte[] context(String tenant) {
-        return ("umbra batch-signing keyset\0" + tenant).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static boolean writeOnce(Path file, byte[] bytes) throws IOException {
-        if (!SecretFiles.hasPosixPermissions(file)) {
-            LOG.warn("the file system of {} has no POSIX permissions: protect the batch-signing key by other means", file);
-        }
-        return SecretFiles.writeOnce(file, bytes); // the first writer wins, a later one reads the winner's
+        return keyset.verifier();
     }
 
     @Override
     public String toString() {
-        return "BatchSigningKey[Ed25519, " + fingerprint + ", private part not shown]";
+        return "BatchSigningKey[Ed25519, " + fingerprint() + ", private part not shown]";
     }
 }

@@ -100,6 +100,23 @@ public record PinnedVerificationKey(String keysetJson, String fingerprint) {
         }
     }
 
+    /**
+     * Whether this keyset and {@code pinned} have a key in common: the re-pin steps of a signing-key rotation
+     * ({@code ./umbra keys rotate-signing}) give a keyset that still holds a key pinned now (after add: the old
+     * key and the new; after retire: the new key alone, which the pinned keyset of the window holds). Such a
+     * keyset replaces the pin without {@code --replace-…}; one sharing no key is another signer altogether.
+     */
+    public boolean continues(PinnedVerificationKey pinned) {
+        if (fingerprint.equals(pinned.fingerprint)) {
+            return true;
+        }
+        try {
+            return BundleVerifier.fromKeyset(keysetJson).sharesAKeyWith(BundleVerifier.fromKeyset(pinned.keysetJson));
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     /** The key as pinned in a ConfigMap earlier, checked again (a ConfigMap can be edited by hand). */
     static PinnedVerificationKey fromPinned(TenantId tenant, String keysetJson, String where) {
         try {

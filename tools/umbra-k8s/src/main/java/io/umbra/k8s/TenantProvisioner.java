@@ -240,16 +240,18 @@ public final class TenantProvisioner {
         ClusterObjects objects = new ClusterObjects(client, apis.strimziVersion());
         TenantSettings pinned = settingsInCluster(tenant);
         if (given.verificationKey().isPresent() && pinned.verificationKey().isPresent() && !replaceVerificationKey
-                && !given.verificationKey().get().fingerprint().equals(pinned.verificationKey().get().fingerprint())) {
+                && !given.verificationKey().get().continues(pinned.verificationKey().get())) {
             throw new IllegalStateException("tenant " + tenant + " already pins bundle-verification key " + pinned.verificationKey().get().fingerprint()
-                    + "; the key given is " + given.verificationKey().get().fingerprint() + ". Its key-service now signs with another key"
+                    + "; the key given is " + given.verificationKey().get().fingerprint() + ", which holds none of its keys (a re-pin of"
+                    + " `./umbra keys rotate-signing` would). Its key-service now signs with another key"
                     + " (a new or restored key store?) or the file is not this tenant's: check with the bank, then apply again with"
                     + " --replace-verification-key. Nothing was changed");
         }
         if (given.batchVerificationKey().isPresent() && pinned.batchVerificationKey().isPresent() && !replaceBatchVerificationKey
-                && !given.batchVerificationKey().get().fingerprint().equals(pinned.batchVerificationKey().get().fingerprint())) {
+                && !given.batchVerificationKey().get().continues(pinned.batchVerificationKey().get())) {
             throw new IllegalStateException("tenant " + tenant + " already pins batch-verification key " + pinned.batchVerificationKey().get().fingerprint()
-                    + "; the key given is " + given.batchVerificationKey().get().fingerprint() + ". Its encrypt-service now signs with another key"
+                    + "; the key given is " + given.batchVerificationKey().get().fingerprint() + ", which holds none of its keys (a re-pin of"
+                    + " `./umbra keys rotate-signing --key batch` would). Its encrypt-service now signs with another key"
                     + " (a new or restored volume " + BATCH_SIGNING_PVC + "?) or the file is not this tenant's: check with the bank, then apply"
                     + " again with --replace-batch-verification-key. Nothing was changed");
         }

@@ -363,6 +363,35 @@ class TenantProvisionerTest {
     }
 
     @Test
+    void aSigningKeyRotationsRePinsAreAcceptedWithoutTheReplaceFlagsAndAKeysetWithoutThePinnedKeyIsNot() {
+        for (boolean batch : new boolean[] {false, true}) {
+            TestKeys.Rotation r = TestKeys.rotation();
+            java.util.function.Function<String, TenantSettings> pin = keyset -> batch
+                    ? TenantSettings.NONE.withBatchVerificationKey(PinnedVerificationKey.parseBatch(ACME, keyset))
+                    : TenantSettings.NONE.withVerificationKey(PinnedVerificationKey.parse(ACME, keyset));
+            java.util.function.Supplier<String> pinned = () -> batch
+                    ? batchPinIn("umbra-acme", ACME).getData().get(TenantOverlay.BATCH_VERIFICATION_KEY_FILE).strip()
+                    : pinnedIn("umbra-acme", ACME).strip();
+            provisioner.apply(ACME, pin.apply(r.before()), false, false); // the first pin of this kind
+            assertEquals(r.before().strip(), pinned.get());
+            // add phase: the keyset still holds the pinned key, so no --replace-… is needed
+            provisioner.apply(ACME, pin.apply(r.window()), false, false);
+            assertEquals(r.window().strip(), pinned.get());
+            // retire phase: the new key alone, which the pinned keyset of the window holds
+            provisioner.apply(ACME, pin.apply(r.after()), false, false);
+            assertEquals(r.after().strip(), pinned.get());
+            // a keyset holding none of the pinned keys (the retired old key alone, or a stranger's) is refused, nothing changes
+            for (String other : List.of(r.before(), TestKeys.ed25519().publicKeyset())) {
+                IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                        () -> provisioner.apply(ACME, pin.apply(other), false, false));
+                assertTrue(refused.getMessage().contains(batch ? "--replace-batch-verification-key" : "--replace-verification-key")
+                        && refused.getMessage().contains("rotate-signing"), refused.getMessage());
+                assertEquals(r.after().strip(), pinned.get());
+            }
+        }
+    }
+
+    @Test
     void theKeyServiceRunsBeforeTheBatchKeyIsPinnedThenRollsOntoItAndAnotherKeyNeedsTheReplaceFlag() {
         // the encrypt-service's batch-verification.json: a real Tink Ed25519 public keyset
         PinnedVerificationKey k1 = PinnedVerificationKey.parseBatch(ACME, TestKeys.ed25519().publicKeyset());

@@ -33,4 +33,30 @@ final class TestKeys {
         return "{\"tenant\":\"" + tenant + "\",\"fingerprint\":\"" + key.fingerprint() + "\",\"keyset\":"
                 + com.fasterxml.jackson.databind.node.TextNode.valueOf(key.keysetJson()) + "}";
     }
+
+    /**
+     * The three public keysets of a signing-key rotation, made with Tink as umbra-crypto's SigningKeyset makes them:
+     * before (the old key), the window (old + new, the old one primary), after (the new key alone).
+     */
+    record Rotation(String before, String window, String after) {
+    }
+
+    static Rotation rotation() {
+        try {
+            SignatureConfig.register();
+            KeysetHandle old = KeysetHandle.generateNew(KeyTemplates.get("ED25519"));
+            KeysetHandle.Builder b = KeysetHandle.newBuilder(old);
+            b.addEntry(KeysetHandle.generateEntryFromParametersName("ED25519").withRandomId());
+            KeysetHandle window = b.build();
+            KeysetHandle.Builder r = KeysetHandle.newBuilder(window);
+            r.getAt(1).makePrimary();
+            r.deleteAt(0);
+            KeysetHandle after = r.build();
+            return new Rotation(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(old.getPublicKeysetHandle()),
+                    TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(window.getPublicKeysetHandle()),
+                    TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(after.getPublicKeysetHandle()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -21,7 +21,8 @@ import java.util.Map;
  * it, before any of them starts. Likewise the other way round: make the tenant's batch-signing key in its
  * encrypt-service's directory (wrapped by that service's own local key-encryption key) and pin its public
  * half where the key-service reads it, so the key-service opens only batches its encrypt-service signed.
- * A later run finds them all and changes nothing.
+ * A later run finds them all and changes nothing. While the run lasts, {@link #repinChanged} follows a
+ * signing-key rotation ({@code ./umbra keys rotate-signing}): each public keyset a phase rewrites is pinned again.
  */
 final class BundleKeyPinning {
     private final Path pinnedDir;
@@ -65,6 +66,40 @@ final class BundleKeyPinning {
             throw new IllegalStateException("a tenant's bundle-signing key under " + keysRoot + " is unusable: " + e.getMessage(), e);
         }
         return new BundleKeyPinning(pinnedDir, Map.copyOf(fingerprints));
+    }
+
+    /**
+     * The re-pin step of a signing-key rotation, done for the operator: where a key directory's public keyset
+     * ({@code bundle-verification.json} of a key-service, {@code batch-verification.json} of an encrypt-service)
+     * differs from what is pinned, the pin is replaced by it in one atomic move. The services read a changed pin
+     * file again by themselves. The local run calls this every second; returns one line per pin replaced.
+     */
+    List<String> repinChanged(List<TenantId> tenants) {
+        List<String> changed = new java.util.ArrayList<>();
+        for (TenantId tenant : tenants) {
+            repin(pinnedDir.toAbsolutePath().getParent().resolve("keys").resolve(tenant.value()).resolve(BundleSigningKey.VERIFICATION_FILE),
+                    pinnedFile(tenant), "tenant " + tenant + ": bundle-verification key", changed);
+            repin(batchSigningDirectory(tenant).resolve(BatchSigningKey.VERIFICATION_FILE), batchPinnedFile(tenant),
+                    "tenant " + tenant + ": batch-verification key", changed);
+        }
+        return changed;
+    }
+
+    private static void repin(Path source, Path pin, String what, List<String> changed) {
+        try {
+            if (!Files.exists(source)) {
+                return;
+            }
+            byte[] now = Files.readAllBytes(source);
+            if (Files.exists(pin) && java.util.Arrays.equals(now, Files.readAllBytes(pin))) {
+                return;
+            }
+            io.umbra.verify.BundleVerifier verifier = io.umbra.verify.BundleVerifier.fromKeyset(new String(now, java.nio.charset.StandardCharsets.UTF_8));
+            io.umbra.files.SecretFiles.replace(pin, now, io.umbra.files.SecretFiles.PUBLIC_FILE);
+            changed.add(what + " re-pinned: " + verifier.fingerprint() + " (" + verifier.keyCount() + " key(s)) in " + pin);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            changed.add(what + ": " + source + " not re-pinned (" + e.getMessage() + ")");
+        }
     }
 
     /** The directory the scoring pool reads ({@code UMBRA_BUNDLE_VERIFICATION_KEYS_DIR}). */

@@ -69,6 +69,7 @@ public final class LocalPipeline implements AutoCloseable {
     private ParentWatch watch;
     private DevCredentials credentials;
     private BundleKeyPinning pinning;
+    private volatile java.util.concurrent.ScheduledExecutorService repinning;
     private KafkaAccess kafkaAccess;
     private KafkaCredentials kafkaCredentials;
     /** Set by {@link LocalPipelineBuilder#start()} when the run is to stop with this JVM. */
@@ -246,6 +247,7 @@ public final class LocalPipeline implements AutoCloseable {
         pinning = BundleKeyPinning.provision(runDirectory.resolve("keys"), runDirectory.resolve("pinned-keys"), tenants);
         tenants.forEach(t -> progress.accept("tenant " + t + ": bundle-signing key " + pinning.fingerprint(t) + " pinned in "
                 + pinning.pinnedFile(t)));
+        startRepinning();
         if (!Files.isDirectory(runDirectory.resolve("kafka"))) {
             // Kafka Streams state (offsets, stores) from a run whose broker data is gone describes topics
             // that no longer exist: a service would fail on it (OffsetOutOfRange on its global store).
@@ -390,8 +392,37 @@ public final class LocalPipeline implements AutoCloseable {
      * broker; deletes the broker's data unless asked to keep it. Logs and keys stay in the run directory.
      * Idempotent.
      */
+    /**
+     * Every second, pins again each public signing keyset a rotation phase rewrote (the re-pin step an operator does in
+     * Kubernetes with {@code ./umbra tenant apply}); the encrypt-services, the pool and the key-services re-read their pins.
+     */
+    private void startRepinning() {
+        java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "umbra-local-repin");
+            t.setDaemon(true);
+            return t;
+        });
+        s.scheduleWithFixedDelay(() -> {
+            try {
+                pinning.repinChanged(tenants).forEach(progress);
+            } catch (RuntimeException e) {
+                progress.accept("re-pinning failed: " + e);
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        repinning = s;
+    }
+
+    /** The re-pin step now, as the background task does it every second: one line per pin replaced. */
+    public List<String> repinSigningKeys() {
+        return pinning.repinChanged(tenants);
+    }
+
     @Override
     public synchronized void close() {
+        java.util.concurrent.ScheduledExecutorService r = repinning;
+        if (r != null) {
+            r.shutdownNow();
+        }
         if (closed) {
             return;
         }

@@ -52,7 +52,12 @@ public record AuditEvent(UUID eventId, Instant at, TenantId tenant, Type type, S
         /** A result replayed, or moved from another tenant's topic. */
         TAMPER_DETECTED,
         /** A rotation was asked for through the API or the CLI (who asked in the detail). */
-        ROTATION_REQUESTED
+        ROTATION_REQUESTED,
+        /**
+         * A phase of a signing-key rotation (add, promote, retire; the key ids, the public keyset's fingerprint
+         * and who asked in the detail): the bundle-signing key at the key-service.
+         */
+        SIGNING_KEY_ROTATED
     }
 
     public AuditEvent {

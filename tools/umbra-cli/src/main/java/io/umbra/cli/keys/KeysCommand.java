@@ -22,12 +22,12 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * {@code umbra keys rotate|list|audit --tenant T}: a tenant's key operations through its key-service's
+ * {@code umbra keys rotate|rotate-signing|list|audit --tenant T}: a tenant's key operations through its key-service's
  * API, with an admin credential. Against the latest local run by default (its endpoints and development
  * admin token); against any deployment with {@code --url} and {@code --token-file} (or {@code UMBRA_TOKEN}).
  */
-@Command(name = "keys", description = "A tenant's keys through its key-service: rotate, list the versions, read the audit trail.",
-        subcommands = {KeysCommand.Rotate.class, KeysCommand.ListVersions.class, KeysCommand.Audit.class})
+@Command(name = "keys", description = "A tenant's keys through its key-service: rotate, rotate a signing key, list the versions, read the audit trail.",
+        subcommands = {KeysCommand.Rotate.class, KeysCommand.RotateSigning.class, KeysCommand.ListVersions.class, KeysCommand.Audit.class})
 public final class KeysCommand {
 
     /** Where a key-service is and how to log in to it. */
@@ -83,7 +83,7 @@ public final class KeysCommand {
             }
         }
 
-        private Path localRun() {
+        Path localRun() {
             if (runDir != null) {
                 return runDir;
             }
@@ -154,6 +154,121 @@ public final class KeysCommand {
         @Override
         String[] request() {
             return new String[] {"POST", "/keys/rotate"};
+        }
+    }
+
+    @Command(name = "rotate-signing", mixinStandardHelpOptions = true,
+            description = {"Rotates a signing key with an overlap in which the old and the new key both verify, one phase per call:",
+                "  add      a new key joins the keyset, not signing yet; re-pin the public keyset printed (both keys)",
+                "  promote  the new key signs (bundle: every live bundle is re-signed and re-published at once); refused while",
+                "           the new key is younger than the overlap window (key-service: UMBRA_ROTATION_SIGNING_OVERLAP; batch:",
+                "           --overlap), unless --force",
+                "  retire   the old key leaves the keyset; re-pin the public keyset printed (the new key alone)",
+                "Without --phase: where the rotation stands. --key bundle (default) goes through the tenant's key-service (admin",
+                "token, as `keys rotate`); --key batch works on the encrypt-service's signing directory (UMBRA_BATCH_SIGNING_DIR)",
+                "and its key-encryption key, which the encrypt-service picks up at its next batch. The local run re-pins by",
+                "itself within a second; in Kubernetes re-pin with `./umbra tenant apply --verification-key FILE` (bundle) or",
+                "`--batch-verification-key FILE` (batch), which accepts a keyset that still holds the pinned key."})
+    static final class RotateSigning implements Runnable {
+        @picocli.CommandLine.Mixin
+        Target target = new Target();
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--key", paramLabel = "KEY", defaultValue = "bundle",
+                description = "bundle (the key-service's bundle-signing key, default) or batch (the encrypt-service's batch-signing key).")
+        String key;
+
+        @Option(names = "--phase", paramLabel = "PHASE", description = "add, promote or retire; without it, the state only.")
+        String phase;
+
+        @Option(names = "--force", description = "Promote before the overlap window has passed (only once every pin holds the new key).")
+        boolean force;
+
+        @Option(names = "--signing-dir", paramLabel = "DIR",
+                description = "--key batch: the encrypt-service's UMBRA_BATCH_SIGNING_DIR (default: the local run's batch-signing/<tenant>).")
+        Path signingDir;
+
+        @Option(names = "--kek-file", paramLabel = "FILE",
+                description = "--key batch: the encrypt-service's local key-encryption keyset (default: kek.keyset in the signing directory).")
+        Path kekFile;
+
+        @Option(names = "--kek-uri", paramLabel = "URI", description = "--key batch: the encrypt-service's KMS key (UMBRA_KEK_URI) instead.")
+        String kekUri;
+
+        @Option(names = "--overlap", paramLabel = "DURATION", defaultValue = "PT1H",
+                description = "--key batch: the least time from add to promote (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration overlap;
+
+        @Override
+        public void run() {
+            io.umbra.crypto.SigningKeyset.Phase p = null;
+            if (phase != null) {
+                try {
+                    p = io.umbra.crypto.SigningKeyset.Phase.parse(phase);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandFailure(e.getMessage());
+                }
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            switch (key) {
+                case "bundle" -> {
+                    String body = p == null ? target.call("GET", "/keys/signing")
+                            : target.call("POST", "/keys/signing/rotate?phase=" + p.name().toLowerCase(java.util.Locale.ROOT) + "&force=" + force);
+                    out.println(body);
+                }
+                case "batch" -> out.println(batch(p));
+                default -> throw new CommandFailure("--key is bundle or batch, not '" + key + "'");
+            }
+            out.flush();
+            if (p != null) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(nextStep(p));
+                err.flush();
+            }
+        }
+
+        private String batch(io.umbra.crypto.SigningKeyset.Phase p) {
+            Path dir = signingDir != null ? signingDir : target.localRun().resolve("batch-signing").resolve(target.tenant);
+            if (!Files.exists(dir.resolve(io.umbra.crypto.BatchSigningKey.WRAPPED_FILE))) {
+                throw new CommandFailure("no batch-signing key in " + dir + " (give the encrypt-service's UMBRA_BATCH_SIGNING_DIR with --signing-dir)");
+            }
+            try {
+                io.umbra.crypto.KeyEncryptionKey kek = io.umbra.crypto.KeyEncryptionKey.open(Optional.ofNullable(kekUri),
+                        kekFile != null ? kekFile : dir.resolve("kek.keyset"));
+                io.umbra.crypto.SigningKeyset.State s = p == null ? io.umbra.crypto.BatchSigningKey.rotationState(dir, target.tenant, kek)
+                        : io.umbra.crypto.BatchSigningKey.rotate(dir, target.tenant, kek, p, java.time.Instant.now(), overlap, force);
+                java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+                view.put("tenant", target.tenant);
+                view.put("key", "batch");
+                view.put("phase", p == null ? null : p.name().toLowerCase(java.util.Locale.ROOT));
+                view.put("keyIds", s.keyIds().stream().map(Integer::toUnsignedString).toList());
+                view.put("primaryKeyId", Integer.toUnsignedString(s.primaryKeyId()));
+                view.put("newKeyId", s.newKeyId().map(Integer::toUnsignedString).orElse(null));
+                view.put("newKeyAddedAt", s.newKeyAddedAt().map(Object::toString).orElse(null));
+                view.put("promotableFrom", s.newKeyAddedAt().map(t -> t.plus(overlap).toString()).orElse(null));
+                view.put("fingerprint", s.fingerprint());
+                view.put("verificationFile", dir.resolve(io.umbra.crypto.BatchSigningKey.VERIFICATION_FILE).toString());
+                view.put("keyset", s.verificationKeyset());
+                return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(view);
+            } catch (io.umbra.crypto.SigningKeyset.RotationRefused e) {
+                throw new CommandFailure("refused: " + e.getMessage());
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw new CommandFailure("the batch-signing key in " + dir + " cannot be rotated: " + e.getMessage());
+            }
+        }
+
+        private String nextStep(io.umbra.crypto.SigningKeyset.Phase p) {
+            String pinFlag = key.equals("batch") ? "--batch-verification-key" : "--verification-key";
+            String repin = "re-pin the keyset above: the local run does it within a second; in Kubernetes save "
+                    + (key.equals("batch") ? "the \"keyset\" field (or verificationFile)" : "this answer")
+                    + " to a file and run `./umbra tenant apply --tenant " + target.tenant + " " + pinFlag + " FILE`";
+            return switch (p) {
+                case ADD -> "next: " + repin + "; once every verifier has it (after the overlap window), --phase promote";
+                case PROMOTE -> "next: the new key signs now" + (key.equals("bundle") ? " (every live bundle re-published)" : "")
+                        + "; --phase retire to remove the old key";
+                case RETIRE -> "next: " + repin + "; the rotation is complete";
+            };
         }
     }
 

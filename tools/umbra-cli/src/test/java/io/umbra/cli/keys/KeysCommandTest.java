@@ -107,4 +107,62 @@ class KeysCommandTest {
         assertEquals(2, umbra("keys", "rotate").exitCode(), "--tenant is required");
         assertTrue(requests.isEmpty());
     }
+
+    @Test
+    void rotateSigningOfTheBundleKeyCallsTheKeyServicePhaseByPhase(@TempDir Path dir) throws IOException {
+        Path token = Files.writeString(dir.resolve("admin.jwt"), "t0k3n");
+        status = 200;
+        for (String phase : List.of("add", "promote", "retire")) {
+            CommandRun r = umbra("keys", "rotate-signing", "--tenant", "acme", "--phase", phase, "--url", url(), "--token-file", token.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.err().contains("next:"), r.err());
+        }
+        assertEquals(0, umbra("keys", "rotate-signing", "--tenant", "acme", "--force", "--phase", "PROMOTE", "--url", url(), "--token-file",
+                token.toString()).exitCode());
+        assertEquals(0, umbra("keys", "rotate-signing", "--tenant", "acme", "--url", url(), "--token-file", token.toString()).exitCode());
+        assertEquals(List.of("POST /keys/signing/rotate?phase=add&force=false Bearer t0k3n", "POST /keys/signing/rotate?phase=promote&force=false Bearer t0k3n",
+                "POST /keys/signing/rotate?phase=retire&force=false Bearer t0k3n", "POST /keys/signing/rotate?phase=promote&force=true Bearer t0k3n",
+                "GET /keys/signing Bearer t0k3n"), requests);
+        CommandRun bad = umbra("keys", "rotate-signing", "--tenant", "acme", "--phase", "sideways", "--url", url(), "--token-file", token.toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("add, promote or retire"), bad.err());
+        assertEquals(5, requests.size(), "nothing sent for an unknown phase");
+    }
+
+    @Test
+    void rotateSigningOfTheBatchKeyWorksOnTheSigningDirectoryAndWaitsForTheWindow(@TempDir Path run) throws Exception {
+        Path dir = run.resolve("batch-signing/acme");
+        Files.createDirectories(dir);
+        io.umbra.crypto.BatchSigningKey old = io.umbra.crypto.BatchSigningKey.openOrCreate(dir, "acme",
+                io.umbra.crypto.KeyEncryptionKey.localKeyset(dir.resolve("kek.keyset")));
+        byte[] data = "a batch".getBytes(StandardCharsets.UTF_8);
+        byte[] byOld = old.sign(data);
+        String[] base = {"keys", "rotate-signing", "--tenant", "acme", "--key", "batch", "--run-dir", run.toString()};
+        CommandRun add = umbra(concat(base, "--phase", "add"));
+        assertEquals(0, add.exitCode(), add.err());
+        assertTrue(add.out().contains("\"keyIds\":[") && add.err().contains("--batch-verification-key"), add.out() + add.err());
+        io.umbra.verify.BundleVerifier window = io.umbra.verify.BundleVerifier.fromKeyset(
+                Files.readString(dir.resolve(io.umbra.crypto.BatchSigningKey.VERIFICATION_FILE)));
+        assertEquals(2, window.keyCount());
+
+        CommandRun early = umbra(concat(base, "--phase", "promote"));
+        assertEquals(1, early.exitCode());
+        assertTrue(early.err().contains("refused") && early.err().contains("--force"), early.err());
+        assertEquals(0, umbra(concat(base, "--phase", "promote", "--overlap", "PT0S")).exitCode(), "a zero window has passed");
+        io.umbra.crypto.BatchSigningKey promoted = io.umbra.crypto.BatchSigningKey.openOrCreate(dir, "acme",
+                io.umbra.crypto.KeyEncryptionKey.localKeyset(dir.resolve("kek.keyset")));
+        assertTrue(window.verifies(promoted.sign(data), data) && window.verifies(byOld, data));
+        assertEquals(0, umbra(concat(base, "--phase", "retire")).exitCode());
+        io.umbra.verify.BundleVerifier after = io.umbra.verify.BundleVerifier.fromKeyset(
+                Files.readString(dir.resolve(io.umbra.crypto.BatchSigningKey.VERIFICATION_FILE)));
+        assertFalse(after.verifies(byOld, data), "the old batch key no longer verifies");
+        assertTrue(after.verifies(promoted.sign(data), data));
+        assertTrue(requests.isEmpty(), "the batch key never goes through the key-service");
+    }
+
+    private static Object[] concat(String[] base, String... more) {
+        List<Object> all = new ArrayList<>(List.of(base));
+        all.addAll(List.of(more));
+        return all.toArray();
+    }
 }
