@@ -88,7 +88,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--until-steady", negatable = true,
             description = "Let the warm-up run (at least --warmup, at most --warmup-max) until the pipeline keeps up: over --steady-window, "
-                + "scores come back at ≥ 90 % of the rate with p99 ≤ --steady-p99 and no backlog. Default: on with --sla, off without.")
+                + "scores come back at ≥ 90 %% of the rate with p99 ≤ --steady-p99 and no backlog. Default: on with --sla, off without.")
     Boolean untilSteady;
 
     @Option(names = "--warmup-max", paramLabel = "D", defaultValue = "300s", converter = DurationConverter.class,
