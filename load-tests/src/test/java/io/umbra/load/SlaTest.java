@@ -52,6 +52,7 @@ class SlaTest {
         Sla goal = Sla.read(Path.of("sla/goal.yaml"));
         assertEquals(56582, goal.ratePerSecond());
         assertEquals(1024, goal.maxRequestBytesPerTx());
+        assertEquals(2000, Sla.read(Path.of("sla/local-2000.yaml")).ratePerSecond());
         Sla smoke = Sla.read(Path.of("sla/smoke.json"));
         assertEquals(Duration.ofSeconds(20), smoke.duration());
     }
