@@ -42,6 +42,17 @@ class TransactionResourceTest {
     }
 
     @Test
+    void theRawTransactionSchemaIsServedWithoutAToken() {
+        byte[] served = given().accept("application/schema+json").get("/schema/raw-transaction")
+                .then().statusCode(200).contentType("application/schema+json")
+                .extract().asByteArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(io.umbra.events.tx.RawTransactionSchema.bytes(), served);
+        given().get("/schema/raw-transaction").then().statusCode(200)
+                .body("title", equalTo("Umbra raw transaction, schema version 1"))
+                .body("required", org.hamcrest.Matchers.hasItems("transactionId", "cardId", "timestamp"));
+    }
+
+    @Test
     void aSingleValidTransactionIsAcceptedAndBecomesAFeatureVector() {
         String id = Transactions.freshId("http-single");
         given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body(Transactions.posDomestic(id))

@@ -26,10 +26,18 @@ public final class LoadHarness {
      * @param readyTimeout   how long the pipeline may take to score its first transaction
      * @param reportDir      where the Markdown and HTML reports go
      * @param progress       where progress lines go (stderr in the CLI)
+     * @param clientProperties Kafka client settings for a secured broker (login, TLS); empty for plaintext
+     * @param sla            the SLA to check after the run, or null
      */
     public record Options(LoadPlan plan, String bootstrap, Path repositoryRoot, Path runDirectory, int basePort,
-                          Duration readyTimeout, Path reportDir, PrintStream progress) {
+                          Duration readyTimeout, Path reportDir, PrintStream progress, Map<String, Object> clientProperties,
+                          Sla sla) {
         public Options {
+            clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+            if (bootstrap == null && !clientProperties.isEmpty()) {
+                throw new IllegalArgumentException("Kafka client settings (login, TLS) are for a running pipeline's broker (--bootstrap);"
+                        + " the pipeline this command starts has a plaintext broker");
+            }
             Objects.requireNonNull(plan, "plan");
             Objects.requireNonNull(readyTimeout, "readyTimeout");
             Objects.requireNonNull(reportDir, "reportDir");
@@ -41,8 +49,8 @@ public final class LoadHarness {
         }
     }
 
-    /** The run's figures and where its report went. */
-    public record Outcome(LoadResult result, LoadReport.ReportFiles report) {
+    /** The run's figures, the SLA's verdict (null without an SLA) and where its report went. */
+    public record Outcome(LoadResult result, SlaVerdict verdict, LoadReport.ReportFiles report) {
     }
 
     private LoadHarness() {
@@ -52,7 +60,8 @@ public final class LoadHarness {
         TransactionSource traffic = new GeneratedTraffic(o.plan().tenants(), o.plan().seed());
         LoadResult result;
         if (o.bootstrap() != null) {
-            result = new LoadRun(o.plan(), o.bootstrap(), false, traffic, o.progress(), o.readyTimeout()).run();
+            result = new LoadRun(o.plan(), o.bootstrap(), false, traffic, o.progress(), o.readyTimeout())
+                    .clientProperties(o.clientProperties()).run();
         } else {
             o.progress().println("[load] starting the pipeline (LocalPipeline, run directory " + o.runDirectory() + ")");
             try (LocalPipeline pipeline = LocalPipeline.builder().repositoryRoot(o.repositoryRoot())
@@ -72,7 +81,8 @@ public final class LoadHarness {
                 o.progress().println("[load] stopping the pipeline");
             }
         }
-        LoadReport.ReportFiles files = LoadReport.write(result, o.reportDir());
-        return new Outcome(result, files);
+        SlaVerdict verdict = o.sla() == null ? null : SlaVerdict.check(o.sla(), result);
+        LoadReport.ReportFiles files = LoadReport.write(result, verdict, o.reportDir());
+        return new Outcome(result, verdict, files);
     }
 }

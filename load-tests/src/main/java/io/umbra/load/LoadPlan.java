@@ -17,12 +17,45 @@ import java.util.Objects;
  * @param seed          the traffic generator's seed (same seed, same transactions)
  * @param maxInFlight   produced but not yet scored transactions at which the run stops sending:
  *                      the pipeline is that far behind and the figures already say so
+ * @param steady        null: the warm-up lasts exactly {@code warmup}; else it lasts at least {@code warmup} and
+ *                      ends when the pipeline keeps up ({@link SteadyState}), at the latest after {@link Steady#max()}
  */
 public record LoadPlan(double ratePerSecond, Duration duration, Duration warmup, Duration drain, List<String> tenants,
-                       long seed, long maxInFlight) {
+                       long seed, long maxInFlight, Steady steady) {
     public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(10);
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
     public static final long DEFAULT_MAX_IN_FLIGHT = 2_000_000;
+
+    /**
+     * A warm-up that waits for steady state.
+     *
+     * @param max      the cap: the window starts after this much warm-up whether or not the pipeline settled
+     * @param window   the sliding window over which it must keep up
+     * @param p99Bound the 99th-percentile latency that counts as keeping up
+     */
+    public record Steady(Duration max, Duration window, Duration p99Bound) {
+        public static final Duration DEFAULT_MAX = Duration.ofMinutes(5);
+        public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(10);
+        public static final Duration DEFAULT_P99_BOUND = Duration.ofSeconds(2);
+
+        public Steady {
+            Objects.requireNonNull(max, "max");
+            Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(p99Bound, "p99Bound");
+            if (window.toSeconds() < 1) {
+                throw new IllegalArgumentException("the steady-state window must be at least 1 s, got " + window);
+            }
+            if (p99Bound.isNegative() || p99Bound.isZero()) {
+                throw new IllegalArgumentException("the steady-state p99 bound must be positive, got " + p99Bound);
+            }
+        }
+    }
+
+    /** A run with a fixed warm-up. */
+    public LoadPlan(double ratePerSecond, Duration duration, Duration warmup, Duration drain, List<String> tenants, long seed,
+                    long maxInFlight) {
+        this(ratePerSecond, duration, warmup, drain, tenants, seed, maxInFlight, null);
+    }
 
     public LoadPlan {
         Objects.requireNonNull(duration, "duration");
@@ -44,11 +77,19 @@ public record LoadPlan(double ratePerSecond, Duration duration, Duration warmup,
             throw new IllegalArgumentException("a tenant is named twice: " + tenants);
         }
         tenants = List.copyOf(tenants);
-        schedule(ratePerSecond, duration, warmup, tenants); // validates rate and durations
+        if (steady != null && steady.max().compareTo(warmup) < 0) {
+            throw new IllegalArgumentException("the warm-up cap (" + steady.max() + ") is shorter than the minimum warm-up (" + warmup + ")");
+        }
+        schedule(ratePerSecond, duration, warmupCap(warmup, steady), tenants); // validates rate and durations
     }
 
+    /** The schedule; with a steady-state warm-up, its warm-up is the cap, shortened at run time ({@link SendSchedule#endWarmupAt}). */
     public SendSchedule schedule() {
-        return schedule(ratePerSecond, duration, warmup, tenants);
+        return schedule(ratePerSecond, duration, warmupCap(warmup, steady), tenants);
+    }
+
+    private static Duration warmupCap(Duration warmup, Steady steady) {
+        return steady == null ? warmup : steady.max();
     }
 
     private static SendSchedule schedule(double rate, Duration duration, Duration warmup, List<String> tenants) {

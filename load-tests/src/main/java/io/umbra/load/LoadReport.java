@@ -28,20 +28,27 @@ public final class LoadReport {
     private LoadReport() {
     }
 
-    /** The two files written: the Markdown report and its HTML twin. */
-    public record ReportFiles(Path markdown, Path html) {
+    /** The files written: the Markdown report, its HTML twin and the JSON summary (with the SLA verdict, if any). */
+    public record ReportFiles(Path markdown, Path html, Path json) {
     }
 
-    /** Writes both files into {@code dir} (created if needed) and returns their paths. */
+    /** Writes the files into {@code dir} (created if needed) and returns their paths. */
     public static ReportFiles write(LoadResult r, Path dir) {
+        return write(r, null, dir);
+    }
+
+    /** Writes the files, with {@code sla}'s verdict (null: no SLA was given) in the Markdown and the JSON. */
+    public static ReportFiles write(LoadResult r, SlaVerdict sla, Path dir) {
         String base = baseName(r);
         try {
             Files.createDirectories(dir);
             Path md = dir.resolve(base + ".md");
             Path html = dir.resolve(base + ".html");
-            Files.writeString(md, markdown(r), StandardCharsets.UTF_8);
+            Path json = dir.resolve(base + ".json");
+            Files.writeString(md, markdown(r, sla), StandardCharsets.UTF_8);
             Files.writeString(html, html(r), StandardCharsets.UTF_8);
-            return new ReportFiles(md, html);
+            Files.writeString(json, LoadSummary.of(r).toJson(sla) + "\n", StandardCharsets.UTF_8);
+            return new ReportFiles(md, html, json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the load report into " + dir + ": " + e.getMessage(), e);
         }
@@ -57,16 +64,23 @@ public final class LoadReport {
     }
 
     public static String markdown(LoadResult r) {
+        return markdown(r, null);
+    }
+
+    public static String markdown(LoadResult r, SlaVerdict sla) {
         LoadPlan p = r.plan();
         StringBuilder b = new StringBuilder();
         b.append("# Load run ").append(TITLE_TIME.format(r.startedAt())).append(": ").append(rateText(p.ratePerSecond()))
                 .append(" tx/s\n\n");
         b.append(verdict(r)).append("\n\n");
+        if (sla != null) {
+            b.append(sla.markdown());
+        }
         b.append("## Parameters\n\n");
         b.append("| rate (tx/s, all tenants) | duration | warm-up | drain (max) | tenants | seed | broker | pipeline |\n");
         b.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         b.append("| ").append(rateText(p.ratePerSecond())).append(" | ").append(seconds(p.duration().toMillis() / 1000.0))
-                .append(" | ").append(seconds(p.warmup().toMillis() / 1000.0)).append(" | ").append(seconds(p.drain().toMillis() / 1000.0))
+                .append(" | ").append(warmupText(r)).append(" | ").append(seconds(p.drain().toMillis() / 1000.0))
                 .append(" | ").append(String.join(", ", p.tenants())).append(" | ").append(p.seed()).append(" | `")
                 .append(r.target().bootstrapServers()).append("` | ")
                 .append(r.target().selfStarted() ? "started by this run (LocalPipeline), stopped after" : "already running")
@@ -141,7 +155,7 @@ public final class LoadReport {
                     .append(ms(s.p50Millis())).append(" | ").append(ms(s.p99Millis())).append(" |\n");
         }
         b.append("\n</details>\n\n");
-        b.append("```json\n").append(LoadSummary.of(r).toJson()).append("\n```\n");
+        b.append("```json\n").append(LoadSummary.of(r).toJson(sla)).append("\n```\n");
         return b.toString();
     }
 
@@ -182,11 +196,20 @@ public final class LoadReport {
                 .append(m.memoryMiB() < 0 ? "memory unknown" : String.format(Locale.ROOT, "%.1f GiB", m.memoryMiB() / 1024.0))
                 .append(". Tenants: ").append(escape(String.join(", ", r.plan().tenants()))).append(". Duration ")
                 .append(seconds(r.plan().duration().toMillis() / 1000.0)).append(" after a warm-up of ")
-                .append(seconds(r.plan().warmup().toMillis() / 1000.0)).append(".</p>\n");
+                .append(escape(warmupText(r))).append(".</p>\n");
         b.append("<figure>").append(throughput).append("</figure>\n<figure>").append(latency).append("</figure>\n");
         b.append("<p>Latency is measured from each transaction's scheduled send time (open loop), so a producer that "
                 + "falls behind adds to it instead of hiding it.</p>\n</body></html>\n");
         return b.toString();
+    }
+
+    /** The warm-up as it happened: fixed, or how long the wait for steady state took and whether it settled. */
+    static String warmupText(LoadResult r) {
+        LoadResult.WarmupOutcome w = r.warmupOutcome();
+        if (!w.untilSteady()) {
+            return seconds(r.plan().warmup().toMillis() / 1000.0);
+        }
+        return fixed(w.seconds(), 1) + " s, " + (w.settled() ? "until steady (" : "NOT steady (") + w.note() + ")";
     }
 
     /** One sentence a reader takes away. */

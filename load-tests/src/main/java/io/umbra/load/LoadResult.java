@@ -28,14 +28,28 @@ import java.util.Objects;
  * @param cpu               CPU of each Java process on the machine over the measured window, busiest first
  * @param machineBusyPercent the whole machine's busy share over the window (100 = every core), NaN if unknown
  * @param stages            where the latency of a sample of the window's scores went, stage by stage
+ * @param warmupOutcome     how long the warm-up lasted, and whether it waited for (and reached) steady state
  */
 public record LoadResult(LoadPlan plan, Target target, Instant startedAt, MachineInfo machine,
                          TransactionLedger.Counts measured, TransactionLedger.Counts warmup, long sendFailures, long strays,
                          Histogram latencyMicros, List<Timeline.Second> seconds, ProducerStats producer,
                          long requestRecords, long requestBytes, long scoredAll, double windowSeconds, double drainSeconds,
-                         List<ProcessCpu.Usage> cpu, double machineBusyPercent, List<StageBreakdown.Stage> stages) {
+                         List<ProcessCpu.Usage> cpu, double machineBusyPercent, List<StageBreakdown.Stage> stages,
+                         WarmupOutcome warmupOutcome) {
+    /** A run with the plan's fixed warm-up. */
+    public LoadResult(LoadPlan plan, Target target, Instant startedAt, MachineInfo machine,
+                      TransactionLedger.Counts measured, TransactionLedger.Counts warmup, long sendFailures, long strays,
+                      Histogram latencyMicros, List<Timeline.Second> seconds, ProducerStats producer,
+                      long requestRecords, long requestBytes, long scoredAll, double windowSeconds, double drainSeconds,
+                      List<ProcessCpu.Usage> cpu, double machineBusyPercent, List<StageBreakdown.Stage> stages) {
+        this(plan, target, startedAt, machine, measured, warmup, sendFailures, strays, latencyMicros, seconds, producer, requestRecords,
+                requestBytes, scoredAll, windowSeconds, drainSeconds, cpu, machineBusyPercent, stages,
+                WarmupOutcome.fixed(plan.warmup()));
+    }
+
     public LoadResult {
         Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(warmupOutcome, "warmupOutcome");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(latencyMicros, "latencyMicros");
         seconds = List.copyOf(seconds);
@@ -87,6 +101,18 @@ public record LoadResult(LoadPlan plan, Target target, Instant startedAt, Machin
         /** The producer never trailed its schedule by more than a second: the offered rate was the asked rate. */
         public boolean onSchedule() {
             return maxLagMillis < 1000;
+        }
+    }
+
+    /**
+     * @param seconds     how long the warm-up lasted
+     * @param untilSteady whether it waited for steady state ({@link LoadPlan#steady()})
+     * @param settled     whether steady state was reached (always true for a fixed warm-up)
+     * @param note        what decided its end, in words
+     */
+    public record WarmupOutcome(double seconds, boolean untilSteady, boolean settled, String note) {
+        static WarmupOutcome fixed(java.time.Duration warmup) {
+            return new WarmupOutcome(warmup.toMillis() / 1000.0, false, true, "fixed warm-up");
         }
     }
 }

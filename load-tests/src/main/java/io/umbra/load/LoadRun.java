@@ -82,6 +82,10 @@ public final class LoadRun {
     private Thread scoreReader;
     private Thread requestMeter;
     private Map<Long, String> processNames = Map.of();
+    private Map<String, Object> clientProperties = Map.of();
+    /** Null for a fixed warm-up. */
+    private final SteadyState steadyState;
+    private volatile LoadResult.WarmupOutcome warmupOutcome;
 
     public LoadRun(LoadPlan plan, String bootstrapServers, boolean selfStarted, TransactionSource source, PrintStream progress,
                    Duration readyTimeout) {
@@ -95,6 +99,19 @@ public final class LoadRun {
         this.ledger = TransactionLedger.of(schedule);
         long windowSeconds = plan.duration().toSeconds() + plan.drain().toSeconds() + 2;
         this.timeline = new Timeline((int) Math.min(windowSeconds, 7 * 24 * 3600));
+        this.steadyState = plan.steady() == null ? null
+                : new SteadyState(plan.ratePerSecond(), plan.steady().window(), plan.steady().p99Bound());
+        this.warmupOutcome = LoadResult.WarmupOutcome.fixed(plan.warmup());
+    }
+
+    /**
+     * Kafka client settings added to every client of the run (producer, both readers, the admin client): how to
+     * log in to a secured broker ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}). The run's own
+     * settings (bootstrap, serializers, {@code read_committed}, acks, idempotence) are not overridden.
+     */
+    public LoadRun clientProperties(Map<String, Object> properties) {
+        this.clientProperties = Map.copyOf(properties);
+        return this;
     }
 
     /** Names for the report's CPU table: pid → what runs there (e.g. {@code acme-encrypt-service}). */
@@ -143,9 +160,15 @@ public final class LoadRun {
         wallT0 = startedAt;
         t0 = start;
         long measuredStart = start + schedule.measuredStartNanos();
-        progress.printf(Locale.ROOT, "[load] sending %s tx/s to %s for %s (after a %s warm-up), run %s%n",
+        progress.printf(Locale.ROOT, "[load] sending %s tx/s to %s for %s (after a %s), run %s%n",
                 LoadReport.rateText(plan.ratePerSecond()), String.join(", ", plan.tenants()), human(plan.duration()),
-                human(plan.warmup()), ids.prefix());
+                steadyState == null ? human(plan.warmup()) + " warm-up"
+                        : String.format(Locale.ROOT, "warm-up of at least %s that waits until, over %d s, scores keep up at p99 ≤ %.0f ms"
+                                + " (at most %s)", human(plan.warmup()), steadyState.windowSeconds(), steadyState.p99BoundMillis(),
+                                human(plan.steady().max())), ids.prefix());
+        boolean warmupOpen = steadyState != null && schedule.warmupCount() > 0;
+        long nextSteadyCheck = start + plan.warmup().toNanos();
+        long nextWarmupNote = nextSteadyCheck + PROGRESS_EVERY.toNanos();
 
         long lateSends = 0;
         long maxLag = 0;
@@ -159,6 +182,32 @@ public final class LoadRun {
             while (due - now > 100_000) { // parking for less than ~0.1 ms costs more than it saves
                 LockSupport.parkNanos(due - now);
                 now = System.nanoTime();
+            }
+            if (warmupOpen && seq == schedule.warmupCount()) {
+                warmupOpen = false;
+                String why = steadyState.reason();
+                warmupOutcome = new LoadResult.WarmupOutcome((measuredStart - start) / 1e9, true, false,
+                        "did not settle within the cap of " + human(plan.steady().max()) + " (" + why + ")");
+                progress.printf(Locale.ROOT, "[load] the pipeline did not keep up within the warm-up cap of %s (%s): measuring anyway,"
+                        + " so the window includes its backlog%n", human(plan.steady().max()), why);
+            } else if (warmupOpen && now >= nextSteadyCheck) {
+                if (steadyState.isSteady(now - start, ledger.inFlight())) {
+                    schedule.endWarmupAt(seq);
+                    ledger.endWarmupAt(seq, schedule.measuredCount());
+                    measuredStart = start + schedule.measuredStartNanos();
+                    warmupOpen = false;
+                    warmupOutcome = new LoadResult.WarmupOutcome((measuredStart - start) / 1e9, true, true, String.format(Locale.ROOT,
+                            "steady after %.1f s: over %d s scores kept up at p99 ≤ %.0f ms", (measuredStart - start) / 1e9,
+                            steadyState.windowSeconds(), steadyState.p99BoundMillis()));
+                    progress.printf(Locale.ROOT, "[load] %s; the measured window starts now%n", warmupOutcome.note());
+                } else {
+                    nextSteadyCheck = now + 1_000_000_000L;
+                    if (now >= nextWarmupNote) {
+                        progress.printf(Locale.ROOT, "[load] warming up, %.0f s: not steady yet (%s)%n", (now - start) / 1e9,
+                                steadyState.reason());
+                        nextWarmupNote = now + PROGRESS_EVERY.toNanos();
+                    }
+                }
             }
             if (cpuAtStart == null && now >= measuredStart) {
                 cpuAtStart = ProcessCpu.read();
@@ -223,7 +272,7 @@ public final class LoadRun {
                 new LoadResult.ProducerStats(lateSends, maxLag / 1e6, stoppedEarly, stopReason),
                 requestRecords.get(), requestBytes.get(), measured.scored() + warmup.scored(), windowSeconds, drainSeconds,
                 ProcessCpu.between(cpuAtStart, cpuAtEnd, processNames), ProcessCpu.machineBusyPercent(cpuAtStart, cpuAtEnd),
-                stages.stages());
+                stages.stages(), warmupOutcome);
     }
 
     private void send(KafkaProducer<String, byte[]> producer, long seq, long now, long measuredStart) {
@@ -304,7 +353,11 @@ public final class LoadRun {
                         probesScored.add(id);
                         continue;
                     }
-                    if (ledger.markScored(seq) == TransactionLedger.ScoreOutcome.FIRST && !schedule.isWarmup(seq)) {
+                    TransactionLedger.ScoreOutcome outcome = ledger.markScored(seq);
+                    if (outcome == TransactionLedger.ScoreOutcome.FIRST && schedule.isWarmup(seq) && steadyState != null) {
+                        long now = System.nanoTime();
+                        steadyState.recordScore(now - t0, now - (t0 + schedule.offsetNanos(seq)));
+                    } else if (outcome == TransactionLedger.ScoreOutcome.FIRST && !schedule.isWarmup(seq)) {
                         long now = System.nanoTime();
                         long measuredStart = t0 + schedule.measuredStartNanos();
                         timeline.recordScore(now - measuredStart, now - (t0 + schedule.offsetNanos(seq)));
@@ -357,10 +410,12 @@ public final class LoadRun {
     }
 
     private void describeTopics(Map<String, List<TopicPartition>> scores, Map<String, List<TopicPartition>> requests) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> adminConfig = new HashMap<>(clientProperties);
+        adminConfig.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, "umbra-load-admin",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+        try (Admin admin = Admin.create(adminConfig)) {
             List<String> names = new ArrayList<>();
             for (String t : plan.tenants()) {
                 for (TopicKind k : List.of(TopicKind.TX_RAW, TopicKind.SCORE_REQUESTS, TopicKind.SCORES)) {
@@ -395,7 +450,7 @@ public final class LoadRun {
     }
 
     private Map<String, Object> consumerConfig(String clientId, int maxPartitionFetchBytes) {
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(clientProperties);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + ids.prefix());
         // aborted transactions (a service killed mid-batch) must not count as scores
@@ -408,7 +463,7 @@ public final class LoadRun {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(clientProperties);
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "umbra-load-" + ids.prefix());
         c.put(ProducerConfig.ACKS_CONFIG, "all");

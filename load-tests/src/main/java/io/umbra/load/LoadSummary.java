@@ -17,6 +17,11 @@ public record LoadSummary(long produced, long scored, long duplicates, long lost
     }
 
     public String toJson() {
+        return toJson(null);
+    }
+
+    /** The line, and with an SLA its verdict as a tenth field: {@code ,"sla":{"passed":…,"criteria":[…]}}. */
+    public String toJson(SlaVerdict sla) {
         return "{\"produced\":" + produced
                 + ",\"scored\":" + scored
                 + ",\"duplicates\":" + duplicates
@@ -26,6 +31,7 @@ public record LoadSummary(long produced, long scored, long duplicates, long lost
                 + ",\"p99_ms\":" + number(p99Millis, 3)
                 + ",\"max_ms\":" + number(maxMillis, 3)
                 + ",\"request_bytes_per_tx\":" + number(requestBytesPerTransaction, 1)
+                + (sla == null ? "" : ",\"sla\":" + sla.toJson())
                 + "}";
     }
 

@@ -21,8 +21,9 @@ public final class SendSchedule {
 
     private final double ratePerSecond;
     private final double nanosPerTransaction;
-    private final long warmupCount;
-    private final long total;
+    private final long measuredCount;
+    private volatile long warmupCount;
+    private volatile long total;
     private final List<String> tenants;
 
     public SendSchedule(double ratePerSecond, Duration warmup, Duration measured, List<String> tenants) {
@@ -43,7 +44,7 @@ public final class SendSchedule {
         this.ratePerSecond = ratePerSecond;
         this.nanosPerTransaction = 1e9 / ratePerSecond;
         this.warmupCount = countIn(warmup, ratePerSecond);
-        long measuredCount = countIn(measured, ratePerSecond);
+        this.measuredCount = countIn(measured, ratePerSecond);
         if (measuredCount == 0) {
             throw new IllegalArgumentException("a rate of " + ratePerSecond + "/s sends nothing in " + measured);
         }
@@ -74,7 +75,20 @@ public final class SendSchedule {
     }
 
     public long measuredCount() {
-        return total - warmupCount;
+        return measuredCount;
+    }
+
+    /**
+     * Ends the warm-up early, at transaction {@code seq} (a warm-up that waits for steady state: the schedule
+     * was built with its cap as the warm-up). {@code seq} must not have been sent yet; the window keeps its
+     * length, so the run's total shrinks by what the warm-up did not use. Only ever shortens the warm-up.
+     */
+    public synchronized void endWarmupAt(long seq) {
+        if (seq < 0 || seq > warmupCount) {
+            throw new IllegalArgumentException("the warm-up can only be shortened: " + seq + " is outside 0.." + warmupCount);
+        }
+        warmupCount = seq;
+        total = seq + measuredCount;
     }
 
     public boolean isWarmup(long seq) {

@@ -23,8 +23,9 @@ public final class TransactionLedger {
         STRAY
     }
 
-    private final long total;
-    private final long warmupCount;
+    private final long capacity;
+    private volatile long total;
+    private volatile long warmupCount;
     private final AtomicLongArray sent;
     private final AtomicLongArray scored;
     private final AtomicLong[] acknowledged = {new AtomicLong(), new AtomicLong()};
@@ -40,6 +41,7 @@ public final class TransactionLedger {
         if (warmupCount < 0 || warmupCount > total) {
             throw new IllegalArgumentException("warmupCount must be within 0..total");
         }
+        this.capacity = total;
         this.total = total;
         this.warmupCount = warmupCount;
         int words = (int) ((total + 63) >>> 6);
@@ -49,6 +51,19 @@ public final class TransactionLedger {
 
     public static TransactionLedger of(SendSchedule schedule) {
         return new TransactionLedger(schedule.total(), schedule.warmupCount());
+    }
+
+    /**
+     * Ends the warm-up at {@code seq}, as {@link SendSchedule#endWarmupAt} does: nothing at or after {@code seq}
+     * may have been sent yet (its counters would be in the wrong window), and the run ends {@code measuredCount}
+     * transactions later.
+     */
+    public synchronized void endWarmupAt(long seq, long measuredCount) {
+        if (seq < 0 || seq > warmupCount || seq + measuredCount > capacity) {
+            throw new IllegalArgumentException("the warm-up can only be shortened within the ledger's capacity");
+        }
+        warmupCount = seq;
+        total = seq + measuredCount;
     }
 
     private int window(long seq) {

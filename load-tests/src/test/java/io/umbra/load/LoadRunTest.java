@@ -105,6 +105,40 @@ class LoadRunTest {
     }
 
     @Test
+    void aWarmupThatWaitsForSteadyStateStillMeasuresAWholeWindowExactly() throws Exception {
+        StandInPipeline pipeline = new StandInPipeline(kafka.bootstrapServers());
+        Thread t = Thread.ofPlatform().daemon().start(pipeline);
+        try {
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            // at least 1 s of warm-up, at most 20 s; steady = over 2 s, p99 ≤ 30 s and scores keep up
+            LoadPlan plan = new LoadPlan(200, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(5), TENANTS, 1, 100_000,
+                    new LoadPlan.Steady(Duration.ofSeconds(20), Duration.ofSeconds(2), Duration.ofSeconds(30)));
+            LoadResult r = new LoadRun(plan, kafka.bootstrapServers(), false, new GeneratedTraffic(TENANTS, 1),
+                    new PrintStream(progress, true, StandardCharsets.UTF_8), Duration.ofSeconds(30)).run();
+            String log = progress.toString(StandardCharsets.UTF_8);
+
+            assertTrue(r.warmupOutcome().untilSteady());
+            // wherever the warm-up ended, the window is the next 600 transactions: 6 end in 07 (dropped), 6 in 03 (doubled)
+            assertEquals(600, r.measured().produced());
+            assertEquals(6, r.measured().lost());
+            assertEquals(6, r.measured().duplicates());
+            assertEquals(600, r.seconds().stream().mapToLong(Timeline.Second::sent).sum());
+            long warmup = r.warmup().produced();
+            assertTrue(warmup >= 200 && warmup <= 4000, "warm-up of " + warmup + " transactions: between the 1 s minimum and the 20 s cap");
+            assertEquals(warmup / 200.0, r.warmupOutcome().seconds(), 0.01);
+            if (r.warmupOutcome().settled()) {
+                assertTrue(log.contains("the measured window starts now"), log);
+            } else {
+                assertTrue(log.contains("did not keep up within the warm-up cap"), log);
+            }
+            assertTrue(LoadReport.markdown(r).contains(r.warmupOutcome().settled() ? "until steady" : "NOT steady"));
+        } finally {
+            pipeline.stop();
+            t.join(5000);
+        }
+    }
+
+    @Test
     void aBrokerWithoutTheTenantsTopicsIsAClearErrorBeforeAnythingIsSent() {
         LoadPlan plan = new LoadPlan(10, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, List.of("initech"), 1, 10);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new LoadRun(plan, kafka.bootstrapServers(), false,

@@ -318,10 +318,12 @@ public final class LocalPipeline implements AutoCloseable {
 
     /**
      * {@code <run>/endpoints.properties}: each tenant service's base URL ({@code acme.key-service=http://…}),
-     * what {@code umbra keys …} reads to find the latest local run's key-services.
+     * what {@code umbra keys …} reads to find the latest local run's key-services, and the broker
+     * ({@code kafka.bootstrap=host:port}), what {@code umbra produce} and {@code umbra dlq} read.
      */
     private void writeEndpoints(String host) {
-        StringBuilder text = new StringBuilder("# the HTTP endpoints of this local run\n");
+        StringBuilder text = new StringBuilder("# the HTTP endpoints of this local run, and its Kafka broker (umbra produce, umbra dlq)\n");
+        text.append("kafka.bootstrap=").append(bootstrapServers()).append('\n');
         String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
         for (ServiceProcess p : processes.values()) {
             if (p.tenant() != null) {

@@ -1,11 +1,15 @@
 package io.umbra.cli.load;
 
 import io.umbra.cli.CommandFailure;
+import io.umbra.cli.KafkaClientOptions;
 import io.umbra.load.LoadHarness;
 import io.umbra.load.LoadPlan;
 import io.umbra.load.LoadResult;
 import io.umbra.load.LoadSummary;
+import io.umbra.load.Sla;
+import io.umbra.load.SlaVerdict;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -22,6 +26,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code umbra load}: drives the pipeline open-loop at a fixed rate and reports latency, loss,
@@ -37,23 +43,69 @@ import java.util.Locale;
             + "on <tenant>.scores (read_committed).",
         "Against a running pipeline with --bootstrap (e.g. the one './umbra local --no-traffic' started); otherwise "
             + "this command starts one (broker, topics, the five services from their built jars) and stops it after.",
-        "Writes <report-dir>/load-<date>-<rate>.md and .html; the last line on standard output is a JSON summary."},
+        "Writes <report-dir>/load-<date>-<rate>.md, .html and .json; the last line on standard output is a JSON summary.",
+        "With --sla FILE the run is checked against an SLA (rate, duration, p99, lost, duplicates, request bytes per tx): each "
+            + "criterion is printed with what was measured and allowed, the verdict goes into the reports, and the exit code is "
+            + "3 when any criterion is missed."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the run completed (and met the SLA, if one was given)",
+        "1:the run could not be made (broker unreachable, topics missing, no first score within --ready-timeout, jars not built)",
+        "2:bad options or a bad SLA file",
+        "3:the run completed and MISSED the SLA of --sla"},
     footer = {"", "Examples:",
         "  ./umbra load --rate 300 --duration 60s",
+        "  ./umbra load --sla load-tests/sla/smoke.yaml",
         "  ./umbra local --no-traffic &   # then, in another shell:",
-        "  ./umbra load --rate 1000 --duration 60s --bootstrap 127.0.0.1:<port it printed>"})
-public final class LoadCommand implements Runnable {
+        "  ./umbra load --rate 1000 --duration 60s --bootstrap 127.0.0.1:<port it printed>",
+        "  ./umbra load --sla bank-sla.yaml --bootstrap kafka:9093 --sasl-user load --sasl-password-file load.password "
+            + "--security-protocol SASL_SSL"})
+public final class LoadCommand implements Callable<Integer> {
+    /** The exit codes a CI script acts on. */
+    public static final class SlaExit {
+        /** The run completed and missed the SLA. */
+        public static final int MISSED = 3;
+
+        private SlaExit() {
+        }
+    }
+
     private static final DateTimeFormatter RUN_DIR_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rate", paramLabel = "R", required = true, description = "Transactions per second, all tenants together (split evenly).")
-    double rate;
+    @Option(names = "--rate", paramLabel = "R",
+            description = "Transactions per second, all tenants together (split evenly). Required without --sla; with it, the SLA's rate_tps.")
+    Double rate;
 
-    @Option(names = "--duration", paramLabel = "D", required = true, converter = DurationConverter.class,
-            description = "How long to measure, after the warm-up: 60s, 2m, …")
+    @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
+            description = "How long to measure, after the warm-up: 60s, 2m, … Required without --sla; with it, the SLA's duration.")
     Duration duration;
+
+    @Option(names = "--sla", paramLabel = "FILE",
+            description = "An SLA file (YAML or JSON; load-tests/README.md) to check after the run; exit code 3 when it is missed.")
+    Path slaFile;
+
+    @Option(names = "--until-steady", negatable = true,
+            description = "Let the warm-up run (at least --warmup, at most --warmup-max) until the pipeline keeps up: over --steady-window, "
+                + "scores come back at ≥ 90 %% of the rate with p99 ≤ --steady-p99 and no backlog. Default: on with --sla, off without.")
+    Boolean untilSteady;
+
+    @Option(names = "--warmup-max", paramLabel = "D", defaultValue = "300s", converter = DurationConverter.class,
+            description = "With --until-steady: the cap; if the pipeline has not settled by then the window starts anyway and the report says so "
+                + "(default: ${DEFAULT-VALUE}).")
+    Duration warmupMax;
+
+    @Option(names = "--steady-window", paramLabel = "D", defaultValue = "10s", converter = DurationConverter.class,
+            description = "With --until-steady: the sliding window that must show the pipeline keeping up (default: ${DEFAULT-VALUE}).")
+    Duration steadyWindow;
+
+    @Option(names = "--steady-p99", paramLabel = "D", converter = DurationConverter.class,
+            description = "With --until-steady: the p99 latency that counts as keeping up (default: the SLA's p99_ms, else 2s).")
+    Duration steadyP99;
+
+    @Mixin
+    KafkaClientOptions kafka;
 
     @Option(names = "--tenants", paramLabel = "T,T", split = ",", defaultValue = "acme,globex",
             description = "Tenants to send to (default: ${DEFAULT-VALUE}).")
@@ -97,12 +149,34 @@ public final class LoadCommand implements Runnable {
     Path repositoryRoot;
 
     @Override
-    public void run() {
+    public Integer call() {
+        Sla sla = null;
+        if (slaFile != null) {
+            try {
+                sla = Sla.read(slaFile);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        double r0 = rate != null ? rate : sla != null ? sla.ratePerSecond() : Double.NaN;
+        Duration d0 = duration != null ? duration : sla != null ? sla.duration() : null;
+        if (Double.isNaN(r0) || d0 == null) {
+            throw new ParameterException(spec.commandLine(), "--rate and --duration are required (or an SLA file with --sla that has them)");
+        }
+        boolean steady = untilSteady != null ? untilSteady : sla != null;
         LoadPlan plan;
         try {
-            plan = new LoadPlan(rate, duration, warmup, drain, tenants, seed, maxInFlight);
+            Duration bound = steadyP99 != null ? steadyP99
+                    : sla != null ? Duration.ofNanos(Math.max(1, Math.round(sla.p99Millis() * 1e6))) : LoadPlan.Steady.DEFAULT_P99_BOUND;
+            LoadPlan.Steady s = steady ? new LoadPlan.Steady(warmupMax, steadyWindow, bound) : null;
+            plan = new LoadPlan(r0, d0, warmup, drain, tenants, seed, maxInFlight, s);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Map<String, Object> clientProperties = kafka.clientProperties();
+        if (bootstrap == null && !clientProperties.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "the Kafka login options (--command-config, --sasl-user, --kafka-property) are "
+                    + "for a running pipeline's broker: give --bootstrap too");
         }
         PrintStream progress = System.err;
         Path root = null;
@@ -123,17 +197,31 @@ public final class LoadCommand implements Runnable {
             System.setProperty("umbra.cli.log", log.toString());
         }
         LoadHarness.Outcome outcome = LoadHarness.run(new LoadHarness.Options(plan, bootstrap, root, runDir, basePort, readyTimeout,
-                reportDir, progress));
+                reportDir, progress, clientProperties, sla));
         LoadResult r = outcome.result();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "produced %d, scored %d, duplicates %d, lost %d; %.1f scored/s; p50 %s, p99 %s, max %s%n",
                 r.measured().produced(), r.measured().scored(), r.measured().duplicates(), r.measured().lost(), r.throughputTps(),
                 millis(r.percentileMillis(50)), millis(r.percentileMillis(99)), millis(r.maxMillis()));
-        out.println((r.sustained() ? "sustained" : "NOT sustained") + " at " + rate + " tx/s");
+        out.println((r.sustained() ? "sustained" : "NOT sustained") + " at " + LoadReportText.rate(plan.ratePerSecond()) + " tx/s"
+                + (r.warmupOutcome().untilSteady() ? "; warm-up " + r.warmupOutcome().note() : ""));
+        SlaVerdict verdict = outcome.verdict();
+        if (verdict != null) {
+            verdict.lines().forEach(out::println);
+        }
         out.println("report: " + outcome.report().markdown());
         out.println("chart:  " + outcome.report().html());
-        out.println(LoadSummary.of(r).toJson());
+        out.println("json:   " + outcome.report().json());
+        out.println(LoadSummary.of(r).toJson(verdict));
         out.flush();
+        return verdict != null && !verdict.passed() ? SlaExit.MISSED : 0;
+    }
+
+    /** The rate as the reports write it: 300, not 300.0. */
+    private static final class LoadReportText {
+        static String rate(double r) {
+            return r == Math.rint(r) ? Long.toString((long) r) : String.format(Locale.ROOT, "%.2f", r);
+        }
     }
 
     private static String millis(double v) {

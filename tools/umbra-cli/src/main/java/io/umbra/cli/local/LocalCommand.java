@@ -337,6 +337,8 @@ public final class LocalCommand implements Callable<Integer> {
             }
             out.println("    scoring pool  " + pipeline.kafkaPrincipal(null, Service.HE_SCORING) + "   (broker super user: admin)");
             out.println("    passwords     " + pipeline.kafkaCredentialsDirectory() + "/<principal>.password   (owner-only)");
+            out.println("    CLI login     --sasl-user admin --sasl-password-file " + pipeline.kafkaPasswordFile("admin")
+                    + "   (./umbra load, produce, dlq with --bootstrap " + pipeline.bootstrapServers() + ")");
         }
         out.println("  scoring pool     http://localhost:" + pipeline.managementPort(pipeline.tenants().get(0), Service.HE_SCORING)
                 + "/q/metrics   (shared by every tenant)");
