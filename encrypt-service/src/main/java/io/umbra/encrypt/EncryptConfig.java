@@ -13,7 +13,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "umbra")
 public interface EncryptConfig {
     /** The default batching deadline in milliseconds. */
-    int DEFAULT_LATENCY_BUDGET_MS = 50;
+    int DEFAULT_LATENCY_BUDGET_MS = 200;
 
     /** The one tenant this instance serves: its topics, its key, nobody else's. */
     String tenant();

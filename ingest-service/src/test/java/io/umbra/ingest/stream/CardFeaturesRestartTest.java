@@ -261,7 +261,7 @@ class CardFeaturesRestartTest {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", classpath,
                 IngestWorker.class.getName(), kafka.bootstrapServers(), tenant.value(), "ingest-0", stateDir.toString());
-        // The service commits every 25 ms, and Kafka Streams' producer lingers 100 ms, so its records reach the broker
+        // With a commit interval as short as the producer's linger (100 ms, or less when configured), so its records reach the broker
         // only with the commit: a kill would almost never find written, uncommitted work, and the test would prove
         // nothing about it. The killed worker commits every second instead, so each kill lands in an open
         // transaction with records on the broker (the assertion at the end checks that it did).
