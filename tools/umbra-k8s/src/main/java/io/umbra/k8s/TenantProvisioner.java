@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -369,7 +368,7 @@ public final class TenantProvisioner {
      * copied from Strimzi, and its ConfigMap of pinned keys ({@code leaving}, if not null, left out even if
      * its ConfigMap is still there: a namespace is deleted asynchronously).
      */
-    private List<Change> applyPool(ClusterObjects objects, SecretCopies secrets, Set<TenantId> tenants, TenantId leaving) {
+    List<Change> applyPool(ClusterObjects objects, SecretCopies secrets, Set<TenantId> tenants, TenantId leaving) {
         List<Change> changes = new ArrayList<>();
         KafkaUser poolUser = ScoringPoolUser.render(tenants);
         changes.add(applyWith(objects, poolUser));
@@ -451,7 +450,7 @@ public final class TenantProvisioner {
         return cm == null || cm.getData() == null ? Map.of() : cm.getData();
     }
 
-    private Change applyWith(ClusterObjects objects, HasMetadata desired) {
+    Change applyWith(ClusterObjects objects, HasMetadata desired) {
         Resource<? extends HasMetadata> target = objects.handle(desired);
         HasMetadata before = target.get();
         HasMetadata after = writer.write(target, before != null);
@@ -487,65 +486,7 @@ public final class TenantProvisioner {
      * stay, and so does the namespace that holds them (deleting a namespace deletes everything in it).
      */
     public List<Change> delete(TenantId tenant, KeyMaterialConfirmation confirmation) {
-        ClusterObjects objects = new ClusterObjects(client, ClusterApis.discover(client, false).strimziVersion());
-        String ns = namespaceOf(tenant);
-        List<HasMetadata> keyMaterial = new ArrayList<>();
-        for (String name : KEY_MATERIAL_PVCS) {
-            PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(ns).withName(name).get();
-            if (pvc != null) {
-                keyMaterial.add(pvc);
-            }
-        }
-        List<Secret> keks = new ArrayList<>();
-        for (String name : bankSecrets(tenant)) {
-            Secret kek = client.secrets().inNamespace(ns).withName(name).get();
-            if (kek != null) {
-                keyMaterial.add(kek);
-                keks.add(kek);
-            }
-        }
-        boolean deleteKeys = keyMaterial.isEmpty()
-                || confirmation.confirm(tenant, keyMaterial.stream().map(r -> r.getKind() + " " + ns + "/" + r.getMetadata().getName()).toList());
-
-        List<HasMetadata> overlay = resourcesOf(tenant);
-        List<String> copied = SecretCopies.mountedBy(overlay, bankSecrets(tenant));
-        for (String name : copied) {
-            overlay.add(SecretCopies.ref(name, ns));
-        }
-        List<HasMetadata> labelled = Ownership.labelledLike(objects, tenant, overlay).stream()
-                .filter(r -> Ownership.madeByUs(r) || keyMaterial.stream().anyMatch(k -> sameObject(k, r))).toList();
-        List<Change> changes = new ArrayList<>();
-        for (HasMetadata r : labelled.reversed()) {
-            boolean isKey = keyMaterial.stream().anyMatch(k -> sameObject(k, r));
-            if (isKey && !deleteKeys) {
-                changes.add(change(r, Outcome.KEPT));
-            } else {
-                objects.handle(r).delete();
-                changes.add(change(r, Outcome.DELETED));
-            }
-        }
-        // the KEK Secrets are the bank's: not labelled by us, removed by name if confirmed
-        for (Secret kek : keks) {
-            if (labelled.stream().noneMatch(r -> sameObject(r, kek))) {
-                if (deleteKeys) {
-                    client.resource(kek).delete();
-                }
-                changes.add(change(kek, deleteKeys ? Outcome.DELETED : Outcome.KEPT));
-            }
-        }
-        for (Namespace n : client.namespaces().withLabel(Manifests.TENANT_LABEL, tenant.value()).list().getItems()) {
-            if (!deleteKeys && n.getMetadata().getName().equals(ns)) {
-                changes.add(change(n, Outcome.KEPT));
-            } else {
-                client.resource(n).delete();
-                changes.add(change(n, Outcome.DELETED));
-            }
-        }
-        Set<TenantId> remaining = new TreeSet<>(java.util.Comparator.comparing(TenantId::value));
-        remaining.addAll(tenantsWithTopics(objects));
-        remaining.remove(tenant);
-        changes.addAll(applyPool(objects, new SecretCopies(client, this::applyWith, objects), remaining, tenant));
-        return changes;
+        return new TenantRemoval(this, client).delete(tenant, confirmation);
     }
 
     /** The Secret holding the tenant's key-encryption key, created by the bank (k8s/tenant-template/key-service.yaml). */
@@ -609,7 +550,7 @@ public final class TenantProvisioner {
     }
 
     /** Tenants whose KafkaTopics exist in the Kafka namespace: the ones the scoring pool must be able to serve. */
-    private static Set<TenantId> tenantsWithTopics(ClusterObjects objects) {
+    static Set<TenantId> tenantsWithTopics(ClusterObjects objects) {
         Set<TenantId> out = new LinkedHashSet<>();
         for (HasMetadata t : objects.strimzi("KafkaTopic")) {
             Map<String, String> labels = t.getMetadata().getLabels();
