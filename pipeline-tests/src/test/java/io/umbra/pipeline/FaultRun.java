@@ -61,6 +61,7 @@ final class FaultRun implements AutoCloseable {
     private final TopicCollector collector;
     private final KafkaProducer<byte[], byte[]> producer;
     private int seed = 100;
+    private volatile List<Thread> trafficThreads = List.of();
 
     FaultRun(int brokers, int basePort, String runName) {
         Path root = Path.of(System.getProperty("umbra.repository.root", "..")).toAbsolutePath().normalize();
@@ -123,6 +124,7 @@ final class FaultRun implements AutoCloseable {
             thread.start();
             traffic.add(thread);
         }
+        trafficThreads = List.copyOf(traffic);
         Thread.sleep(faultAfter.toMillis());
         fault.run();
         for (Thread thread : traffic) {
@@ -138,6 +140,11 @@ final class FaultRun implements AutoCloseable {
         }
         counts.forEach(c -> System.out.println("[faults] counts " + c));
         return counts;
+    }
+
+    /** Whether every bank's traffic of the current {@link #run} has been sent (for a fault to check it was still mid-stream). */
+    boolean trafficDone() {
+        return trafficThreads.stream().noneMatch(Thread::isAlive);
     }
 
     /** Fails unless every count says: nothing lost, nothing twice, alerts exactly by policy, none duplicated. */

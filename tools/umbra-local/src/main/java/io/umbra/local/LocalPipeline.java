@@ -75,6 +75,12 @@ public final class LocalPipeline implements AutoCloseable {
     /** Set by {@link LocalPipelineBuilder#start()} when the run is to stop with this JVM. */
     Thread shutdownHook;
     private boolean closed;
+    /** What {@link #start} started the services with, for scoring replicas added later. */
+    private LocalPipelineBuilder started;
+    private String javaCommand;
+    private List<String> launcher;
+    /** Extra scoring-pool replicas started so far (the next gets index {@code replicasStarted + 1}). */
+    private int replicasStarted;
 
     LocalPipeline(LocalPipelineBuilder b) {
         this.root = b.root;
@@ -277,8 +283,9 @@ public final class LocalPipeline implements AutoCloseable {
             return;
         }
         watch = ParentWatch.start(runDirectory.resolve("services.pids"));
-        String javaCommand = javaCommand();
-        List<String> launcher = Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid")
+        javaCommand = javaCommand();
+        started = b;
+        launcher = Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid")
                 : Files.isExecutable(Path.of("/bin/setsid")) ? List.of("/bin/setsid") : List.of();
         // Key-services first: they publish the public bundles the encrypt-services and the pool wait for.
         List<Service> order = new ArrayList<>(List.of(Service.KEY, Service.HE_SCORING, Service.INGEST, Service.ENCRYPT, Service.ALERT));
@@ -338,10 +345,64 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts one more replica of the shared scoring pool (scale-out): {@code he-scoring-service-<n>}, n = 1, 2, …
+     * in start order, with instance id (and so transactional id) {@code he-scoring-service-<n>}, its own state
+     * directory and log, HTTP port {@code base + 10·(tenants + n − 1) + 3} (above every tenant's ports), management
+     * port that + {@value #MANAGEMENT_PORT_OFFSET}. It joins the pool's consumer group, which rebalances.
+     * Returns once the process started; {@link ServiceProcess#awaitReady()} waits for it. Counted in
+     * {@link #processes()} (and stopped by {@link #close()}) until {@link #removeScoringReplica} takes it out.
+     */
+    public synchronized ServiceProcess startScoringReplica() {
+        if (started == null || !processes.containsKey(key(null, Service.HE_SCORING))) {
+            throw new IllegalStateException("this run has no scoring pool to scale out");
+        }
+        if (closed) {
+            throw new IllegalStateException("this run is closed");
+        }
+        int n = ++replicasStarted;
+        int port = basePort + 10 * (tenants.size() + n - 1) + Service.HE_SCORING.portOffset();
+        ServiceProcess p = newProcess(started, Service.HE_SCORING, null, Service.HE_SCORING.module() + "-" + n, port, javaCommand, launcher);
+        processes.put(p.name(), p);
+        p.start();
+        progress.accept(p.name() + " started (scale-out), port " + port);
+        return p;
+    }
+
+    /** The extra scoring-pool replicas still counted in this run, in start order (not the first, {@code he-scoring-service}). */
+    public synchronized List<ServiceProcess> scoringReplicas() {
+        return processes.values().stream().filter(p -> p.service() == Service.HE_SCORING && !p.name().equals(Service.HE_SCORING.module()))
+                .toList();
+    }
+
+    /**
+     * Scale-in: takes an extra replica out of the run, after SIGKILL ({@code kill}, a crashed pod) or SIGTERM
+     * with a 20 s grace (a pod deleted); it no longer counts in {@link #processes()}.
+     */
+    public synchronized void removeScoringReplica(ServiceProcess replica, boolean kill) {
+        if (!scoringReplicas().contains(replica)) {
+            throw new IllegalArgumentException(replica.name() + " is not an extra scoring replica of this run");
+        }
+        if (kill) {
+            replica.kill();
+        } else {
+            replica.stop(Duration.ofSeconds(20));
+        }
+        processes.remove(replica.name());
+        pidsChanged();
+        progress.accept(replica.name() + (kill ? " SIGKILLed" : " stopped") + " and removed (scale-in), exit " + replica.exitCode());
+    }
+
     private ServiceProcess newProcess(LocalPipelineBuilder b, Service service, TenantId tenant, String java, List<String> launcher) {
-        String name = tenant == null ? service.module() : tenant + "-" + service.module();
-        String instanceId = name + "-0";
         int port = service.perTenant() ? httpPort(tenant, service) : basePort + service.portOffset();
+        return newProcess(b, service, tenant, null, port, java, launcher);
+    }
+
+    /** @param replicaName null for a run's own process of {@code service}, else the extra pool replica's name (its instance id) */
+    private ServiceProcess newProcess(LocalPipelineBuilder b, Service service, TenantId tenant, String replicaName, int port, String java,
+                                      List<String> launcher) {
+        String name = replicaName != null ? replicaName : tenant == null ? service.module() : tenant + "-" + service.module();
+        String instanceId = replicaName != null ? replicaName : name + "-0";
         // the services' environment contract (io.umbra.k8s.ServiceEnvironment), as k8s/ renders it for pods
         ServiceEnvironment.Builder contract = ServiceEnvironment.forService(ServiceEnvironment.Role.ofModule(service.module()))
                 .kafka(bootstrapServers()).instanceId(instanceId).http(b.httpHost, port)
@@ -372,7 +433,7 @@ public final class LocalPipeline implements AutoCloseable {
         env.putAll(b.serviceEnv.getOrDefault(service, Map.of()));
 
         List<String> command = service.command(launcher, java, b.jvmOptions, root);
-        return new ServiceProcess(service, tenant, command, env, runDirectory,
+        return new ServiceProcess(service, tenant, replicaName, command, env, runDirectory,
                 logDirectory().resolve(name + ".log"), port, port + MANAGEMENT_PORT_OFFSET, b.readyTimeout, this::pidsChanged);
     }
 

@@ -39,6 +39,8 @@ public final class ServiceProcess {
     private final int managementPort;
     private final Duration readyTimeout;
     private final Runnable onStartOrStop;
+    /** Null unless this is an extra replica of the scoring pool ({@code he-scoring-service-1}, …). */
+    private final String replicaName;
     private volatile Process process;
 
     ServiceProcess(Service service, TenantId tenant, List<String> command, Map<String, String> environment,
@@ -49,6 +51,13 @@ public final class ServiceProcess {
     /** @param managementPort where health and metrics answer ({@code QUARKUS_MANAGEMENT_PORT}) */
     ServiceProcess(Service service, TenantId tenant, List<String> command, Map<String, String> environment,
                    Path workingDirectory, Path logFile, int httpPort, int managementPort, Duration readyTimeout, Runnable onStartOrStop) {
+        this(service, tenant, null, command, environment, workingDirectory, logFile, httpPort, managementPort, readyTimeout, onStartOrStop);
+    }
+
+    /** @param replicaName the name of an extra scoring-pool replica, or null for the one process a run starts per service */
+    ServiceProcess(Service service, TenantId tenant, String replicaName, List<String> command, Map<String, String> environment,
+                   Path workingDirectory, Path logFile, int httpPort, int managementPort, Duration readyTimeout, Runnable onStartOrStop) {
+        this.replicaName = replicaName;
         this.managementPort = managementPort;
         this.service = service;
         this.tenant = tenant;
@@ -70,8 +79,11 @@ public final class ServiceProcess {
         return tenant;
     }
 
-    /** {@code acme-ingest-service}, or {@code he-scoring-service} for the shared pool. */
+    /** {@code acme-ingest-service}, or {@code he-scoring-service} for the shared pool ({@code he-scoring-service-1}, … for its extra replicas). */
     public String name() {
+        if (replicaName != null) {
+            return replicaName;
+        }
         return tenant == null ? service.module() : tenant + "-" + service.module();
     }
 
