@@ -189,7 +189,7 @@ public class AlertResource {
     }
 
     private String path() {
-        return uri == null ? null : "/" + uri.getPath(false).replaceFirst("^/", "");
+        return io.umbra.auth.ProblemMappers.instance(uri);
     }
 
     @ServerExceptionMapper

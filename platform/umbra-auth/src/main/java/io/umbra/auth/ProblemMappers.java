@@ -29,8 +29,8 @@ public final class ProblemMappers {
     }
 
     /** The request path, for {@code instance}; the query string is left out (it may carry more than the caller meant to echo). */
-    static String instance(UriInfo uri) {
-        return uri == null ? null : "/" + uri.getPath(false).replaceFirst("^/", "");
+    public static String instance(UriInfo uri) {
+        return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
     }
 
     /** No credentials at all, on a resource that needs them. */
