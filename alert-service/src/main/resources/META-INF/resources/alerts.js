@@ -98,7 +98,7 @@ function action(alert, verb, label) {
         upsert(body, false);
         say('');
       } else {
-        say(body.error || ('failed: HTTP ' + res.status));
+        say(body.detail || body.error || ('failed: HTTP ' + res.status));
         b.disabled = false;
       }
     } catch (e) {
@@ -141,7 +141,7 @@ async function load(more) {
     const res = await api('alerts?' + p.toString());
     if (refused(res)) return;
     const body = await res.json();
-    if (!res.ok) { say(body.error || ('HTTP ' + res.status)); return; }
+    if (!res.ok) { say(body.detail || body.error || ('HTTP ' + res.status)); return; }
     if (!more) { $('alerts').replaceChildren(); rows.clear(); }
     for (const a of body.alerts) upsert(a, false);
     nextCursor = body.nextCursor;

@@ -3,6 +3,7 @@ package io.umbra.alert;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.umbra.auth.Problem;
 import io.umbra.auth.Roles;
 import io.umbra.auth.TenantScoped;
 import io.umbra.events.score.Alert;
@@ -17,13 +18,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -49,6 +50,9 @@ public class AlertResource {
     private final AlertTransitions transitions;
     private final AlertFeed feed;
     private final ObjectMapper json;
+
+    @jakarta.ws.rs.core.Context
+    UriInfo uri;
 
     public AlertResource(AlertStore store, AlertTransitions transitions, AlertFeed feed, ObjectMapper json) {
         this.store = store;
@@ -125,13 +129,13 @@ public class AlertResource {
         }
         Optional<String> note = changeRequest(body).map(ChangeRequest::note).filter(n -> !n.isBlank());
         if (note.isPresent() && note.get().length() > AlertTransitions.MAX_NOTE_CHARS) {
-            return error(Response.Status.BAD_REQUEST, "note must be at most " + AlertTransitions.MAX_NOTE_CHARS + " characters");
+            return error(Problem.INVALID_REQUEST, 400, "note must be at most " + AlertTransitions.MAX_NOTE_CHARS + " characters");
         }
         return switch (transitions.move(alertId.get(), target, note)) {
             case AlertTransitions.Done d -> Response.ok(d.alert()).build();
             case AlertTransitions.Pending p -> Response.accepted(p.alert()).build();
             case AlertTransitions.NotFound n -> notFound(id);
-            case AlertTransitions.Refused r -> error(Response.Status.CONFLICT,
+            case AlertTransitions.Refused r -> error(Problem.CONFLICT, 409,
                     "alert is " + r.current().status() + " and cannot move to " + r.target());
         };
     }
@@ -175,32 +179,36 @@ public class AlertResource {
         }
     }
 
-    private static Response notFound(String id) {
-        return error(Response.Status.NOT_FOUND, "no alert with this id");
+    private Response notFound(String id) {
+        return error(Problem.NOT_FOUND, 404, "no alert with this id");
     }
 
-    private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+    /** Every error of this API is an RFC 9457 problem (umbra-auth's {@link Problem}); the details are ours, never a secret. */
+    private Response error(String type, int status, String detail) {
+        return Problem.of(type, status, detail, path()).response().build();
+    }
+
+    private String path() {
+        return io.umbra.auth.ProblemMappers.instance(uri);
     }
 
     @ServerExceptionMapper
     public Response badRequest(IllegalArgumentException e) {
-        return error(Response.Status.BAD_REQUEST, e.getMessage());
+        return error(Problem.INVALID_REQUEST, 400, e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response unavailable(AlertStore.Unavailable e) {
-        return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "2").type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", e.getMessage())).build();
+        return Problem.of(Problem.UNAVAILABLE, 503, e.getMessage(), path()).response().header("Retry-After", "2").build();
     }
 
     @ServerExceptionMapper
     public Response feedFull(AlertFeed.Full e) {
-        return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+        return error(Problem.UNAVAILABLE, 503, e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response brokerAway(IllegalStateException e) {
-        return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+        return error(Problem.UNAVAILABLE, 503, e.getMessage());
     }
 }

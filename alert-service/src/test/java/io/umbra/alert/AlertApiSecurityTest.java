@@ -31,12 +31,14 @@ import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Who may call the alert API, against the real app and broker: no token, a forged or expired one → 401; a token of
- * another bank → the same empty 403 whatever it asks, so it cannot even learn whether an alert id exists; acme's
- * analyst and admin → their alerts. Health and metrics answer without a token.
+ * another bank → the same 403 whatever it asks, so it cannot even learn whether an alert id exists; acme's
+ * analyst and admin → their alerts. Every refusal is an RFC 9457 problem whose detail says why, and never quotes the
+ * token. Health and metrics answer without a token.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaLocalTestResource.class, initArgs = @ResourceArg(name = "topics",
@@ -87,11 +89,18 @@ class AlertApiSecurityTest {
                 "signed by another key", as(forged),
                 "another issuer", as(otherIssuerName),
                 "expired", as(TestCredentials.expired("acme")));
+        Map<String, String> reasons = Map.of("no token", "no bearer token", "not a JWT", "token not accepted",
+                "signed by another key", "token not accepted", "another issuer", "token not accepted", "expired", "token expired");
         for (Map.Entry<String, RequestSpecification> c : callers.entrySet()) {
-            for (Response r : List.of(c.getValue().get("/alerts"), c.getValue().get("/alerts/" + existing),
-                    c.getValue().post("/alerts/" + existing + "/acknowledge"), c.getValue().get("/alerts/stream"))) {
+            for (String path : List.of("/alerts", "/alerts/" + existing, "/alerts/" + existing + "/acknowledge", "/alerts/stream")) {
+                Response r = path.endsWith("acknowledge") ? c.getValue().post(path) : c.getValue().get(path);
                 assertEquals(401, r.statusCode(), c.getKey());
-                assertEquals("", r.asString(), c.getKey() + ": a refusal says nothing");
+                String type = c.getKey().equals("no token") ? "urn:umbra:problem:no-token" : "urn:umbra:problem:invalid-token";
+                assertProblem(r, 401, type, reasons.get(c.getKey()), path);
+                String challenge = r.getHeader("WWW-Authenticate");
+                assertTrue(challenge != null && challenge.startsWith("Bearer"), c.getKey() + ": " + challenge);
+                assertEquals(!c.getKey().equals("no token"), challenge.contains("error=\"invalid_token\""), c.getKey() + ": " + challenge);
+                assertFalse(r.asString().contains("mallory") || r.asString().contains("eyJ"), "no token contents in " + r.asString());
             }
         }
         assertEquals("OPEN", status(existing), "nothing was acknowledged");
@@ -111,8 +120,11 @@ class AlertApiSecurityTest {
         Response bravoAdmin = as(TestCredentials.token("bravo", Roles.ADMIN)).get("/alerts/" + existing);
         for (Response r : List.of(list, known, unknown, garbage, ack, ackUnknown, resolve, stream, bravoAdmin)) {
             assertEquals(403, r.statusCode());
-            assertEquals("", r.asString());
+            assertEquals("urn:umbra:problem:wrong-tenant", r.jsonPath().getString("type"));
+            assertEquals("token issued for tenant bravo, this is acme", r.jsonPath().getString("detail"));
+            assertTrue(r.getContentType().startsWith("application/problem+json"), r.getContentType());
         }
+        assertProblem(known, 403, "urn:umbra:problem:wrong-tenant", "token issued for tenant bravo", "/alerts/" + existing);
         // an existing and an unknown id cannot be told apart: same status, same headers that matter, same body
         assertEquals(known.getHeader("Content-Type"), unknown.getHeader("Content-Type"));
         assertEquals(known.getHeader("Content-Length"), unknown.getHeader("Content-Length"));
@@ -136,11 +148,46 @@ class AlertApiSecurityTest {
         // the id bravo's alert for the very same transaction id would have
         UUID bravos = AlertIds.of(TenantId.of("bravo"), "authz-shared-tx");
         Response theirs = acme.get("/alerts/" + bravos);
-        Response nobodys = acme.get("/alerts/" + UUID.randomUUID());
+        UUID nobody = UUID.randomUUID();
+        Response nobodys = acme.get("/alerts/" + nobody);
         assertEquals(404, theirs.statusCode());
         assertEquals(404, nobodys.statusCode());
-        assertEquals(nobodys.asString(), theirs.asString());
+        // the same body but for the path it names as instance
+        assertEquals(nobodys.asString().replace(nobody.toString(), "ID"), theirs.asString().replace(bravos.toString(), "ID"));
         assertEquals(nobodys.getHeader("Content-Type"), theirs.getHeader("Content-Type"));
+        assertProblem(theirs, 404, "urn:umbra:problem:not-found", "no alert with this id", "/alerts/" + bravos);
+    }
+
+    @Test
+    void everyOtherRefusalIsAProblemThatSaysWhy() {
+        RequestSpecification analyst = as(TestCredentials.analyst("acme"));
+        assertProblem(analyst.get("/alerts?status=CLOSED"), 400, "urn:umbra:problem:invalid-request",
+                "status must be one of OPEN, ACKNOWLEDGED, RESOLVED", "/alerts");
+        // a fresh request: RestAssured keeps the query of the spec's previous call
+        assertProblem(as(TestCredentials.analyst("acme")).get("/alerts?from=yesterday"), 400, "urn:umbra:problem:invalid-request",
+                "from must be an ISO-8601 instant", "/alerts");
+        assertProblem(analyst.get("/alerts/not-an-id"), 404, "urn:umbra:problem:not-found", "no alert with this id", "/alerts/not-an-id");
+        assertProblem(analyst.get("/nothing-here"), 404, "urn:umbra:problem:not-found", "no such resource", "/nothing-here");
+        // a token of this bank without an alert role: the role it lacks is named
+        assertProblem(as(TestCredentials.token("acme", Roles.SUBMITTER)).get("/alerts"), 403, "urn:umbra:problem:missing-role",
+                "role analyst or admin required", "/alerts");
+        // an unknown alert cannot be moved
+        assertProblem(analyst.post("/alerts/" + UUID.randomUUID() + "/resolve"), 404, "urn:umbra:problem:not-found",
+                "no alert with this id", null);
+    }
+
+    /** An RFC 9457 body: the media type, the members, a detail containing {@code reason}, the request path as instance. */
+    private static void assertProblem(Response r, int status, String type, String reason, String instance) {
+        assertEquals(status, r.statusCode(), r.asString());
+        assertTrue(r.getContentType().startsWith("application/problem+json"), r.getContentType());
+        assertEquals(type, r.jsonPath().getString("type"), r.asString());
+        assertEquals(status, r.jsonPath().getInt("status"), r.asString());
+        assertFalse(r.jsonPath().getString("title").isBlank(), r.asString());
+        assertTrue(r.jsonPath().getString("detail").contains(reason), r.asString());
+        if (instance != null) {
+            assertEquals(instance, r.jsonPath().getString("instance"), r.asString());
+        }
+        assertFalse(r.asString().contains("Exception") || r.asString().contains("\tat "), "no stack trace: " + r.asString());
     }
 
     @Test

@@ -71,6 +71,7 @@ import static org.junit.jupiter.api.Assertions.fail;
         value = "acme.scores:2,acme.alerts:2,acme.alert.dlq"))
 @QuarkusTestResource(TestCredentials.class)
 class AlertServiceTest {
+    private static final String PROBLEM = "application/problem+json";
     private static final TenantId ACME = TenantId.of("acme");
     private static final String SCORES = "acme.scores";
     private static final String ALERTS = "acme.alerts";
@@ -212,7 +213,9 @@ class AlertServiceTest {
 
         for (Map<String, String> bad : List.of(Map.of("status", "CLOSED"), Map.of("limit", "0"), Map.of("limit", "501"),
                 Map.of("minScore", "1.5"), Map.of("from", "yesterday"), Map.of("cursor", "garbage"))) {
-            api().queryParams(bad).get("/alerts").then().statusCode(400).contentType(ContentType.JSON);
+            api().queryParams(bad).get("/alerts").then().statusCode(400).contentType(PROBLEM)
+                    .body("type", org.hamcrest.Matchers.equalTo("urn:umbra:problem:invalid-request"))
+                    .body("detail", org.hamcrest.Matchers.containsString(bad.keySet().iterator().next()));
         }
     }
 
@@ -250,7 +253,10 @@ class AlertServiceTest {
         awaitAlert(id);
 
         api().post("/alerts/" + id + "/resolve").then().statusCode(200);
-        api().post("/alerts/" + id + "/acknowledge").then().statusCode(409).contentType(ContentType.JSON);
+        api().post("/alerts/" + id + "/acknowledge").then().statusCode(409).contentType(PROBLEM)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:umbra:problem:conflict"))
+                .body("detail", org.hamcrest.Matchers.equalTo("alert is RESOLVED and cannot move to ACKNOWLEDGED"))
+                .body("instance", org.hamcrest.Matchers.equalTo("/alerts/" + id + "/acknowledge"));
         api().post("/alerts/" + id + "/resolve").then().statusCode(409);
         assertEquals("RESOLVED", api().get("/alerts/" + id).then().extract().path("status"));
         assertEquals(2, recordsOn(ALERTS, r -> new String(r.key(), StandardCharsets.UTF_8).equals(id.toString())).size(),
@@ -260,7 +266,9 @@ class AlertServiceTest {
     @Test
     void anUnknownAlertIsNotFound() {
         UUID unknown = UUID.randomUUID();
-        api().get("/alerts/" + unknown).then().statusCode(404).contentType(ContentType.JSON);
+        api().get("/alerts/" + unknown).then().statusCode(404).contentType(PROBLEM)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:umbra:problem:not-found"))
+                .body("detail", org.hamcrest.Matchers.equalTo("no alert with this id"));
         api().get("/alerts/not-an-id").then().statusCode(404);
         api().post("/alerts/" + unknown + "/acknowledge").then().statusCode(404);
         api().post("/alerts/" + unknown + "/resolve").then().statusCode(404);

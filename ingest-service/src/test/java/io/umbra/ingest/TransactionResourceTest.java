@@ -4,6 +4,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
 import io.umbra.events.features.FeatureVector;
 import io.umbra.kafka.local.KafkaLocalTestResource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,7 +20,10 @@ import static io.umbra.ingest.KafkaProbe.text;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.emptyOrNullString;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The HTTP face: POST /transactions, single and batch, and what it refuses. Accepted items must reach tx.features through Kafka. */
@@ -29,16 +34,43 @@ class TransactionResourceTest {
     private static final String SUBMITTER = TestCredentials.submitter("acme");
 
     @Test
-    void onlyASubmitterOfThisBankMaySubmit() {
+    void onlyASubmitterOfThisBankMaySubmitAndEachRefusalSaysWhy() {
         String body = Transactions.posDomestic(Transactions.freshId("http-auth"));
-        given().contentType(ContentType.JSON).body(body).post("/transactions").then().statusCode(401);
-        given().header("Authorization", "Bearer " + TestCredentials.token("acme", io.umbra.auth.Roles.ANALYST))
-                .contentType(ContentType.JSON).body(body).post("/transactions").then().statusCode(403);
-        given().header("Authorization", TestCredentials.submitter("globex"))
-                .contentType(ContentType.JSON).body(body).post("/transactions").then().statusCode(403);
-        given().header("Authorization", "Bearer not.a.token").contentType(ContentType.JSON).body(body).post("/transactions")
-                .then().statusCode(401);
+        String expired = io.umbra.auth.TokenIssuer.createOrLoad(TestCredentials.DIR, TestCredentials.ISSUER,
+                        java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(-2)))
+                .issue("acme", "acme-late", java.util.Set.of(io.umbra.auth.Roles.SUBMITTER), Duration.ofHours(1));
+
+        ValidatableResponse none = problem(given().contentType(ContentType.JSON).body(body).post("/transactions"),
+                401, "urn:umbra:problem:no-token", "no bearer token");
+        none.header("WWW-Authenticate", equalTo("Bearer"));
+        problem(given().header("Authorization", "Bearer not.a.token").contentType(ContentType.JSON).body(body).post("/transactions"),
+                401, "urn:umbra:problem:invalid-token", "token not accepted")
+                .header("WWW-Authenticate", containsString("error=\"invalid_token\""));
+        problem(given().auth().oauth2(expired).contentType(ContentType.JSON).body(body).post("/transactions"),
+                401, "urn:umbra:problem:invalid-token", "token expired")
+                .header("WWW-Authenticate", containsString("error=\"invalid_token\""));
+        problem(given().header("Authorization", "Bearer " + TestCredentials.token("acme", io.umbra.auth.Roles.ANALYST))
+                .contentType(ContentType.JSON).body(body).post("/transactions"), 403, "urn:umbra:problem:missing-role", "role submitter required");
+        problem(given().header("Authorization", TestCredentials.submitter("globex"))
+                .contentType(ContentType.JSON).body(body).post("/transactions"),
+                403, "urn:umbra:problem:wrong-tenant", "token issued for tenant globex, this is acme");
         given().get("/q/health/live").then().statusCode(200); // probes need no token
+    }
+
+    @Test
+    void theHttpLayersOwnRefusalsAreProblemsToo() {
+        problem(given().header("Authorization", SUBMITTER).contentType(ContentType.TEXT).body("hello").post("/transactions"),
+                415, "about:blank", "send application/json");
+        problem(given().header("Authorization", SUBMITTER).get("/transactions/nope"), 404, "urn:umbra:problem:not-found", "no such resource");
+        problem(given().get("/schema/no-such-schema"), 404, "urn:umbra:problem:not-found", "no such resource");
+    }
+
+    /** An RFC 9457 body with this status, type, a detail containing {@code reason}, and the path as instance. */
+    private static ValidatableResponse problem(Response r, int status, String type, String reason) {
+        return r.then().statusCode(status).contentType(startsWith("application/problem+json"))
+                .body("type", equalTo(type)).body("status", equalTo(status)).body("title", not(emptyOrNullString()))
+                .body("detail", containsString(reason)).body("instance", startsWith("/"))
+                .body(not(containsString("Exception")));
     }
 
     @Test
@@ -105,7 +137,9 @@ class TransactionResourceTest {
     @Test
     void aBodyThatIsNotATransactionOrABatchIs400() {
         given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("{\"schemaVersion\": 1,").post("/transactions")
-                .then().statusCode(400).body("error", equalTo("MALFORMED_JSON"));
+                .then().statusCode(400).contentType(startsWith("application/problem+json"))
+                .body("type", equalTo("urn:umbra:problem:invalid-request")).body("instance", equalTo("/transactions"))
+                .body("detail", not(emptyOrNullString())).body("error", equalTo("MALFORMED_JSON"));
         given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("\"just a string\"").post("/transactions")
                 .then().statusCode(400).body("error", equalTo("MALFORMED_JSON"));
         given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("[]").post("/transactions")
@@ -117,7 +151,9 @@ class TransactionResourceTest {
     @Test
     void tooManyItemsOrTooManyBytesIs413() {
         given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("[" + "1,".repeat(1000) + "1]").post("/transactions")
-                .then().statusCode(413).body("error", equalTo("TOO_MANY_TRANSACTIONS"));
+                .then().statusCode(413).contentType(startsWith("application/problem+json"))
+                .body("type", equalTo("urn:umbra:problem:too-large")).body("status", equalTo(413))
+                .body("detail", containsString("more than the")).body("error", equalTo("TOO_MANY_TRANSACTIONS"));
         given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("[\"" + "x".repeat(1 << 20) + "\"]").post("/transactions")
                 .then().statusCode(413);
     }

@@ -1,5 +1,6 @@
 package io.umbra.keys;
 
+import io.umbra.auth.Problem;
 import io.umbra.auth.Roles;
 import io.umbra.auth.TenantScoped;
 import jakarta.annotation.security.RolesAllowed;
@@ -42,14 +43,14 @@ public class AuditResource {
             query = new AuditQuery(limit, Optional.ofNullable(type).map(AuditEvent.Type::valueOf),
                     Optional.ofNullable(since).map(Instant::parse));
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            return Response.status(Response.Status.BAD_REQUEST).entity(new KeysResource.Problem("limit is 1 to " + AuditQuery.MAX_LIMIT
-                    + ", type one of " + Arrays.toString(AuditEvent.Type.values()) + ", since an ISO-8601 instant")).build();
+            return Problem.of(Problem.INVALID_REQUEST, 400, "limit is 1 to " + AuditQuery.MAX_LIMIT
+                    + ", type one of " + Arrays.toString(AuditEvent.Type.values()) + ", since an ISO-8601 instant", "/audit").response().build();
         }
         try {
             return Response.ok(new Trail(service.tenant().value(), service.auditTrail(query))).build();
         } catch (RuntimeException e) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(new KeysResource.Problem("the audit topic cannot be read now: "
-                    + e.getClass().getSimpleName())).build();
+            return Problem.of(Problem.UNAVAILABLE, 503, "the audit topic cannot be read now: "
+                    + e.getClass().getSimpleName(), "/audit").response().build();
         }
     }
 

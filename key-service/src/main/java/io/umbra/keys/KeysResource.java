@@ -1,5 +1,6 @@
 package io.umbra.keys;
 
+import io.umbra.auth.Problem;
 import io.umbra.auth.Roles;
 import io.umbra.auth.TenantScoped;
 import jakarta.annotation.security.RolesAllowed;
@@ -57,7 +58,7 @@ public class KeysResource {
                     .entity(new Rotation(service.tenant().value(), previous, next.version(), "sha256:" + next.publicKeyFingerprint()))
                     .build();
         } catch (IllegalStateException e) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(new Problem(e.getMessage())).build();
+            return Problem.of(Problem.UNAVAILABLE, 503, e.getMessage(), "/keys/rotate").response().build();
         }
     }
 
@@ -77,15 +78,15 @@ public class KeysResource {
         try {
             p = SigningKeyset.Phase.parse(phase == null ? "" : phase);
         } catch (IllegalArgumentException e) {
-            return Response.status(Response.Status.BAD_REQUEST).entity(new Problem(e.getMessage())).build();
+            return Problem.of(Problem.INVALID_REQUEST, 400, e.getMessage(), SIGNING_ROTATE).response().build();
         }
         try {
             KeyService.SigningRotation r = service.rotateSigning(p, force, who);
             return Response.ok(signing(p.name().toLowerCase(java.util.Locale.ROOT), r.state(), r.bundlesRepublished())).build();
         } catch (SigningKeyset.RotationRefused e) {
-            return Response.status(Response.Status.CONFLICT).entity(new Problem(e.getMessage())).build();
+            return Problem.of(Problem.CONFLICT, 409, e.getMessage(), SIGNING_ROTATE).response().build();
         } catch (IllegalStateException e) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(new Problem(e.getMessage())).build();
+            return Problem.of(Problem.UNAVAILABLE, 503, e.getMessage(), SIGNING_ROTATE).response().build();
         }
     }
 
@@ -133,8 +134,7 @@ public class KeysResource {
                                Instant newKeyAddedAt, Instant promotableFrom, boolean bundlesRepublished, String fingerprint, String keyset) {
     }
 
-    public record Problem(String message) {
-    }
+    private static final String SIGNING_ROTATE = "/keys/signing/rotate";
 
     public record Keys(String tenant, int currentVersion, boolean bundlePublished, List<VersionView> versions) {
     }

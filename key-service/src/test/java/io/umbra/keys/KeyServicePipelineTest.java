@@ -273,7 +273,7 @@ class KeyServicePipelineTest {
         assertTrue(reasonsByType.containsKey("BUNDLE_PUBLISHED") && reasonsByType.containsKey("KEY_CREATED"), reasonsByType.keySet().toString());
         admin().queryParam("type", "TAMPER_DETECTED").queryParam("limit", 1).get("/audit").then().statusCode(200)
                 .body("entries", hasSize(1)).body("entries[0].reason", equalTo("BATCH_REPLAYED"));
-        admin().queryParam("limit", 0).get("/audit").then().statusCode(400);
+        problem(admin().queryParam("limit", 0).get("/audit").then(), 400, "urn:umbra:problem:invalid-request", "limit is 1 to", "/audit");
 
         // ---- the logs of this run never show the secret key ----------------------------------------
         Path keysDir = FreshKeyDirectory.DIR;
@@ -350,11 +350,17 @@ class KeyServicePipelineTest {
     @Order(3)
     void keyOperationsNeedAnAdminOfThisTenant() {
         for (String path : List.of("/keys", "/keys/verification-key", "/audit")) {
-            RestAssured.given().get(path).then().statusCode(401);
-            RestAssured.given().header("Authorization", AdminTokens.bearer("acme", io.umbra.auth.Roles.ANALYST)).get(path).then().statusCode(403);
-            RestAssured.given().header("Authorization", AdminTokens.bearer("bravo", io.umbra.auth.Roles.ADMIN)).get(path).then().statusCode(403)
-                    .body(emptyOrNullString());
+            problem(RestAssured.given().get(path).then(), 401, "urn:umbra:problem:no-token", "no bearer token", path)
+                    .header("WWW-Authenticate", equalTo("Bearer"));
+            problem(RestAssured.given().header("Authorization", "Bearer not-a-jwt").get(path).then(), 401,
+                    "urn:umbra:problem:invalid-token", "token not accepted", path)
+                    .header("WWW-Authenticate", containsString("error=\"invalid_token\""));
+            problem(RestAssured.given().header("Authorization", AdminTokens.bearer("acme", io.umbra.auth.Roles.ANALYST)).get(path).then(),
+                    403, "urn:umbra:problem:missing-role", "role admin required", path);
+            problem(RestAssured.given().header("Authorization", AdminTokens.bearer("bravo", io.umbra.auth.Roles.ADMIN)).get(path).then(),
+                    403, "urn:umbra:problem:wrong-tenant", "token issued for tenant bravo, this is acme", path);
         }
+        problem(admin().get("/keys/no-such-thing").then(), 404, "urn:umbra:problem:not-found", "no such resource", "/keys/no-such-thing");
         RestAssured.given().post("/keys/rotate").then().statusCode(401);
         RestAssured.given().header("Authorization", AdminTokens.bearer("bravo", io.umbra.auth.Roles.ADMIN)).post("/keys/rotate")
                 .then().statusCode(403);
@@ -371,7 +377,7 @@ class KeyServicePipelineTest {
         BundleVerifier pinnedBefore = BundleVerifier.fromKeyset(Files.readString(verificationFile));
         SignedBundle byOldKey = signedBundle(2);
         pinnedBefore.verify(byOldKey.signature(), byOldKey.signedContent());
-        admin().post("/keys/signing/rotate?phase=sideways").then().statusCode(400);
+        problem(admin().post("/keys/signing/rotate?phase=sideways").then(), 400, "urn:umbra:problem:invalid-request", "", "/keys/signing/rotate");
         RestAssured.given().header("Authorization", AdminTokens.bearer("acme", io.umbra.auth.Roles.ANALYST))
                 .post("/keys/signing/rotate?phase=add").then().statusCode(403);
 
@@ -386,7 +392,8 @@ class KeyServicePipelineTest {
         admin().post("/keys/signing/rotate?phase=retire").then().statusCode(409); // nothing promoted yet
 
         // promote inside the overlap window (test profile: an hour) is refused, and nothing is re-signed
-        admin().post("/keys/signing/rotate?phase=promote").then().statusCode(409).body("message", containsString("--force"));
+        problem(admin().post("/keys/signing/rotate?phase=promote").then(), 409, "urn:umbra:problem:conflict", "--force",
+                "/keys/signing/rotate");
         admin().get("/keys/signing").then().statusCode(200).body("keyIds", hasSize(2))
                 .body("primaryKeyId", not(equalTo(admin().get("/keys/signing").jsonPath().getString("newKeyId"))));
 
@@ -471,6 +478,15 @@ class KeyServicePipelineTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
+
+    /** An RFC 9457 body: media type, type, status, a title, a detail containing {@code reason}, the path as instance. */
+    private static io.restassured.response.ValidatableResponse problem(io.restassured.response.ValidatableResponse r, int status,
+                                                                       String type, String reason, String instance) {
+        return r.statusCode(status).contentType(org.hamcrest.Matchers.startsWith("application/problem+json"))
+                .body("type", equalTo(type)).body("status", equalTo(status)).body("title", not(emptyOrNullString()))
+                .body("detail", containsString(reason)).body("instance", equalTo(instance))
+                .body(not(containsString("Exception")));
+    }
 
     private static io.restassured.specification.RequestSpecification admin() {
         return RestAssured.given().header("Authorization", AdminTokens.acmeAdmin());

@@ -23,8 +23,4 @@ public record SubmissionReport(int accepted, int rejected, int failed, List<Item
         static final String REJECTED = "rejected";
         static final String FAILED = "failed";
     }
-
-    /** A body refused as a whole: {@code error} is a code (MALFORMED_JSON, BODY_TOO_LARGE, …). */
-    public record Refusal(String error, String message) {
-    }
 }

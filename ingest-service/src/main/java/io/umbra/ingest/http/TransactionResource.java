@@ -6,6 +6,7 @@ import io.umbra.events.tx.TransactionValidator;
 import io.umbra.events.tx.ValidationResult;
 import io.umbra.ingest.IngestConfig;
 import io.umbra.ingest.IngestMetrics;
+import io.umbra.auth.Problem;
 import io.umbra.auth.Roles;
 import io.umbra.auth.TenantScoped;
 import jakarta.annotation.security.RolesAllowed;
@@ -62,7 +63,9 @@ public class TransactionResource {
         try {
             items = TransactionSubmission.items(body, config.http().maxBodyBytes(), config.http().maxItems());
         } catch (TransactionSubmission.Refused refused) {
-            return Response.status(refused.status).entity(new SubmissionReport.Refusal(refused.code, refused.getMessage())).build();
+            // RFC 9457, like every error of Umbra's APIs; the code stays as the extension member "error"
+            return Problem.of(refused.status == 413 ? Problem.TOO_LARGE : Problem.INVALID_REQUEST, refused.status,
+                    refused.getMessage(), "/transactions").with("error", refused.code).response().build();
         }
 
         SubmissionReport.Item[] results = new SubmissionReport.Item[items.size()];

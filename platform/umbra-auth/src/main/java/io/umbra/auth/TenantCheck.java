@@ -6,8 +6,6 @@ import jakarta.json.JsonString;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -18,8 +16,8 @@ import java.security.Principal;
 /**
  * The one tenant check of every bank-zone API: on a {@link TenantScoped} resource, the caller's verified JWT
  * must name this service's tenant ({@code UMBRA_TENANT}) in its {@code tenant} claim. It runs before the
- * resource, so a token of another bank gets the same empty 403 whatever it asks for: the answer cannot tell
- * whether an alert id exists. No identity at all is 401 (SmallRye JWT already refused a bad token).
+ * resource, so a token of another bank gets the same 403 problem whatever it asks for: the answer (which names
+ * the token's tenant and this one, nothing else) cannot tell whether an alert id exists. No identity at all is 401 (SmallRye JWT already refused a bad token).
  *
  * <p>Quarkus finds this provider in the umbra-auth jar through its {@code META-INF/beans.xml}.
  */
@@ -47,14 +45,17 @@ public class TenantCheck implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         Principal caller = request.getSecurityContext() == null ? null : request.getSecurityContext().getUserPrincipal();
         if (caller == null) {
-            request.abortWith(Response.status(Response.Status.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
+            request.abortWith(Problem.unauthorized(Problem.NO_TOKEN, "no bearer token: send Authorization: Bearer <JWT>",
+                    ProblemMappers.instance(request.getUriInfo())));
             return;
         }
         String claimed = caller instanceof JsonWebToken jwt ? tenantOf(jwt) : null;
         if (!tenant.equals(claimed)) {
             // the path is not logged: it may carry an id the caller had no right to ask about
             LOG.debugf("refused a token of tenant %s at the %s service", claimed == null ? "(none)" : claimed, tenant);
-            request.abortWith(Response.status(Response.Status.FORBIDDEN).build());
+            String detail = claimed == null ? "token has no tenant claim; this is " + tenant
+                    : "token issued for tenant " + claimed + ", this is " + tenant;
+            request.abortWith(Problem.of(Problem.WRONG_TENANT, 403, detail, ProblemMappers.instance(request.getUriInfo())).response().build());
         }
     }
 
