@@ -95,6 +95,16 @@ final class FaultRun implements AutoCloseable {
      * once {@code faultAfter} of traffic has gone, and returns the exact counts once everything is scored.
      */
     List<Counts> run(int perTenant, int perSecond, Duration faultAfter, Runnable fault) throws Exception {
+        return run(perTenant, perSecond, faultAfter, fault, false);
+    }
+
+    /**
+     * As {@link #run(int, int, Duration, Runnable)}; with {@code untilFaultDone}, each bank keeps sending past
+     * {@code perTenant} until {@code fault} has returned (at most 20 × {@code perTenant}), so a fault that takes
+     * longer than the planned traffic still happens mid-stream, however slow the machine.
+     */
+    List<Counts> run(int perTenant, int perSecond, Duration faultAfter, Runnable fault, boolean untilFaultDone) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean faultDone = new java.util.concurrent.atomic.AtomicBoolean(!untilFaultDone);
         Map<TenantId, Set<String>> ids = new HashMap<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> traffic = new ArrayList<>();
@@ -106,7 +116,7 @@ final class FaultRun implements AutoCloseable {
             Thread thread = new Thread(() -> {
                 try {
                     long start = System.nanoTime();
-                    for (int i = 0; i < perTenant; i++) {
+                    for (int i = 0; i < perTenant || (!faultDone.get() && i < 20 * perTenant); i++) {
                         LabelledTransaction tx = generator.next(at.plusMillis(10L * i));
                         mine.add(tx.transaction().transactionId());
                         producer.send(new ProducerRecord<>(Topics.name(t, TopicKind.TX_RAW),
@@ -126,7 +136,11 @@ final class FaultRun implements AutoCloseable {
         }
         trafficThreads = List.copyOf(traffic);
         Thread.sleep(faultAfter.toMillis());
-        fault.run();
+        try {
+            fault.run();
+        } finally {
+            faultDone.set(true);
+        }
         for (Thread thread : traffic) {
             thread.join();
         }
