@@ -128,10 +128,30 @@ class TransactionResourceTest {
         String missingCard = Transactions.posDomestic("x-1").replace("\"cardId\":\"card-3f9a0c71\",", "");
         given().header("Authorization", SUBMITTER).contentType(ContentType.JSON).body("[" + missingCard + ",{\"schemaVersion\":2}]")
                 .post("/transactions")
-                .then().statusCode(400)
+                .then().statusCode(400).contentType(startsWith("application/problem+json"))
+                .body("type", equalTo("urn:umbra:problem:invalid-request")).body("instance", equalTo("/transactions"))
+                .body("detail", containsString("no transaction in the request is valid"))
                 .body("accepted", equalTo(0)).body("rejected", equalTo(2))
                 .body("results[0].reasons", contains("MISSING_FIELD"))
                 .body("results[1].reasons", contains("UNSUPPORTED_SCHEMA_VERSION"));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheApiItsTokenAndItsProblemBodies() {
+        String post = "paths.'/transactions'.post";
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("info.title", equalTo("Umbra ingest-service"))
+                .body("components.securitySchemes.bearer.scheme", equalTo("bearer"))
+                .body("components.schemas.Problem.required", contains("type", "title", "status", "detail"))
+                .body(post + ".security[0].bearer", org.hamcrest.Matchers.notNullValue())
+                .body(post + ".responses.'202'", org.hamcrest.Matchers.notNullValue())
+                .body(post + ".responses.'401'.content.'application/problem+json'.schema.$ref", equalTo("#/components/schemas/Problem"))
+                .body(post + ".responses.'403'.content.'application/problem+json'.schema.$ref", equalTo("#/components/schemas/Problem"))
+                .body(post + ".responses.'503'.content.'application/problem+json'", org.hamcrest.Matchers.notNullValue())
+                // the schema is public: no token asked for
+                .body("paths.'/schema/raw-transaction'.get.security", nullValue())
+                .body("paths.'/schema/raw-transaction'.get.responses.'401'", nullValue());
+        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
     }
 
     @Test

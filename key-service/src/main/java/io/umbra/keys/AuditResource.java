@@ -4,6 +4,11 @@ import io.umbra.auth.Problem;
 import io.umbra.auth.Roles;
 import io.umbra.auth.TenantScoped;
 import jakarta.annotation.security.RolesAllowed;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.umbra.events.audit.AuditEvent;
 import jakarta.ws.rs.DefaultValue;
@@ -25,6 +30,7 @@ import java.util.Optional;
  * Entries hold facts (versions, batch ids, reasons, fingerprints), never a secret.
  */
 @Path("/audit")
+@Tag(name = "keys")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 @TenantScoped
@@ -36,6 +42,11 @@ public class AuditResource {
     }
 
     @GET
+    @Operation(summary = "The audit trail", description = "Keys created, rotated, destroyed; bundles and results refused; newest last. Facts only, never a secret")
+    @APIResponse(responseCode = "200", description = "the entries",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Trail.class)))
+    @APIResponse(responseCode = "400", description = "limit out of range, unknown type, or since not an ISO-8601 instant")
+    @APIResponse(responseCode = "503", description = "the audit topic cannot be read now")
     public Response trail(@QueryParam("limit") @DefaultValue("100") int limit, @QueryParam("type") String type,
                           @QueryParam("since") String since) {
         AuditQuery query;

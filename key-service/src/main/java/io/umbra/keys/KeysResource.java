@@ -4,6 +4,11 @@ import io.umbra.auth.Problem;
 import io.umbra.auth.Roles;
 import io.umbra.auth.TenantScoped;
 import jakarta.annotation.security.RolesAllowed;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.umbra.crypto.SigningKeyset;
 import jakarta.ws.rs.DefaultValue;
@@ -26,6 +31,7 @@ import java.util.List;
  * {@code POST /keys/signing/rotate?phase=add|promote|retire}: rotate the bundle-signing key; {@code GET /keys/signing}: its state.
  */
 @Path("/keys")
+@Tag(name = "keys", description = "the bank's CKKS key versions and its bundle-signing key")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 @TenantScoped
@@ -37,6 +43,9 @@ public class KeysResource {
     }
 
     @GET
+    @Operation(summary = "The key versions", description = "Public facts only: version, parameters, fingerprint, bundle size; never a secret or wrapped byte")
+    @APIResponse(responseCode = "200", description = "the versions, the current one first in importance",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Keys.class)))
     public Keys keys() {
         TenantKeyStore store = service.keys();
         return new Keys(store.tenant().value(), store.current().version(), service.bundlePublished(),
@@ -49,6 +58,10 @@ public class KeysResource {
      */
     @POST
     @Path("/rotate")
+    @Operation(summary = "Rotate to a new key version", description = "The new version's bundle is signed and published; the old one drains, then is destroyed")
+    @APIResponse(responseCode = "201", description = "the new version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Rotation.class)))
+    @APIResponse(responseCode = "503", description = "not connected to Kafka yet; try again")
     public Response rotate(@Context SecurityContext security) {
         String who = security == null || security.getUserPrincipal() == null ? "anonymous" : security.getUserPrincipal().getName();
         int previous = service.keys().current().version();
@@ -71,6 +84,12 @@ public class KeysResource {
      */
     @POST
     @Path("/signing/rotate")
+    @Operation(summary = "One phase of a bundle-signing key rotation", description = "phase=add, then promote (after UMBRA_ROTATION_SIGNING_OVERLAP, or force=true), then retire; re-pin the keyset after add and retire")
+    @APIResponse(responseCode = "200", description = "the signing keyset's state after the phase",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SigningState.class)))
+    @APIResponse(responseCode = "400", description = "unknown phase")
+    @APIResponse(responseCode = "409", description = "the keyset is not in the state this phase needs (e.g. promote before the overlap)")
+    @APIResponse(responseCode = "503", description = "not connected to Kafka yet; try again")
     public Response rotateSigning(@QueryParam("phase") String phase, @QueryParam("force") @DefaultValue("false") boolean force,
                                   @Context SecurityContext security) {
         String who = security == null || security.getUserPrincipal() == null ? "anonymous" : security.getUserPrincipal().getName();
@@ -93,6 +112,9 @@ public class KeysResource {
     /** Where a rotation of the bundle-signing key stands. */
     @GET
     @Path("/signing")
+    @Operation(summary = "Where a bundle-signing key rotation stands")
+    @APIResponse(responseCode = "200", description = "the signing keyset's state",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SigningState.class)))
     public SigningState signingState() {
         return signing(null, service.keys().signingKeyState(), true);
     }
@@ -107,6 +129,9 @@ public class KeysResource {
     /** The public half of the bundle-signing key (Tink JSON) and its fingerprint: what provisioning pins. */
     @GET
     @Path("/verification-key")
+    @Operation(summary = "The bundle-signing public keyset to pin", description = "Tink JSON and its fingerprint, for provisioning")
+    @APIResponse(responseCode = "200", description = "the public keyset",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerificationKey.class)))
     public VerificationKey verificationKey() {
         TenantKeyStore store = service.keys();
         return new VerificationKey(store.tenant().value(), store.verificationKeyFingerprint(), store.verificationKeyset());

@@ -371,6 +371,25 @@ class KeyServicePipelineTest {
     }
 
     @Test
+    @Order(3)
+    void theOpenApiDocumentNamesEveryKeyOperationItsTokenAndItsProblemBodies() {
+        var doc = RestAssured.given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("info.title", equalTo("Umbra key-service"))
+                .body("components.schemas.Problem.properties.detail.type", equalTo("string"));
+        for (String op : List.of("'/keys'.get", "'/keys/rotate'.post", "'/keys/signing/rotate'.post", "'/keys/signing'.get",
+                "'/keys/verification-key'.get", "'/audit'.get")) {
+            doc.body("paths." + op + ".summary", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
+                    .body("paths." + op + ".security[0].bearer", org.hamcrest.Matchers.notNullValue())
+                    .body("paths." + op + ".responses.'401'.content.'application/problem+json'.schema.$ref",
+                            equalTo("#/components/schemas/Problem"))
+                    .body("paths." + op + ".responses.'403'.content.'application/problem+json'.schema.$ref",
+                            equalTo("#/components/schemas/Problem"));
+        }
+        doc.body("paths.'/keys/signing/rotate'.post.responses.'409'.content.'application/problem+json'", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/keys'.get.responses.'200'.content.'application/json'.schema", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
     @Order(4)
     void rotatesTheBundleSigningKeyWithAnOverlapAndFollowsARePinnedBatchKey() throws Exception {
         Path verificationFile = FreshKeyDirectory.DIR.resolve(BundleSigningKey.VERIFICATION_FILE);

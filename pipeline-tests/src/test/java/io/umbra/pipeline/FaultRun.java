@@ -172,6 +172,37 @@ final class FaultRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Polls every service's readiness ({@code /q/health/ready} on its management port: 200 UP, 503 DOWN) until each
+     * says {@code up}, or {@code within} has passed; returns the services that never did, with their last answer
+     * (empty when all did).
+     */
+    List<String> awaitReadiness(boolean up, Duration within) throws InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + within.toNanos();
+        List<String> missing;
+        do {
+            missing = new ArrayList<>();
+            for (ServiceProcess p : pipeline.processes()) {
+                int status;
+                try {
+                    status = http.send(java.net.http.HttpRequest.newBuilder(p.managementUrl("/q/health/ready"))
+                            .timeout(Duration.ofSeconds(3)).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (java.io.IOException e) {
+                    status = -1;
+                }
+                if ((status == 200) != up) {
+                    missing.add(p.name() + " (HTTP " + status + ")");
+                }
+            }
+            if (missing.isEmpty()) {
+                return missing;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        return missing;
+    }
+
     /** Every service process alive (none died of the fault and none was left dead). */
     void assertEveryServiceAlive() {
         for (ServiceProcess p : pipeline.processes()) {

@@ -1,5 +1,7 @@
 package io.umbra.ingest.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.common.annotation.Blocking;
 import io.umbra.events.tx.RawTransaction;
 import io.umbra.events.tx.TransactionValidator;
@@ -10,6 +12,12 @@ import io.umbra.auth.Problem;
 import io.umbra.auth.Roles;
 import io.umbra.auth.TenantScoped;
 import jakarta.annotation.security.RolesAllowed;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -20,7 +28,9 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /transactions}: a bank without a Kafka producer sends one transaction object or an array of up
@@ -30,8 +40,9 @@ import java.util.List;
  *
  * <p>202 when at least one item was accepted and none failed; 400 when the body is not JSON of the right
  * shape or no item is valid; 413 for a body or batch over the limits; 503 when Kafka did not acknowledge
- * every valid item in time (the report says which; sending the whole batch again is safe). Bodies are never
- * logged.
+ * every valid item in time (the report says which; sending the whole batch again is safe). Every error is an
+ * RFC 9457 {@code application/problem+json} body; the 400 and 503 that follow validation carry the per-item
+ * report as extension members. Bodies are never logged.
  *
  * <p>The caller needs a JWT (umbra-auth: ES256, issuer {@code UMBRA_JWT_ISSUER}, audience {@code umbra}) with the
  * role {@code submitter} and a {@code tenant} claim naming this service's tenant: 401 without one, 403 for another
@@ -39,6 +50,7 @@ import java.util.List;
  * does not submit over HTTP leaves it unset, and the endpoint is off.
  */
 @Path("/transactions")
+@Tag(name = "transactions", description = "HTTP submission for a bank without a Kafka producer")
 @RolesAllowed(Roles.SUBMITTER)
 @TenantScoped
 public class TransactionResource {
@@ -54,7 +66,24 @@ public class TransactionResource {
     @Inject
     IngestMetrics metrics;
 
+    @Inject
+    ObjectMapper json;
+
+    private static final String PATH = "/transactions";
+
     @POST
+    @Operation(summary = "Submit one transaction or a batch", description = "A raw transaction object (docs/EVENTS.md, "
+            + "GET /schema/raw-transaction) or an array of them; each item is validated and the valid ones are published "
+            + "to the bank's tx.raw topic. Sending a batch again is safe: ingest drops a transaction id it has seen.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(description = "one raw transaction, or an array of up to umbra.http.max-items")))
+    @APIResponse(responseCode = "202", description = "at least one item accepted and none failed; one result per item",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmissionReport.class)))
+    @APIResponse(responseCode = "400", description = "the body is not a transaction or an array of them, or no item is valid "
+            + "(then the problem carries accepted, rejected, failed and results like the 202)")
+    @APIResponse(responseCode = "413", description = "the body or the batch is over its limit")
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge every valid item in time; the problem carries "
+            + "the per-item results; send the batch again (Retry-After)")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
@@ -65,7 +94,7 @@ public class TransactionResource {
         } catch (TransactionSubmission.Refused refused) {
             // RFC 9457, like every error of Umbra's APIs; the code stays as the extension member "error"
             return Problem.of(refused.status == 413 ? Problem.TOO_LARGE : Problem.INVALID_REQUEST, refused.status,
-                    refused.getMessage(), "/transactions").with("error", refused.code).response().build();
+                    refused.getMessage(), PATH).with("error", refused.code).response().build();
         }
 
         SubmissionReport.Item[] results = new SubmissionReport.Item[items.size()];
@@ -104,7 +133,35 @@ public class TransactionResource {
             }
             metrics.httpItem(r.status());
         }
-        int status = failed > 0 ? 503 : accepted == 0 ? 400 : 202;
-        return Response.status(status).entity(new SubmissionReport(accepted, rejected, failed, Arrays.asList(results))).build();
+        SubmissionReport report = new SubmissionReport(accepted, rejected, failed, Arrays.asList(results));
+        if (failed > 0) {
+            return problem(Problem.of(Problem.UNAVAILABLE, 503, failed + " of " + (accepted + failed)
+                    + " valid transactions were not acknowledged by Kafka in time; send the batch again (it is safe: "
+                    + "ingest drops a transaction id it has seen)", PATH), report)
+                    .header("Retry-After", "1").build();
+        }
+        if (accepted == 0) {
+            return problem(Problem.of(Problem.INVALID_REQUEST, 400, "no transaction in the request is valid; each item's "
+                    + "reasons are in results", PATH), report).build();
+        }
+        return Response.status(202).entity(report).build();
+    }
+
+    /**
+     * An error that still carries the per-item report: RFC 9457's body with the report's members
+     * ({@code accepted}, {@code rejected}, {@code failed}, {@code results}) as extension members, so a client
+     * reads the same fields whatever the status.
+     */
+    private Response.ResponseBuilder problem(Problem problem, SubmissionReport report) {
+        Map<String, Object> body = new LinkedHashMap<>(problem.members());
+        body.put("accepted", report.accepted());
+        body.put("rejected", report.rejected());
+        body.put("failed", report.failed());
+        body.put("results", report.results());
+        try {
+            return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the submission report did not serialize", e);
+        }
     }
 }

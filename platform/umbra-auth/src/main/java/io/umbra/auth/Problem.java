@@ -79,28 +79,36 @@ public final class Problem {
         return of(type, 401, detail, instance).response().header(HttpHeaders.WWW_AUTHENTICATE, challenge).build();
     }
 
+    /**
+     * The body's members in order ({@code type}, {@code title}, {@code status}, {@code detail}, {@code instance} when
+     * known, then the extensions), for a resource that serializes a larger body with its own JSON mapper.
+     */
+    public Map<String, Object> members() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        m.put("title", title);
+        m.put("status", status);
+        m.put("detail", detail);
+        if (instance != null) {
+            m.put("instance", instance);
+        }
+        m.putAll(extensions);
+        return m;
+    }
+
     /** The body as JSON text. */
     public String json() {
         StringBuilder b = new StringBuilder(160).append('{');
-        member(b, "type", type).append(',');
-        member(b, "title", title).append(',');
-        quote(b, "status").append(':').append(status).append(',');
-        member(b, "detail", detail);
-        if (instance != null) {
-            b.append(',');
-            member(b, "instance", instance);
-        }
-        for (Map.Entry<String, Object> e : extensions.entrySet()) {
-            b.append(',');
+        boolean first = true;
+        for (Map.Entry<String, Object> e : members().entrySet()) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
             quote(b, e.getKey()).append(':');
             value(b, e.getValue());
         }
         return b.append('}').toString();
-    }
-
-    private static StringBuilder member(StringBuilder b, String name, String value) {
-        quote(b, name).append(':');
-        return value == null ? b.append("null") : quote(b, value);
     }
 
     private static void value(StringBuilder b, Object v) {

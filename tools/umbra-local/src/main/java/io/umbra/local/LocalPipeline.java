@@ -429,6 +429,10 @@ public final class LocalPipeline implements AutoCloseable {
         // the APIs verify the run's development tokens
         contract.apiTokens(credentials.serviceEnv().get(ServiceEnvironment.UMBRA_JWT_ISSUER), credentials.jwksFile().toString());
         Map<String, String> env = new LinkedHashMap<>(contract.build());
+        if (service == Service.INGEST || service == Service.KEY || service == Service.ALERT) {
+            // the API services' Swagger UI (built in, off by default) on their management port, for a developer's run
+            env.put("QUARKUS_SWAGGER_UI_ENABLE", "true");
+        }
         env.putAll(b.env);
         env.putAll(b.serviceEnv.getOrDefault(service, Map.of()));
 
