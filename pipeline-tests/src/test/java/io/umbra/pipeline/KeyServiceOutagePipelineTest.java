@@ -69,9 +69,9 @@ class KeyServiceOutagePipelineTest {
             }
             double drained = (System.nanoTime() - restarted) / 1e9;
             String line = String.format(java.util.Locale.ROOT, "key-service outage %d s: backlog %d transactions of acme; "
-                            + "ready %.1f s after the restart; backlog drained %.1f s after the restart (%.0f tx/s, while new "
-                            + "traffic went on at %d/s per bank)", OUTAGE.toSeconds(), backlog, readyAfter, drained,
-                    backlog / drained, PER_SECOND);
+                            + "ready %.1f s after the restart; backlog drained %.1f s after the restart (%.0f tx/s from the "
+                            + "restart, %.0f tx/s once ready, while new traffic went on at %d/s per bank)", OUTAGE.toSeconds(),
+                    backlog, readyAfter, drained, backlog / drained, backlog / Math.max(0.1, drained - readyAfter), PER_SECOND);
             observations.add(line);
             System.out.println("[faults] " + line);
         }, true);
