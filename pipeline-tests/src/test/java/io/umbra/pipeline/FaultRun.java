@@ -62,6 +62,7 @@ final class FaultRun implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private int seed = 100;
     private volatile List<Thread> trafficThreads = List.of();
+    private volatile Map<TenantId, Set<String>> currentIds = Map.of();
 
     FaultRun(int brokers, int basePort, String runName) {
         Path root = Path.of(System.getProperty("umbra.repository.root", "..")).toAbsolutePath().normalize();
@@ -106,6 +107,7 @@ final class FaultRun implements AutoCloseable {
     List<Counts> run(int perTenant, int perSecond, Duration faultAfter, Runnable fault, boolean untilFaultDone) throws Exception {
         java.util.concurrent.atomic.AtomicBoolean faultDone = new java.util.concurrent.atomic.AtomicBoolean(!untilFaultDone);
         Map<TenantId, Set<String>> ids = new HashMap<>();
+        currentIds = ids;
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> traffic = new ArrayList<>();
         Instant at = Instant.now().minusSeconds(300);
@@ -154,6 +156,17 @@ final class FaultRun implements AutoCloseable {
         }
         counts.forEach(c -> System.out.println("[faults] counts " + c));
         return counts;
+    }
+
+    /** How many transactions of {@code tenant} the current {@link #run} has sent so far. */
+    int sentSoFar(TenantId tenant) {
+        Set<String> mine = currentIds.get(tenant);
+        return mine == null ? 0 : mine.size();
+    }
+
+    /** How many decrypted scores of {@code tenant} (its {@code <t>.scores} topic) have arrived so far, duplicates included. */
+    int scoredSoFar(TenantId tenant) {
+        return collector.records(Topics.name(tenant, TopicKind.SCORES)).size();
     }
 
     /** Whether every bank's traffic of the current {@link #run} has been sent (for a fault to check it was still mid-stream). */
