@@ -117,14 +117,39 @@ public final class KeysCommand {
                 throw new CommandFailure("interrupted");
             }
             int status = response.statusCode();
+            if (status / 100 == 2) {
+                return response.body();
+            }
+            // every Umbra API answers errors as RFC 9457 problem+json: print its title and detail, not the raw body
+            Optional<String> problem = problemText(response.body());
+            if (problem.isPresent()) {
+                throw new CommandFailure(method + " " + request.uri() + ": " + status + " " + problem.get());
+            }
             if (status == 401 || status == 403) {
                 throw new CommandFailure(method + " " + request.uri() + ": " + status + (status == 401 ? " (the token is missing, expired or"
                         + " not signed by the issuer this key-service trusts)" : " (the token is not an admin token of tenant " + tenant + ")"));
             }
-            if (status / 100 != 2) {
-                throw new CommandFailure(method + " " + request.uri() + ": " + status + " " + response.body());
+            String body = response.body() == null ? "" : response.body().strip();
+            throw new CommandFailure(method + " " + request.uri() + ": " + status
+                    + (body.isEmpty() ? "" : " " + (body.length() > 200 ? body.substring(0, 200) + "…" : body).replace('\n', ' ')));
+        }
+    }
+
+    /** "title: detail" of a problem+json body, on one line; empty when the body is not one. */
+    static Optional<String> problemText(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            if (json == null || !json.isObject() || !json.hasNonNull("title") || !json.hasNonNull("status")) {
+                return Optional.empty();
             }
-            return response.body();
+            String title = json.get("title").asText();
+            String detail = json.hasNonNull("detail") ? json.get("detail").asText() : "";
+            return Optional.of((detail.isBlank() ? title : title + ": " + detail).replace('\n', ' '));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -37,7 +37,11 @@ class KeysCommandTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
-            byte[] body = "{\"tenant\":\"acme\",\"previousVersion\":1,\"currentVersion\":2}".getBytes(StandardCharsets.UTF_8);
+            byte[] body = (status == 409 ? PROBLEM : "{\"tenant\":\"acme\",\"previousVersion\":1,\"currentVersion\":2}")
+                    .getBytes(StandardCharsets.UTF_8);
+            if (status == 409) {
+                exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+            }
             exchange.sendResponseHeaders(status, status == 403 ? -1 : body.length);
             if (status != 403) {
                 exchange.getResponseBody().write(body);
@@ -77,6 +81,20 @@ class KeysCommandTest {
                 "--type", "KEY_ROTATED", "--limit", "5").exitCode());
         assertEquals(0, umbra("keys", "list", "--tenant", "acme", "--url", url(), "--token-file", token.toString()).exitCode());
         assertEquals(List.of("GET /audit?limit=5&type=KEY_ROTATED Bearer t0k3n", "GET /keys Bearer t0k3n"), requests);
+    }
+
+    private static final String PROBLEM = "{\"type\":\"urn:umbra:problem:conflict\",\"title\":\"Conflict\",\"status\":409,"
+            + "\"detail\":\"the new key was added 3 min ago; promote it after 1 h or with --force\",\"instance\":\"/keys/signing/rotate\"}";
+
+    @Test
+    void anErrorOfTheKeyServiceIsPrintedAsItsProblemDetailNotAsJson(@TempDir Path dir) throws IOException {
+        Path token = Files.writeString(dir.resolve("admin.jwt"), "t0k3n");
+        status = 409;
+        CommandRun r = umbra("keys", "rotate-signing", "--tenant", "acme", "--phase", "promote", "--url", url(), "--token-file", token.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("409 Conflict: the new key was added 3 min ago; promote it after 1 h or with --force"), r.err());
+        assertFalse(r.err().contains("urn:umbra:problem") || r.err().contains("{"), "no raw JSON: " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
     @Test
