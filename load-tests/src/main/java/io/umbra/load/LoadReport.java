@@ -133,6 +133,19 @@ public final class LoadReport {
             }
             b.append('\n');
         }
+        b.append("## Consumer lag per hop (records behind, sampled each second of the window)\n\n");
+        if (r.lag().isEmpty()) {
+            b.append("Not sampled.\n\n");
+        } else {
+            b.append("Committed offset of each consumer group against the topic's last stable offset, summed over partitions: "
+                    + "a hop whose lag grows to the last sample is falling behind; one that stays near a batch is only queueing.\n\n");
+            b.append("| topic | consumer group | samples | median | max | last |\n| --- | --- | --- | --- | --- | --- |\n");
+            for (TopicLag.Row row : r.lag()) {
+                b.append("| `").append(row.topic()).append("` | `").append(row.group()).append("` | ").append(row.samples())
+                        .append(" | ").append(row.p50()).append(" | ").append(row.max()).append(" | ").append(row.last()).append(" |\n");
+            }
+            b.append('\n');
+        }
         b.append("## CPU during the measured window\n\n");
         if (r.cpu().isEmpty()) {
             b.append("Not measured (no /proc on this system).\n\n");

@@ -29,13 +29,25 @@ import java.util.Objects;
  * @param machineBusyPercent the whole machine's busy share over the window (100 = every core), NaN if unknown
  * @param stages            where the latency of a sample of the window's scores went, stage by stage
  * @param warmupOutcome     how long the warm-up lasted, and whether it waited for (and reached) steady state
+ * @param lag               each hop's consumer lag over the window, per (group, topic), in records
  */
 public record LoadResult(LoadPlan plan, Target target, Instant startedAt, MachineInfo machine,
                          TransactionLedger.Counts measured, TransactionLedger.Counts warmup, long sendFailures, long strays,
                          Histogram latencyMicros, List<Timeline.Second> seconds, ProducerStats producer,
                          long requestRecords, long requestBytes, long scoredAll, double windowSeconds, double drainSeconds,
                          List<ProcessCpu.Usage> cpu, double machineBusyPercent, List<StageBreakdown.Stage> stages,
-                         WarmupOutcome warmupOutcome) {
+                         WarmupOutcome warmupOutcome, List<TopicLag.Row> lag) {
+    /** A run without lag samples (a report rebuilt from figures, a test fixture). */
+    public LoadResult(LoadPlan plan, Target target, Instant startedAt, MachineInfo machine,
+                      TransactionLedger.Counts measured, TransactionLedger.Counts warmup, long sendFailures, long strays,
+                      Histogram latencyMicros, List<Timeline.Second> seconds, ProducerStats producer,
+                      long requestRecords, long requestBytes, long scoredAll, double windowSeconds, double drainSeconds,
+                      List<ProcessCpu.Usage> cpu, double machineBusyPercent, List<StageBreakdown.Stage> stages,
+                      WarmupOutcome warmupOutcome) {
+        this(plan, target, startedAt, machine, measured, warmup, sendFailures, strays, latencyMicros, seconds, producer, requestRecords,
+                requestBytes, scoredAll, windowSeconds, drainSeconds, cpu, machineBusyPercent, stages, warmupOutcome, List.of());
+    }
+
     /** A run with the plan's fixed warm-up. */
     public LoadResult(LoadPlan plan, Target target, Instant startedAt, MachineInfo machine,
                       TransactionLedger.Counts measured, TransactionLedger.Counts warmup, long sendFailures, long strays,
@@ -55,6 +67,7 @@ public record LoadResult(LoadPlan plan, Target target, Instant startedAt, Machin
         seconds = List.copyOf(seconds);
         cpu = List.copyOf(cpu);
         stages = List.copyOf(stages);
+        lag = List.copyOf(lag);
     }
 
     /** Scored transactions of the window per second of the window. */

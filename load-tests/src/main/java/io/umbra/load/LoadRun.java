@@ -74,6 +74,7 @@ public final class LoadRun {
     /** Wall-clock time of {@link #t0}, for comparing with the times inside a Score. */
     private volatile Instant wallT0;
     private final StageBreakdown stages = new StageBreakdown();
+    private TopicLag topicLag;
 
     private volatile boolean reading = true;
     private volatile Exception readerFailure;
@@ -130,6 +131,15 @@ public final class LoadRun {
         requestConsumer = new KafkaConsumer<>(
                 consumerConfig("umbra-load-requests", Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES), new Skip(), new Skip());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+        Admin lagAdmin = Admin.create(adminConfig("umbra-load-lag"));
+        Set<String> tenantTopics = new java.util.TreeSet<>();
+        for (String t : plan.tenants()) {
+            for (TopicKind k : TopicKind.values()) {
+                tenantTopics.add(Topics.name(TenantId.of(t), k));
+            }
+        }
+        topicLag = new TopicLag(lagAdmin, tenantTopics);
+        topicLag.start();
         try {
             List<TopicPartition> scores = scorePartitions.values().stream().flatMap(List::stream).toList();
             scoreConsumer.assign(scores);
@@ -148,6 +158,8 @@ public final class LoadRun {
             return sendAndDrain(producer);
         } finally {
             stopReaders();
+            topicLag.finish();
+            lagAdmin.close(Duration.ofSeconds(5));
             producer.close(Duration.ofSeconds(10));
             scoreConsumer.close(Duration.ofSeconds(5));
             requestConsumer.close(Duration.ofSeconds(5));
@@ -211,6 +223,7 @@ public final class LoadRun {
             }
             if (cpuAtStart == null && now >= measuredStart) {
                 cpuAtStart = ProcessCpu.read();
+                topicLag.recording(true);
             }
             long lag = now - due;
             if (lag > LoadResult.ProducerStats.LATE_MILLIS * 1_000_000) {
@@ -233,6 +246,7 @@ public final class LoadRun {
             }
         }
         long sendEnd = System.nanoTime();
+        topicLag.recording(false);
         producer.flush();
         if (cpuAtStart == null) {
             cpuAtStart = ProcessCpu.read();
@@ -272,7 +286,7 @@ public final class LoadRun {
                 new LoadResult.ProducerStats(lateSends, maxLag / 1e6, stoppedEarly, stopReason),
                 requestRecords.get(), requestBytes.get(), measured.scored() + warmup.scored(), windowSeconds, drainSeconds,
                 ProcessCpu.between(cpuAtStart, cpuAtEnd, processNames), ProcessCpu.machineBusyPercent(cpuAtStart, cpuAtEnd),
-                stages.stages(), warmupOutcome);
+                stages.stages(), warmupOutcome, topicLag.finish());
     }
 
     private void send(KafkaProducer<String, byte[]> producer, long seq, long now, long measuredStart) {
@@ -409,13 +423,17 @@ public final class LoadRun {
         }
     }
 
-    private void describeTopics(Map<String, List<TopicPartition>> scores, Map<String, List<TopicPartition>> requests) {
+    private Map<String, Object> adminConfig(String clientId) {
         Map<String, Object> adminConfig = new HashMap<>(clientProperties);
         adminConfig.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "umbra-load-admin",
+                AdminClientConfig.CLIENT_ID_CONFIG, clientId,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
-        try (Admin admin = Admin.create(adminConfig)) {
+        return adminConfig;
+    }
+
+    private void describeTopics(Map<String, List<TopicPartition>> scores, Map<String, List<TopicPartition>> requests) {
+        try (Admin admin = Admin.create(adminConfig("umbra-load-admin"))) {
             List<String> names = new ArrayList<>();
             for (String t : plan.tenants()) {
                 for (TopicKind k : List.of(TopicKind.TX_RAW, TopicKind.SCORE_REQUESTS, TopicKind.SCORES)) {

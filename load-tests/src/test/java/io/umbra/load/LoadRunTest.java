@@ -93,6 +93,13 @@ class LoadRunTest {
             assertEquals(594 / r.windowSeconds(), r.throughputTps(), 1e-9);
             assertTrue(r.producer().maxLagMillis() >= 0 && r.producer().lateSends() <= 800);
             assertFalse(r.cpu().isEmpty(), "this JVM at least shows in /proc");
+            // each hop's lag, sampled each second of the window: the stand-in's group on both raw topics, nothing else
+            assertEquals(List.of("stand-in acme.tx.raw", "stand-in globex.tx.raw"),
+                    r.lag().stream().map(l -> l.group() + " " + l.topic()).toList());
+            for (TopicLag.Row row : r.lag()) {
+                assertTrue(row.samples() >= 2 && row.max() >= row.p50() && row.p50() >= 0, row.toString());
+            }
+            assertTrue(LoadReport.markdown(r).contains("| `acme.tx.raw` | `stand-in` | "), LoadReport.markdown(r));
 
             String json = LoadSummary.of(r).toJson();
             Matcher m = Pattern.compile("\"produced\":600,\"scored\":594,\"duplicates\":6,\"lost\":6,").matcher(json);
