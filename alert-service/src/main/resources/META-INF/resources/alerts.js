@@ -14,6 +14,7 @@ const rows = new Map();        // alertId -> <tr>
 let nextCursor = null;
 let selected = null;           // the alert shown in the detail
 let sessionTimer = null;
+let unclaimed = false;         // a sign-in link's token just taken from the URL, not yet claimed for this browser
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,8 +27,26 @@ function takeTokenFromUrl() {
   hash.delete('login');
   const rest = hash.toString();
   history.replaceState(null, '', location.pathname + location.search + (rest ? '#' + rest : ''));
-  if (t) sessionStorage.setItem(KEY, t);
+  if (t) { sessionStorage.setItem(KEY, t); unclaimed = true; }
   return true;
+}
+
+// A sign-in link works once: claiming it binds its token to this browser (an HttpOnly cookie the service sets);
+// the same link opened again, anywhere, is refused, and so is the token without this browser's cookie.
+async function claim() {
+  unclaimed = false;
+  try {
+    const res = await api('alerts/session', { method: 'POST' });
+    if (res.ok) return true;
+    const body = await res.json().catch(() => ({}));
+    showProblem(res, body);
+    $('who').textContent = 'not signed in to this bank';
+    $('signin').hidden = false;
+    return false;
+  } catch (e) {
+    problem('The service did not answer.', '');
+    return false;
+  }
 }
 
 function token() {
@@ -388,6 +407,7 @@ async function start(wanted) {
   clearProblem();
   $('who').textContent = '';
   if (sessionTimer) { clearTimeout(sessionTimer); sessionTimer = null; }
+  if (unclaimed && !(await claim())) return;
   if (stream) { stream.abort(); stream = null; }
   live(false, 'not live');
   if (await whoAmI()) {

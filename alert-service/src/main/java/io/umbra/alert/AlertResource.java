@@ -38,6 +38,7 @@ import java.util.UUID;
  *   <li>{@code GET /alerts/{id}}: one alert, 404 when unknown</li>
  *   <li>{@code GET /alerts/{id}/card-transactions?limit=}: the alert's card's recent transactions as this bank knows them</li>
  *   <li>{@code GET /alerts/me}: who the token says the caller is (for the page's header)</li>
+ *   <li>{@code POST /alerts/session}: claims a page sign-in link's token for this browser, once ({@link PageLinks})</li>
  *   <li>{@code POST /alerts/{id}/acknowledge}, {@code POST /alerts/{id}/resolve}: body optional {@code {"note": "..."}};
  *       409 when the alert's status does not allow the move</li>
  *   <li>{@code GET /alerts/stream}: Server-Sent Events, one JSON alert per event, as versions land in the store</li>
@@ -52,13 +53,16 @@ public class AlertResource {
     private final AlertTransitions transitions;
     private final AlertFeed feed;
     private final CardHistory cards;
+    private final PageLinks links;
     private final ObjectMapper json;
 
     @jakarta.ws.rs.core.Context
     UriInfo uri;
 
-    public AlertResource(AlertStore store, AlertTransitions transitions, AlertFeed feed, CardHistory cards, ObjectMapper json) {
+    public AlertResource(AlertStore store, AlertTransitions transitions, AlertFeed feed, CardHistory cards, PageLinks links,
+                         ObjectMapper json) {
         this.store = store;
+        this.links = links;
         this.cards = cards;
         this.transitions = transitions;
         this.feed = feed;
@@ -118,6 +122,27 @@ public class AlertResource {
                     jwt.getExpirationTime() > 0 ? Instant.ofEpochSecond(jwt.getExpirationTime()) : null);
         }
         return new Caller(name, null, java.util.Set.of(), null);
+    }
+
+    /**
+     * Claims a sign-in link's token for the browser that calls: 204 with the binding cookie (HttpOnly,
+     * SameSite=Strict, until the token ends); 401 when the link was claimed before. Any other token: 204, nothing set.
+     */
+    @POST
+    @Path("session")
+    @Consumes(MediaType.WILDCARD)
+    public Response claimSession(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        if (!(security.getUserPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt) || !PageLinks.isLink(jwt)) {
+            return Response.noContent().build();
+        }
+        Optional<String> binding = links.claim(jwt);
+        if (binding.isEmpty()) {
+            return Problem.unauthorized(Problem.INVALID_TOKEN, "this sign-in link was used already: ask for a new one", path());
+        }
+        long seconds = Math.max(1, jwt.getExpirationTime() - Instant.now().getEpochSecond());
+        return Response.noContent().cookie(new jakarta.ws.rs.core.NewCookie.Builder(links.cookieName()).value(binding.get()).path("/")
+                .httpOnly(true).sameSite(jakarta.ws.rs.core.NewCookie.SameSite.STRICT).maxAge((int) Math.min(seconds, Integer.MAX_VALUE))
+                .secure("https".equals(uri.getRequestUri().getScheme())).build()).build();
     }
 
     @POST

@@ -4,7 +4,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.umbra.auth.Roles;
 import io.umbra.events.TenantId;
 import io.umbra.events.score.Score;
 import io.umbra.kafka.local.KafkaLocalTestResource;
@@ -38,7 +37,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -55,7 +53,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (Debian's {@code chromium} and {@code chromium-driver}; {@code .ci/run} installs them). One walk through what
  * an analyst does, with a screenshot of each step in {@code target/browser-screenshots/}:
  * <ol>
- *   <li>opens a sign-in link ({@code /#login=<token>}): signed in, live, and the token is gone from the address bar;</li>
+ *   <li>opens a sign-in link ({@code /#login=<token>}): signed in, live, the token gone from the address bar, and the
+ *       link spent: its token from outside this browser, or claimed again, is refused;</li>
  *   <li>a planted fraud is scored: its alert appears in the open page by the live stream, without a reload;</li>
  *   <li>opens it: the transaction, the rule and score, the card's earlier transactions;</li>
  *   <li>acknowledges it with a note: the page and the API show who and when;</li>
@@ -92,7 +91,7 @@ class AlertPageBrowserTest {
     @Test
     void anAnalystSignsInSeesAFraudLiveOpensAndAcknowledgesItAndAnotherBankIsRefused() throws Exception {
         startBrowser();
-        String acmeLink = TestCredentials.issuer().issue("acme", "acme-analyst", Set.of(Roles.ANALYST), Duration.ofMinutes(10));
+        String acmeLink = TestCredentials.issuer().issuePageLink("acme", "acme-analyst", Duration.ofMinutes(10));
 
         // 1. the sign-in link: signed in, live, the token out of the address bar and in this tab's storage only
         browser.get(page + "#login=" + acmeLink);
@@ -102,6 +101,11 @@ class AlertPageBrowserTest {
         assertFalse(address.contains("login=") || address.contains(acmeLink), "the token left the address bar: " + address);
         assertEquals(acmeLink, js("return sessionStorage.getItem('umbra.token')"));
         assertFalse(browser.getPageSource().contains(acmeLink), "the token is nowhere in the page");
+        // one-time: the link is claimed by this browser; the same token from anywhere else, or a second claim, is refused
+        given().auth().oauth2(acmeLink).get("/alerts").then().statusCode(401)
+                .body("detail", org.hamcrest.Matchers.equalTo("this sign-in link's token works only in the browser that opened the link"));
+        given().auth().oauth2(acmeLink).post("/alerts/session").then().statusCode(401)
+                .body("detail", org.hamcrest.Matchers.equalTo("this sign-in link was used already: ask for a new one"));
         screenshot("01-signed-in");
 
         // 2. a planted fraud, after two ordinary transactions of the same card: its alert appears live
@@ -144,7 +148,7 @@ class AlertPageBrowserTest {
         screenshot("04-acknowledged");
 
         // 5. another bank's analyst follows a link to this alert: refused, with the problem shown and nothing of the alert
-        String globexLink = TestCredentials.issuer().issue("globex", "globex-analyst", Set.of(Roles.ANALYST), Duration.ofMinutes(10));
+        String globexLink = TestCredentials.issuer().issuePageLink("globex", "globex-analyst", Duration.ofMinutes(10));
         browser.get(page + "#login=" + globexLink + "&alert=" + alertId);
         await("the refusal shown", () -> browser.findElement(By.id("problem")).isDisplayed()
                 && text("problemDetail").contains("token issued for tenant globex, this is acme"));

@@ -90,14 +90,16 @@ public final class DevCredentials {
     }
 
     /**
-     * A sign-in link to {@code tenant}'s alert page at {@code pageUrl}: a fresh analyst token, valid for
+     * A one-time sign-in link to {@code tenant}'s alert page at {@code pageUrl}: a fresh analyst token marked as a
+     * page link (umbra-auth's {@code TokenIssuer.issuePageLink}: its own {@code jti}), valid for
      * {@link #PAGE_LINK_LIFETIME}, in the URL's fragment ({@code #login=…}). A fragment never reaches a server (no
      * access log, no Referer); the page moves the token into the tab's sessionStorage and out of the address bar
-     * and history at once. Kept in memory only, never in a file: it is for the terminal that started the run.
+     * at once, and claims it for its browser, after which the alert-service refuses the link anywhere else. Kept in
+     * memory only, never in a file: it is for the terminal that started the run.
      */
     public String pageLink(TenantId tenant, String pageUrl) {
         require(analystTokens, tenant);
-        return pageUrl + "#login=" + issuer.issue(tenant.value(), tenant.value() + "-analyst", Set.of(Roles.ANALYST), PAGE_LINK_LIFETIME);
+        return pageUrl + "#login=" + issuer.issuePageLink(tenant.value(), tenant.value() + "-analyst", PAGE_LINK_LIFETIME);
     }
 
     /** The analyst token itself, for an {@code Authorization: Bearer} header. */

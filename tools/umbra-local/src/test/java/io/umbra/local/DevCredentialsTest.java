@@ -60,6 +60,7 @@ class DevCredentialsTest {
         assertEquals("acme", linked.getStringClaim("tenant"));
         assertEquals("[\"analyst\"]", linked.getJsonArrayClaim("groups"));
         assertEquals(Duration.ofMinutes(30), Duration.between(linked.getIssuedAt(), linked.getExpiration()));
+        assertTrue(linked.getBooleanClaim("umbra_link") && linked.hasJwtId(), "marked as a one-time page link, with its own id");
         assertThrows(IllegalArgumentException.class, () -> credentials.pageLink(TenantId.of("initech"), "http://localhost:8085/"));
     }
 
