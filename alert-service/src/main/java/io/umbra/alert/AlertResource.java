@@ -163,11 +163,13 @@ public class AlertResource {
         return move(id, AlertStatus.RESOLVED, body, caller(security));
     }
 
-    /** Who is calling, as the token names them (its subject, else its name), cut to what an alert may carry. */
+    /**
+     * Who is calling, as the token names them (MicroProfile JWT's name: {@code upn}, else {@code preferred_username},
+     * else {@code sub}), cut to what an alert may carry.
+     */
     private static Optional<String> caller(jakarta.ws.rs.core.SecurityContext security) {
         java.security.Principal p = security == null ? null : security.getUserPrincipal();
-        String name = p instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt && jwt.getSubject() != null ? jwt.getSubject()
-                : p == null ? null : p.getName();
+        String name = p == null ? null : p.getName();
         if (name == null || name.isBlank()) {
             return Optional.empty();
         }

@@ -20,6 +20,16 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.smallrye.common.annotation.Identifier;
+import io.umbra.events.TopicKind;
+import io.umbra.events.Topics;
+import io.umbra.kafka.KafkaClientSecurity;
+import jakarta.annotation.PreDestroy;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +52,7 @@ import java.util.TreeSet;
  *
  * <p>The scores topic is keyed by transaction, so a card's transactions are spread over its partitions; a query
  * reads every partition this instance processes. With several replicas an instance sees only its own
- * partitions' part, and says so ({@link Answer#complete()} false).
+ * partitions' part, and says so ({@link Answer#complete()} false: fewer partitions here than the topic has).
  */
 @ApplicationScoped
 public class CardHistory {
@@ -52,14 +62,59 @@ public class CardHistory {
 
     private final Instance<KafkaStreams> streams;
     private final Duration retention;
+    private final String scoresTopic;
+    private final Map<String, Object> adminConfig;
+    private Admin admin;
+    private int partitions;
+    private long partitionsAt;
 
-    public CardHistory(Instance<KafkaStreams> streams,
+    public CardHistory(Instance<KafkaStreams> streams, AlertServiceConfig config,
+                       @Identifier("default-kafka-broker") Map<String, Object> kafka,
                        @ConfigProperty(name = "umbra.card-history.retention", defaultValue = "PT24H") Duration retention) {
         if (retention.isNegative() || retention.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("umbra.card-history.retention (UMBRA_CARD_HISTORY_RETENTION) must be at least 1 minute, got " + retention);
         }
         this.streams = streams;
         this.retention = retention;
+        this.scoresTopic = Topics.name(TenantId.of(config.tenant()), TopicKind.SCORES);
+        Map<String, Object> a = new HashMap<>();
+        kafka.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                a.put(k, v);
+            }
+        });
+        a.put(AdminClientConfig.CLIENT_ID_CONFIG, config.tenant() + ".alert-service-" + config.instanceId() + "-card-history");
+        KafkaClientSecurity.fromEnvironment().addTo(a);
+        this.adminConfig = Map.copyOf(a);
+    }
+
+    /** The scores topic's partition count, asked at most every few minutes; 0 when the broker does not say. */
+    private synchronized int scoresPartitions() {
+        long now = System.nanoTime();
+        if (partitions > 0 && now - partitionsAt < Duration.ofMinutes(5).toNanos()) {
+            return partitions;
+        }
+        try {
+            if (admin == null) {
+                admin = Admin.create(adminConfig);
+            }
+            partitions = admin.describeTopics(List.of(scoresTopic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(scoresTopic).partitions().size();
+            partitionsAt = now;
+        } catch (ExecutionException | TimeoutException e) {
+            return partitions;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return partitions;
+        }
+        return partitions;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
     }
 
     /** The card's transactions, newest first, at most {@code limit}; {@code complete} when every partition of the scores is here. */
@@ -87,7 +142,7 @@ public class CardHistory {
         Set<Integer> local = new TreeSet<>();
         ks.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task -> task.topicPartitions().stream()
                 .map(TopicPartition::partition).forEach(local::add)));
-        boolean complete = ks.streamsMetadataForStore(STORE).size() <= 1;
+        boolean complete = local.size() >= scoresPartitions() && !local.isEmpty();
         Instant to = Instant.now().plus(Duration.ofDays(1));   // event times a little ahead of this clock still count
         Instant from = to.minus(retention).minus(Duration.ofDays(2));
         Map<String, CardTransaction> byId = new HashMap<>();
