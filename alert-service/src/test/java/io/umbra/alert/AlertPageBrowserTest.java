@@ -196,8 +196,10 @@ class AlertPageBrowserTest {
         browser = new ChromeDriver(service, options);
     }
 
-    private static Optional<Path> executable(String... candidates) {
-        return Stream.of(candidates).filter(c -> c != null && !c.isBlank()).map(Path::of).filter(Files::isExecutable).findFirst();
+    /** The first executable of {@code candidates}; a path set in the environment (the first) is the only one tried. */
+    private static Optional<Path> executable(String fromEnvironment, String... candidates) {
+        Stream<String> tried = fromEnvironment != null && !fromEnvironment.isBlank() ? Stream.of(fromEnvironment) : Stream.of(candidates);
+        return tried.map(Path::of).filter(Files::isExecutable).findFirst();
     }
 
     private void screenshot(String name) throws IOException {
