@@ -107,7 +107,7 @@ public class AlertResource {
                 .orElseGet(() -> notFound(id));
     }
 
-    /** The caller as the verified token names them: subject, tenant, roles and when the token ends. Nothing else of the token. */
+    /** The caller as the verified token names them: name (as for who moved an alert), tenant, roles and when the token ends. Nothing else of the token. */
     public record Caller(String name, String tenant, java.util.Set<String> roles, Instant expiresAt) {
     }
 
