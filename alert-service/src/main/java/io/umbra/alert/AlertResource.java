@@ -36,6 +36,9 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code GET /alerts?status=&minScore=&from=&to=&limit=&cursor=}: newest first, filtered, paged by cursor</li>
  *   <li>{@code GET /alerts/{id}}: one alert, 404 when unknown</li>
+ *   <li>{@code GET /alerts/{id}/card-transactions?limit=}: the alert's card's recent transactions as this bank knows them</li>
+ *   <li>{@code GET /alerts/me}: who the token says the caller is (for the page's header)</li>
+ *   <li>{@code POST /alerts/session}: claims a page sign-in link's token for this browser, once ({@link PageLinks})</li>
  *   <li>{@code POST /alerts/{id}/acknowledge}, {@code POST /alerts/{id}/resolve}: body optional {@code {"note": "..."}};
  *       409 when the alert's status does not allow the move</li>
  *   <li>{@code GET /alerts/stream}: Server-Sent Events, one JSON alert per event, as versions land in the store</li>
@@ -49,13 +52,18 @@ public class AlertResource {
     private final AlertStore store;
     private final AlertTransitions transitions;
     private final AlertFeed feed;
+    private final CardHistory cards;
+    private final PageLinks links;
     private final ObjectMapper json;
 
     @jakarta.ws.rs.core.Context
     UriInfo uri;
 
-    public AlertResource(AlertStore store, AlertTransitions transitions, AlertFeed feed, ObjectMapper json) {
+    public AlertResource(AlertStore store, AlertTransitions transitions, AlertFeed feed, CardHistory cards, PageLinks links,
+                         ObjectMapper json) {
         this.store = store;
+        this.links = links;
+        this.cards = cards;
         this.transitions = transitions;
         this.feed = feed;
         this.json = json;
@@ -89,20 +97,86 @@ public class AlertResource {
                 .orElseGet(() -> notFound(id));
     }
 
+    /** The card's recent transactions (newest first), with the alert's own among them while it is within the retention. */
+    @GET
+    @Path("{id}/card-transactions")
+    @Blocking
+    public Response cardTransactions(@PathParam("id") String id, @QueryParam("limit") Integer limit) {
+        return alertId(id).flatMap(store::find)
+                .map(a -> Response.ok(cards.recent(a.cardId(), limit == null ? CardHistory.DEFAULT_LIMIT : limit)).build())
+                .orElseGet(() -> notFound(id));
+    }
+
+    /** The caller as the verified token names them: name (as for who moved an alert), tenant, roles and when the token ends. Nothing else of the token. */
+    public record Caller(String name, String tenant, java.util.Set<String> roles, Instant expiresAt) {
+    }
+
+    @GET
+    @Path("me")
+    public Caller me(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        String name = caller(security).orElse("(unnamed)");
+        if (security.getUserPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt) {
+            Object tenant = jwt.getClaim("tenant");
+            String t = tenant instanceof jakarta.json.JsonString s ? s.getString() : tenant instanceof String s ? s : null;
+            return new Caller(name, t, jwt.getGroups(),
+                    jwt.getExpirationTime() > 0 ? Instant.ofEpochSecond(jwt.getExpirationTime()) : null);
+        }
+        return new Caller(name, null, java.util.Set.of(), null);
+    }
+
+    /**
+     * Claims a sign-in link's token for the browser that calls: 204 with the binding cookie (HttpOnly,
+     * SameSite=Strict, until the token ends); 401 when the link was claimed before. Any other token: 204, nothing set.
+     */
+    @POST
+    @Path("session")
+    @Consumes(MediaType.WILDCARD)
+    public Response claimSession(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        if (!(security.getUserPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt) || !PageLinks.isLink(jwt)) {
+            return Response.noContent().build();
+        }
+        Optional<String> binding = links.claim(jwt);
+        if (binding.isEmpty()) {
+            return Problem.unauthorized(Problem.INVALID_TOKEN, "this sign-in link was used already: ask for a new one", path());
+        }
+        long seconds = Math.max(1, jwt.getExpirationTime() - Instant.now().getEpochSecond());
+        return Response.noContent().cookie(new jakarta.ws.rs.core.NewCookie.Builder(links.cookieName()).value(binding.get()).path("/")
+                .httpOnly(true).sameSite(jakarta.ws.rs.core.NewCookie.SameSite.STRICT).maxAge((int) Math.min(seconds, Integer.MAX_VALUE))
+                .secure("https".equals(uri.getRequestUri().getScheme())).build()).build();
+    }
+
     @POST
     @Path("{id}/acknowledge")
     @Consumes(MediaType.WILDCARD)
     @Blocking
-    public Response acknowledge(@PathParam("id") String id, String body) throws InterruptedException {
-        return move(id, AlertStatus.ACKNOWLEDGED, body);
+    public Response acknowledge(@PathParam("id") String id, String body,
+                                @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) throws InterruptedException {
+        return move(id, AlertStatus.ACKNOWLEDGED, body, caller(security));
     }
 
     @POST
     @Path("{id}/resolve")
     @Consumes(MediaType.WILDCARD)
     @Blocking
-    public Response resolve(@PathParam("id") String id, String body) throws InterruptedException {
-        return move(id, AlertStatus.RESOLVED, body);
+    public Response resolve(@PathParam("id") String id, String body,
+                            @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) throws InterruptedException {
+        return move(id, AlertStatus.RESOLVED, body, caller(security));
+    }
+
+    /**
+     * Who is calling, as the token names them (MicroProfile JWT's name: {@code upn}, else {@code preferred_username},
+     * else {@code sub}), cut to what an alert may carry.
+     */
+    private static Optional<String> caller(jakarta.ws.rs.core.SecurityContext security) {
+        java.security.Principal p = security == null ? null : security.getUserPrincipal();
+        String name = p == null ? null : p.getName();
+        if (name == null || name.isBlank()) {
+            return Optional.empty();
+        }
+        String clean = name.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.isEmpty() ? Optional.empty()
+                : Optional.of(clean.length() > Alert.MAX_ACTOR_CHARS ? clean.substring(0, Alert.MAX_ACTOR_CHARS) : clean);
     }
 
     @GET
@@ -122,7 +196,7 @@ public class AlertResource {
         return feed.listen().select().first(left);
     }
 
-    private Response move(String id, AlertStatus target, String body) throws InterruptedException {
+    private Response move(String id, AlertStatus target, String body, Optional<String> by) throws InterruptedException {
         Optional<UUID> alertId = alertId(id);
         if (alertId.isEmpty()) {
             return notFound(id);
@@ -131,7 +205,7 @@ public class AlertResource {
         if (note.isPresent() && note.get().length() > AlertTransitions.MAX_NOTE_CHARS) {
             return error(Problem.INVALID_REQUEST, 400, "note must be at most " + AlertTransitions.MAX_NOTE_CHARS + " characters");
         }
-        return switch (transitions.move(alertId.get(), target, note)) {
+        return switch (transitions.move(alertId.get(), target, note, by)) {
             case AlertTransitions.Done d -> Response.ok(d.alert()).build();
             case AlertTransitions.Pending p -> Response.accepted(p.alert()).build();
             case AlertTransitions.NotFound n -> notFound(id);

@@ -18,7 +18,8 @@ import java.time.Clock;
  *
  * <pre>
  * &lt;t&gt;.scores ──► raise ──► &lt;t&gt;.alerts      (keyed by alert id)
- *                    └───► &lt;t&gt;.alert.dlq   (original bytes, DeadLetter headers)
+ *          │         └───► &lt;t&gt;.alert.dlq   (original bytes, DeadLetter headers)
+ *          └──► card history (window store by card, changelogged; {@link CardHistory})
  * &lt;t&gt;.alerts ──► alert store (global, every replica holds every alert) ──► REST, live feed
  * </pre>
  *
@@ -35,7 +36,8 @@ public class AlertTopology {
 
     @Produces
     @Singleton
-    Topology topology(AlertServiceConfig config, AlertPolicy policy, AlertMetrics metrics, AlertFeed feed, Clock clock) {
+    Topology topology(AlertServiceConfig config, AlertPolicy policy, AlertMetrics metrics, AlertFeed feed, Clock clock,
+                      CardHistory cardHistory) {
         TenantId tenant = TenantId.of(config.tenant());
         String scores = Topics.name(tenant, TopicKind.SCORES);
         String alerts = Topics.name(tenant, TopicKind.ALERTS);
@@ -50,6 +52,9 @@ public class AlertTopology {
                 "raise");
         topology.addSink(ALERTS_SINK, alerts, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), "raise");
         topology.addSink(DLQ_SINK, dlq, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), "raise");
+        // the card's recent transactions for an alert's detail: same source, same task, same exactly-once transaction
+        topology.addProcessor("card-history", () -> new CardHistory.Writer(tenant), "scores-in");
+        topology.addStateStore(cardHistory.storeBuilder(), "card-history");
 
         // The topic is the changelog of a global store: logging stays off, the store restores from <t>.alerts itself.
         topology.addGlobalStore(

@@ -101,6 +101,11 @@ public class AlertTransitions {
      * and {@link IllegalStateException} when the broker does not take the write in time.
      */
     public Result move(UUID id, AlertStatus target, Optional<String> note) throws InterruptedException {
+        return move(id, target, note, Optional.empty());
+    }
+
+    /** As {@link #move(UUID, AlertStatus, Optional)}, recording {@code by} (the caller's name) as who acknowledged or resolved it. */
+    public Result move(UUID id, AlertStatus target, Optional<String> note, Optional<String> by) throws InterruptedException {
         synchronized (locks[Math.floorMod(id.hashCode(), locks.length)]) {
             Optional<Alert> current = store.find(id);
             if (current.isEmpty()) {
@@ -111,7 +116,7 @@ public class AlertTransitions {
                 return new Refused(now, target);
             }
             Instant at = clock.instant();
-            Alert next = now.moveTo(target, at.isBefore(now.createdAt()) ? now.createdAt() : at);
+            Alert next = now.moveTo(target, at.isBefore(now.createdAt()) ? now.createdAt() : at, by.orElse(null));
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, id.toString(), next.toJson());
             note.ifPresent(n -> record.headers().add(NOTE_HEADER, n.getBytes(StandardCharsets.UTF_8)));
             try {

@@ -92,8 +92,9 @@ class AlertApiSecurityTest {
         Map<String, String> reasons = Map.of("no token", "no bearer token", "not a JWT", "token not accepted",
                 "signed by another key", "token not accepted", "another issuer", "token not accepted", "expired", "token expired");
         for (Map.Entry<String, RequestSpecification> c : callers.entrySet()) {
-            for (String path : List.of("/alerts", "/alerts/" + existing, "/alerts/" + existing + "/acknowledge", "/alerts/stream")) {
-                Response r = path.endsWith("acknowledge") ? c.getValue().post(path) : c.getValue().get(path);
+            for (String path : List.of("/alerts", "/alerts/" + existing, "/alerts/" + existing + "/acknowledge", "/alerts/stream",
+                    "/alerts/" + existing + "/card-transactions", "/alerts/me", "/alerts/session")) {
+                Response r = path.endsWith("acknowledge") || path.endsWith("session") ? c.getValue().post(path) : c.getValue().get(path);
                 assertEquals(401, r.statusCode(), c.getKey());
                 String type = c.getKey().equals("no token") ? "urn:umbra:problem:no-token" : "urn:umbra:problem:invalid-token";
                 assertProblem(r, 401, type, reasons.get(c.getKey()), path);
@@ -118,7 +119,10 @@ class AlertApiSecurityTest {
         Response resolve = bravo.post("/alerts/" + existing + "/resolve");
         Response stream = bravo.get("/alerts/stream");
         Response bravoAdmin = as(TestCredentials.token("bravo", Roles.ADMIN)).get("/alerts/" + existing);
-        for (Response r : List.of(list, known, unknown, garbage, ack, ackUnknown, resolve, stream, bravoAdmin)) {
+        Response card = bravo.get("/alerts/" + existing + "/card-transactions");
+        Response me = bravo.get("/alerts/me");
+        Response link = as(TestCredentials.issuer().issuePageLink("bravo", "bravo-analyst", Duration.ofMinutes(5))).post("/alerts/session");
+        for (Response r : List.of(list, known, unknown, garbage, ack, ackUnknown, resolve, stream, bravoAdmin, card, me, link)) {
             assertEquals(403, r.statusCode());
             assertEquals("urn:umbra:problem:wrong-tenant", r.jsonPath().getString("type"));
             assertEquals("token issued for tenant bravo, this is acme", r.jsonPath().getString("detail"));
@@ -129,6 +133,36 @@ class AlertApiSecurityTest {
         assertEquals(known.getHeader("Content-Type"), unknown.getHeader("Content-Type"));
         assertEquals(known.getHeader("Content-Length"), unknown.getHeader("Content-Length"));
         assertEquals("OPEN", status(existing), "bravo's acknowledge changed nothing");
+    }
+
+    @Test
+    void aSignInLinkIsClaimedOnceAndThenWorksOnlyWithItsBrowsersCookie() {
+        String link = TestCredentials.issuer().issuePageLink("acme", "acme-analyst", Duration.ofMinutes(5));
+        Response claimed = as(link).post("/alerts/session");
+        assertEquals(204, claimed.statusCode());
+        String setCookie = claimed.getHeader("Set-Cookie");
+        assertTrue(setCookie != null && setCookie.startsWith("umbra-link-acme=") && setCookie.contains("HttpOnly")
+                && setCookie.toLowerCase(java.util.Locale.ROOT).contains("samesite=strict"), setCookie);
+        String binding = claimed.getCookie("umbra-link-acme");
+        assertTrue(binding.length() >= 43, "256 random bits");
+
+        as(link).cookie("umbra-link-acme", binding).get("/alerts").then().statusCode(200);
+        as(link).cookie("umbra-link-acme", binding).get("/alerts/me").then().statusCode(200)
+                .body("name", org.hamcrest.Matchers.equalTo("acme-analyst")).body("tenant", org.hamcrest.Matchers.equalTo("acme"));
+        assertProblem(as(link).get("/alerts"), 401, "urn:umbra:problem:invalid-token",
+                "this sign-in link's token works only in the browser that opened the link", "/alerts");
+        assertProblem(as(link).cookie("umbra-link-acme", binding.substring(1) + "A").get("/alerts"), 401,
+                "urn:umbra:problem:invalid-token", "this sign-in link's token works only in the browser that opened the link", "/alerts");
+        assertProblem(as(link).cookie("umbra-link-acme", binding).post("/alerts/session"), 401, "urn:umbra:problem:invalid-token",
+                "this sign-in link was used already: ask for a new one", "/alerts/session");
+        // another link is its own: its claim works, and the first link's cookie does not open it
+        String second = TestCredentials.issuer().issuePageLink("acme", "acme-analyst", Duration.ofMinutes(5));
+        as(second).cookie("umbra-link-acme", binding).get("/alerts").then().statusCode(401);
+        // an ordinary token needs no claim: 204 without a cookie, and it goes on working without one
+        Response plain = as(TestCredentials.analyst("acme")).post("/alerts/session");
+        assertEquals(204, plain.statusCode());
+        assertTrue(plain.getHeader("Set-Cookie") == null, "no cookie for an ordinary token");
+        as(TestCredentials.analyst("acme")).get("/alerts").then().statusCode(200);
     }
 
     @Test

@@ -233,8 +233,18 @@ class AlertServiceTest {
         // read-your-writes: the next read already shows it
         assertEquals("ACKNOWLEDGED", api().get("/alerts/" + id).then().statusCode(200).extract().path("status"));
 
-        JsonPath resolved = api().post("/alerts/" + id + "/resolve").then().statusCode(200).extract().jsonPath();
+        assertEquals("acme-analyst", acked.getString("acknowledgedBy"), "who acknowledged: the token's subject");
+        assertEquals(acked.getString("updatedAt"), acked.getString("acknowledgedAt"));
+        assertNull(acked.getString("resolvedBy"));
+
+        // resolved by someone else (acme's admin): both names and times are kept
+        JsonPath resolved = given().auth().oauth2(TestCredentials.token("acme", io.umbra.auth.Roles.ADMIN))
+                .post("/alerts/" + id + "/resolve").then().statusCode(200).extract().jsonPath();
         assertEquals("RESOLVED", resolved.getString("status"));
+        assertEquals("acme-analyst", resolved.getString("acknowledgedBy"));
+        assertEquals(acked.getString("acknowledgedAt"), resolved.getString("acknowledgedAt"));
+        assertEquals("acme-admin", resolved.getString("resolvedBy"));
+        assertEquals(resolved.getString("updatedAt"), resolved.getString("resolvedAt"));
         assertEquals("RESOLVED", api().get("/alerts/" + id).then().statusCode(200).extract().path("status"));
 
         List<ConsumerRecord<byte[], byte[]>> versions = recordsOn(ALERTS, r -> new String(r.key(), StandardCharsets.UTF_8).equals(id.toString()));
@@ -243,6 +253,36 @@ class AlertServiceTest {
         Header note = versions.get(1).headers().lastHeader(AlertTransitions.NOTE_HEADER);
         assertNotNull(note);
         assertEquals("calling the card holder", new String(note.value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anAlertsDetailShowsTheCardsRecentTransactions() {
+        String run = "card-" + UUID.randomUUID().toString().substring(0, 8);
+        String card = run + "-card";
+        Instant t0 = Instant.now().minusSeconds(600);
+        byte[] first = scoreAt(ACME, run + "-1", card, 0.02, 1_250, t0);
+        send(first);
+        send(scoreAt(ACME, run + "-2", card, 0.10, 3_990, t0.plusSeconds(60)));
+        send(scoreAt(ACME, run + "-fraud", card, 0.97, 87_000, t0.plusSeconds(120)));
+        send(first);                                                                  // re-sent: still one transaction
+        send(scoreAt(ACME, run + "-other", run + "-another-card", 0.01, 100, t0.plusSeconds(30)));
+        send(scoreAt(TenantId.of("bravo"), run + "-bravo", card, 0.01, 100, t0.plusSeconds(90))); // dead-lettered, never kept
+        awaitScoresProcessed();
+        UUID id = AlertIds.of(ACME, run + "-fraud");
+        awaitAlert(id);
+
+        JsonPath history = api().get("/alerts/" + id + "/card-transactions").then().statusCode(200).extract().jsonPath();
+        assertEquals(card, history.getString("cardId"));
+        assertTrue(history.getBoolean("complete"), "one instance holds every partition");
+        assertEquals(List.of(run + "-fraud", run + "-2", run + "-1"), history.getList("transactions.transactionId"),
+                "newest first, this card and tenant only, each once");
+        assertEquals(87_000, history.getLong("transactions[0].amountMinor"));
+        assertEquals(0.97, history.getDouble("transactions[0].score"), 1e-9);
+        assertEquals(t0.plusSeconds(120), Instant.parse(history.getString("transactions[0].eventTime")));
+        assertEquals(List.of(run + "-fraud"), api().queryParam("limit", 1).get("/alerts/" + id + "/card-transactions")
+                .then().statusCode(200).extract().jsonPath().getList("transactions.transactionId"));
+        api().queryParam("limit", 0).get("/alerts/" + id + "/card-transactions").then().statusCode(400).contentType(PROBLEM);
+        api().get("/alerts/" + UUID.randomUUID() + "/card-transactions").then().statusCode(404).contentType(PROBLEM);
     }
 
     @Test
@@ -346,8 +386,10 @@ class AlertServiceTest {
         assertFalse(page.contains("src=\"http") || page.contains("href=\"http"), "nothing from a CDN");
         String script = given().get("/alerts.js").then().statusCode(200).extract().asString();
         assertTrue(script.contains("api('alerts/stream'"), "the page listens to the live stream");
-        assertTrue(script.contains("'Authorization': 'Bearer ' + token()"), "with the analyst's token on every call");
-        assertTrue(page.contains("id=\"token\""), "which the page asks for");
+        assertTrue(script.contains("headers['Authorization'] = 'Bearer ' + token()"), "with the analyst's token on every call");
+        assertTrue(script.contains("history.replaceState") && script.contains("sessionStorage"),
+                "a sign-in link's token leaves the address bar for this tab's storage");
+        assertTrue(page.contains("id=\"token\""), "a token can still be given by hand");
         assertTrue(script.contains("'/' + verb"), "and posts acknowledge/resolve");
     }
 
@@ -376,6 +418,12 @@ class AlertServiceTest {
         Instant t = Instant.now().minusSeconds(2);
         double logit = Math.log(Math.max(p, 1e-9) / Math.max(1 - p, 1e-9));
         return new Score(tenant, tx, "card-" + tx.hashCode(), amountMinor, "EUR", "m-0045812", p, logit, "logreg-fraud", 4, t,
+                t.plusMillis(500), t.plusMillis(700), t.plusMillis(800)).toJson();
+    }
+
+    private static byte[] scoreAt(TenantId tenant, String tx, String card, double p, long amountMinor, Instant t) {
+        double logit = Math.log(Math.max(p, 1e-9) / Math.max(1 - p, 1e-9));
+        return new Score(tenant, tx, card, amountMinor, "EUR", "m-0045812", p, logit, "logreg-fraud", 4, t,
                 t.plusMillis(500), t.plusMillis(700), t.plusMillis(800)).toJson();
     }
 

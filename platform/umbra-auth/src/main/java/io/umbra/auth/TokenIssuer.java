@@ -40,6 +40,10 @@ public final class TokenIssuer {
     public static final String AUDIENCE = "umbra";
     /** The claim SmallRye JWT maps to roles. */
     public static final String GROUPS_CLAIM = "groups";
+    /** The claim that marks a page sign-in link's token ({@link #issuePageLink}); it also carries a {@code jti}. */
+    public static final String PAGE_LINK_CLAIM = "umbra_link";
+    /** The longest a page sign-in link may work. */
+    public static final Duration MAX_PAGE_LINK_LIFETIME = Duration.ofHours(1);
     public static final String KEYSET_FILE = "jwt-signing.keyset";
     public static final String JWKS_FILE = "jwks.json";
 
@@ -102,6 +106,22 @@ public final class TokenIssuer {
      * from now: {@code iss}, {@code sub}, {@code aud=umbra}, {@code iat}, {@code exp}, {@code tenant}, {@code groups}.
      */
     public String issue(String tenant, String subject, Set<String> roles, Duration ttl) {
+        return sign(tenant, subject, roles, ttl, false);
+    }
+
+    /**
+     * An analyst token for a page sign-in link: as {@link #issue} with role analyst, plus a random {@code jti} and
+     * {@code umbra_link: true}, at most {@link #MAX_PAGE_LINK_LIFETIME}. A service that honours the mark (the
+     * alert-service) lets such a token be claimed once, by one browser, and refuses it from anywhere else.
+     */
+    public String issuePageLink(String tenant, String subject, Duration ttl) {
+        if (ttl.compareTo(MAX_PAGE_LINK_LIFETIME) > 0) {
+            throw new IllegalArgumentException("a page link works at most " + MAX_PAGE_LINK_LIFETIME + ", got " + ttl);
+        }
+        return sign(tenant, subject, Set.of(Roles.ANALYST), ttl, true);
+    }
+
+    private String sign(String tenant, String subject, Set<String> roles, Duration ttl, boolean pageLink) {
         requirePlain("tenant", tenant);
         requirePlain("subject", subject);
         if (roles.isEmpty() || !Roles.ALL.containsAll(roles)) {
@@ -115,7 +135,11 @@ public final class TokenIssuer {
         // roles and tenant are checked against PLAIN above, so this JSON needs no escaping
         String groups = "[" + String.join(",", new TreeSet<>(roles).stream().map(r -> "\"" + r + "\"").toList()) + "]";
         try {
-            RawJwt jwt = RawJwt.newBuilder()
+            RawJwt.Builder builder = RawJwt.newBuilder();
+            if (pageLink) {
+                builder.setJwtId(java.util.UUID.randomUUID().toString()).addBooleanClaim(PAGE_LINK_CLAIM, true);
+            }
+            RawJwt jwt = builder
                     .setTypeHeader("JWT")
                     .setIssuer(issuer)
                     .setSubject(subject)

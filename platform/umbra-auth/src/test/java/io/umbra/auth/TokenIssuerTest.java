@@ -133,6 +133,23 @@ class TokenIssuerTest {
     }
 
     @Test
+    void aPageLinkIsAnAnalystTokenWithItsOwnIdAndTheMark() throws Exception {
+        TokenIssuer issuer = TokenIssuer.createOrLoad(dir, ISSUER);
+        DefaultJWTParser parser = smallRye(issuer.jwksFile().toString());
+        JsonWebToken link = parser.parse(issuer.issuePageLink("acme", "acme-analyst", Duration.ofMinutes(30)));
+        JsonWebToken other = parser.parse(issuer.issuePageLink("acme", "acme-analyst", Duration.ofMinutes(30)));
+        assertEquals(Set.of("analyst"), link.getGroups());
+        assertEquals("acme", TenantCheck.tenantOf(link));
+        assertEquals(1800, link.getExpirationTime() - link.getIssuedAtTime());
+        assertTrue(link.getTokenID() != null && !link.getTokenID().equals(other.getTokenID()), "each link its own id");
+        Object mark = link.getClaim(TokenIssuer.PAGE_LINK_CLAIM);
+        assertEquals("true", String.valueOf(mark));
+        JsonWebToken plain = parser.parse(issuer.issue("acme", "ana", Set.of(Roles.ANALYST), Duration.ofHours(1)));
+        assertTrue(plain.getClaim(TokenIssuer.PAGE_LINK_CLAIM) == null, "an ordinary token is no link");
+        assertThrows(IllegalArgumentException.class, () -> issuer.issuePageLink("acme", "ana", Duration.ofMinutes(61)));
+    }
+
+    @Test
     void smallRyeJwtPicksTheKeyByKidFromASetOfSeveral() throws Exception {
         TokenIssuer first = TokenIssuer.createOrLoad(dir.resolve("first"), ISSUER);
         TokenIssuer second = TokenIssuer.createOrLoad(dir.resolve("second"), ISSUER);

@@ -27,6 +27,8 @@ public final class DevCredentials {
     /** The {@code iss} of the local run's tokens. */
     public static final String ISSUER = "umbra-local";
     public static final Duration TOKEN_LIFETIME = Duration.ofHours(12);
+    /** How long a sign-in link of the alert page works: a page signed in with it stays signed in as long. */
+    public static final Duration PAGE_LINK_LIFETIME = Duration.ofMinutes(30);
 
     private final TokenIssuer issuer;
     private final Map<TenantId, Path> analystTokens;
@@ -85,6 +87,19 @@ public final class DevCredentials {
     /** The file holding {@code tenant}'s admin token (role admin: key operations, audit, reading alerts). */
     public Path adminToken(TenantId tenant) {
         return require(adminTokens, tenant);
+    }
+
+    /**
+     * A one-time sign-in link to {@code tenant}'s alert page at {@code pageUrl}: a fresh analyst token marked as a
+     * page link (umbra-auth's {@code TokenIssuer.issuePageLink}: its own {@code jti}), valid for
+     * {@link #PAGE_LINK_LIFETIME}, in the URL's fragment ({@code #login=…}). A fragment never reaches a server (no
+     * access log, no Referer); the page moves the token into the tab's sessionStorage and out of the address bar
+     * at once, and claims it for its browser, after which the alert-service refuses the link anywhere else. Kept in
+     * memory only, never in a file: it is for the terminal that started the run.
+     */
+    public String pageLink(TenantId tenant, String pageUrl) {
+        require(analystTokens, tenant);
+        return pageUrl + "#login=" + issuer.issuePageLink(tenant.value(), tenant.value() + "-analyst", PAGE_LINK_LIFETIME);
     }
 
     /** The analyst token itself, for an {@code Authorization: Bearer} header. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DevCredentialsTest {
     private static final TenantId ACME = TenantId.of("acme");
@@ -51,6 +52,16 @@ class DevCredentialsTest {
             assertEquals("[\"admin\"]", admin.getJsonArrayClaim("groups"));
         }
         assertThrows(IllegalArgumentException.class, () -> credentials.analystToken(TenantId.of("initech")));
+
+        // the alert page's sign-in link: the page's URL, the token in the fragment, an analyst's, short-lived
+        String link = credentials.pageLink(ACME, "http://localhost:8085/");
+        assertTrue(link.startsWith("http://localhost:8085/#login="), link.substring(0, 30));
+        VerifiedJwt linked = verifier.verifyAndDecode(link.substring(link.indexOf("#login=") + 7), validator);
+        assertEquals("acme", linked.getStringClaim("tenant"));
+        assertEquals("[\"analyst\"]", linked.getJsonArrayClaim("groups"));
+        assertEquals(Duration.ofMinutes(30), Duration.between(linked.getIssuedAt(), linked.getExpiration()));
+        assertTrue(linked.getBooleanClaim("umbra_link") && linked.hasJwtId(), "marked as a one-time page link, with its own id");
+        assertThrows(IllegalArgumentException.class, () -> credentials.pageLink(TenantId.of("initech"), "http://localhost:8085/"));
     }
 
     @Test

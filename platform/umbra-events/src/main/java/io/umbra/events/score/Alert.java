@@ -1,5 +1,6 @@
 package io.umbra.events.score;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.umbra.events.EventJson;
 import io.umbra.events.Identifiers;
@@ -27,13 +28,28 @@ import java.util.UUID;
  * @param eventTime     the transaction's time
  * @param createdAt     when the alert was raised
  * @param updatedAt     when its status last changed (= createdAt while OPEN)
+ * @param acknowledgedBy who acknowledged it (the analyst token's subject), null until then or when moved without a name
+ * @param acknowledgedAt when it was acknowledged, null until then
+ * @param resolvedBy    who resolved it, null until then or when moved without a name
+ * @param resolvedAt    when it was resolved, null until then
  */
 @JsonPropertyOrder({"alertId", "tenant", "transactionId", "cardId", "amountMinor", "currency", "merchantId", "score", "rule",
-        "status", "eventTime", "createdAt", "updatedAt"})
+        "status", "eventTime", "createdAt", "updatedAt", "acknowledgedBy", "acknowledgedAt", "resolvedBy", "resolvedAt"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Alert(UUID alertId, TenantId tenant, String transactionId, String cardId, long amountMinor, String currency,
                     String merchantId, double score, String rule, AlertStatus status, Instant eventTime, Instant createdAt,
-                    Instant updatedAt) {
+                    Instant updatedAt, String acknowledgedBy, Instant acknowledgedAt, String resolvedBy, Instant resolvedAt) {
     public static final int MAX_JSON_BYTES = 16 * 1024;
+    /** The longest name kept in {@code acknowledgedBy}/{@code resolvedBy}. */
+    public static final int MAX_ACTOR_CHARS = 256;
+
+    /** An alert without any record of who moved it (as written before those fields existed). */
+    public Alert(UUID alertId, TenantId tenant, String transactionId, String cardId, long amountMinor, String currency,
+                 String merchantId, double score, String rule, AlertStatus status, Instant eventTime, Instant createdAt,
+                 Instant updatedAt) {
+        this(alertId, tenant, transactionId, cardId, amountMinor, currency, merchantId, score, rule, status, eventTime, createdAt,
+                updatedAt, null, null, null, null);
+    }
 
     public Alert {
         Objects.requireNonNull(alertId, "alertId is missing");
@@ -58,6 +74,18 @@ public record Alert(UUID alertId, TenantId tenant, String transactionId, String 
         if (updatedAt.isBefore(createdAt)) {
             throw new IllegalArgumentException("updatedAt must not be before createdAt");
         }
+        requireActor("acknowledgedBy", acknowledgedBy);
+        requireActor("resolvedBy", resolvedBy);
+        if (acknowledgedBy != null && acknowledgedAt == null || resolvedBy != null && resolvedAt == null) {
+            throw new IllegalArgumentException("acknowledgedBy/resolvedBy need acknowledgedAt/resolvedAt");
+        }
+    }
+
+    /** A name is optional, but when present it is 1 to {@value #MAX_ACTOR_CHARS} characters without control characters. */
+    private static void requireActor(String field, String value) {
+        if (value != null && (value.isEmpty() || value.length() > MAX_ACTOR_CHARS || value.chars().anyMatch(Character::isISOControl))) {
+            throw new IllegalArgumentException(field + " must be 1 to " + MAX_ACTOR_CHARS + " characters without control characters");
+        }
     }
 
     /**
@@ -75,13 +103,23 @@ public record Alert(UUID alertId, TenantId tenant, String transactionId, String 
                 score.currency(), score.merchantId(), score.fraudProbability(), rule, AlertStatus.OPEN, score.eventTime(), at, at);
     }
 
-    /** This alert in status {@code next} from {@code at}; an {@link IllegalStateException} for a backward move. */
+    /** This alert in status {@code next} from {@code at}, by nobody named; an {@link IllegalStateException} for a backward move. */
     public Alert moveTo(AlertStatus next, Instant at) {
+        return moveTo(next, at, null);
+    }
+
+    /**
+     * This alert in status {@code next} from {@code at}, moved by {@code by} (null: not named), keeping who
+     * acknowledged it when it is now resolved; an {@link IllegalStateException} for a backward move.
+     */
+    public Alert moveTo(AlertStatus next, Instant at, String by) {
         if (!status.canMoveTo(next)) {
             throw new IllegalStateException("alert " + alertId + " cannot move from " + status + " to " + next);
         }
+        boolean ack = next == AlertStatus.ACKNOWLEDGED;
+        boolean resolve = next == AlertStatus.RESOLVED;
         return new Alert(alertId, tenant, transactionId, cardId, amountMinor, currency, merchantId, score, rule, next, eventTime,
-                createdAt, at);
+                createdAt, at, ack ? by : acknowledgedBy, ack ? at : acknowledgedAt, resolve ? by : resolvedBy, resolve ? at : resolvedAt);
     }
 
     public byte[] toJson() {

@@ -77,4 +77,25 @@ class ScoreAndAlertTest {
         assertThrows(EventFormatException.class,
                 () -> Alert.fromJson(s.replace("\"status\":\"ACKNOWLEDGED\"", "\"status\":1").getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void alertsKeepWhoAcknowledgedAndWhoResolved() {
+        Alert open = Alert.open(SCORE, "score-above-0.9", T0.plusSeconds(1));
+        assertTrue(!new String(open.toJson(), StandardCharsets.UTF_8).contains("acknowledged"), "an open alert names nobody");
+        Alert ack = open.moveTo(AlertStatus.ACKNOWLEDGED, T0.plusSeconds(60), "ana@acme");
+        Alert resolved = ack.moveTo(AlertStatus.RESOLVED, T0.plusSeconds(600), "bob@acme");
+        assertEquals("ana@acme", resolved.acknowledgedBy());
+        assertEquals(T0.plusSeconds(60), resolved.acknowledgedAt());
+        assertEquals("bob@acme", resolved.resolvedBy());
+        assertEquals(T0.plusSeconds(600), resolved.resolvedAt());
+        assertEquals(resolved, Alert.fromJson(resolved.toJson()));
+        // written before the fields existed: still read, with nobody named
+        String old = new String(open.moveTo(AlertStatus.ACKNOWLEDGED, T0.plusSeconds(5)).toJson(), StandardCharsets.UTF_8);
+        assertTrue(old.contains("\"acknowledgedAt\""), old);
+        Alert legacy = Alert.fromJson(old.replaceAll(",\"acknowledgedAt\":\"[^\"]*\"", "").getBytes(StandardCharsets.UTF_8));
+        assertEquals(null, legacy.acknowledgedBy());
+        assertEquals(AlertStatus.ACKNOWLEDGED, legacy.status());
+        assertThrows(IllegalArgumentException.class, () -> open.moveTo(AlertStatus.ACKNOWLEDGED, T0.plusSeconds(5), "bad\nname"));
+        assertThrows(IllegalArgumentException.class, () -> open.moveTo(AlertStatus.ACKNOWLEDGED, T0.plusSeconds(5), "x".repeat(257)));
+    }
 }

@@ -319,7 +319,10 @@ public final class LocalCommand implements Callable<Integer> {
         out.println("Umbra is running. Broker: " + pipeline.bootstrapServers() + " (topics <tenant>.tx.raw, … <tenant>.alerts)");
         for (TenantId t : pipeline.tenants()) {
             out.println("  " + t);
-            out.println("    alerts page    http://localhost:" + pipeline.httpPort(t, Service.ALERT) + "/");
+            // a sign-in link for this terminal only (never written to a file or the log): valid 30 minutes
+            out.println("    alerts page    " + pipeline.credentials().pageLink(t, "http://localhost:" + pipeline.httpPort(t, Service.ALERT) + "/")
+                    + "   (signs in as " + t + "-analyst; the link works for "
+                    + io.umbra.local.DevCredentials.PAGE_LINK_LIFETIME.toMinutes() + " min)");
             out.println("    alerts API     curl -H \"Authorization: Bearer $(cat '" + pipeline.credentials().analystToken(t) + "')\" http://localhost:"
                     + pipeline.httpPort(t, Service.ALERT) + "/alerts");
             out.println("    admin token    " + pipeline.credentials().adminToken(t) + "   (key operations; valid 12 h)");
