@@ -9,6 +9,11 @@ import io.umbra.auth.TenantScoped;
 import io.umbra.events.score.Alert;
 import io.umbra.events.score.AlertStatus;
 import jakarta.annotation.security.RolesAllowed;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -45,6 +50,7 @@ import java.util.UUID;
  * </ul>
  */
 @Path("/alerts")
+@Tag(name = "alerts", description = "the bank's fraud alerts, for its analysts")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.ANALYST, Roles.ADMIN})
 @TenantScoped
@@ -74,6 +80,11 @@ public class AlertResource {
     }
 
     @GET
+    @Operation(summary = "The bank's alerts, newest first, filtered and paged", description = "status OPEN|ACKNOWLEDGED|RESOLVED, minScore, from/to (ISO-8601), limit; the answer's cursor fetches the next page")
+    @APIResponse(responseCode = "200", description = "one page of alerts",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AlertPage.class)))
+    @APIResponse(responseCode = "400", description = "a filter that does not parse (status, instant, limit, cursor)")
+    @APIResponse(responseCode = "503", description = "the alert store is restoring; retry (Retry-After)")
     @Blocking
     public AlertPage list(@QueryParam("status") String status, @QueryParam("minScore") Double minScore,
                           @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") Integer limit,
@@ -90,6 +101,10 @@ public class AlertResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "One alert: transaction, rule, score, status, who moved it and when")
+    @APIResponse(responseCode = "200", description = "the alert",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Alert.class)))
+    @APIResponse(responseCode = "404", description = "no alert with this id in this bank")
     @Blocking
     public Response get(@PathParam("id") String id) {
         return alertId(id).flatMap(store::find)
@@ -100,6 +115,10 @@ public class AlertResource {
     /** The card's recent transactions (newest first), with the alert's own among them while it is within the retention. */
     @GET
     @Path("{id}/card-transactions")
+    @Operation(summary = "The alerted card's recent transactions, as the bank knows them", description = "Newest first, from this bank's own decrypted scores; complete says whether this instance holds every partition")
+    @APIResponse(responseCode = "200", description = "the card's recent transactions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CardHistory.Answer.class)))
+    @APIResponse(responseCode = "404", description = "no alert with this id in this bank")
     @Blocking
     public Response cardTransactions(@PathParam("id") String id, @QueryParam("limit") Integer limit) {
         return alertId(id).flatMap(store::find)
@@ -113,6 +132,9 @@ public class AlertResource {
 
     @GET
     @Path("me")
+    @Operation(summary = "Who the token says the caller is", description = "name, tenant, roles and expiry: nothing else of the token")
+    @APIResponse(responseCode = "200", description = "the caller",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Caller.class)))
     public Caller me(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
         String name = caller(security).orElse("(unnamed)");
         if (security.getUserPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt) {
@@ -130,6 +152,9 @@ public class AlertResource {
      */
     @POST
     @Path("session")
+    @Operation(summary = "Claim a sign-in link for this browser", description = "Once per link: binds the link's token to an HttpOnly, SameSite=Strict cookie; other tokens: nothing happens")
+    @APIResponse(responseCode = "204", description = "claimed (a link) or nothing to claim (another token)")
+    @APIResponse(responseCode = "401", description = "the link was claimed before: ask for a new one")
     @Consumes(MediaType.WILDCARD)
     public Response claimSession(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
         if (!(security.getUserPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt) || !PageLinks.isLink(jwt)) {
@@ -147,6 +172,13 @@ public class AlertResource {
 
     @POST
     @Path("{id}/acknowledge")
+    @Operation(summary = "Acknowledge an open alert", description = "Optional body {\"note\": ...}; who and when are recorded from the token")
+    @APIResponse(responseCode = "200", description = "the alert, acknowledged",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Alert.class)))
+    @APIResponse(responseCode = "400", description = "a note that is too long or not JSON")
+    @APIResponse(responseCode = "404", description = "no alert with this id in this bank")
+    @APIResponse(responseCode = "409", description = "the alert's status does not allow it")
+    @APIResponse(responseCode = "503", description = "the broker did not take the change in time; retry")
     @Consumes(MediaType.WILDCARD)
     @Blocking
     public Response acknowledge(@PathParam("id") String id, String body,
@@ -156,6 +188,13 @@ public class AlertResource {
 
     @POST
     @Path("{id}/resolve")
+    @Operation(summary = "Resolve an open or acknowledged alert", description = "Optional body {\"note\": ...}; who and when are recorded from the token")
+    @APIResponse(responseCode = "200", description = "the alert, resolved",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Alert.class)))
+    @APIResponse(responseCode = "400", description = "a note that is too long or not JSON")
+    @APIResponse(responseCode = "404", description = "no alert with this id in this bank")
+    @APIResponse(responseCode = "409", description = "the alert's status does not allow it")
+    @APIResponse(responseCode = "503", description = "the broker did not take the change in time; retry")
     @Consumes(MediaType.WILDCARD)
     @Blocking
     public Response resolve(@PathParam("id") String id, String body,
@@ -181,6 +220,8 @@ public class AlertResource {
 
     @GET
     @Path("stream")
+    @Operation(summary = "Live alerts (server-sent events)", description = "Each new or changed alert as JSON; the stream ends when the token does")
+    @APIResponse(responseCode = "503", description = "too many live streams open; retry")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<Alert> stream(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {

@@ -262,6 +262,24 @@ class AlertApiSecurityTest {
         given().get("/").then().statusCode(200);
     }
 
+    @Test
+    void theOpenApiDocumentNamesEveryAlertOperationItsTokenAndItsProblemBodies() {
+        var doc = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("info.title", org.hamcrest.Matchers.equalTo("Umbra alert-service"))
+                .body("components.securitySchemes.bearer.bearerFormat", org.hamcrest.Matchers.equalTo("JWT"));
+        for (String op : List.of("'/alerts'.get", "'/alerts/{id}'.get", "'/alerts/{id}/card-transactions'.get", "'/alerts/me'.get",
+                "'/alerts/session'.post", "'/alerts/{id}/acknowledge'.post", "'/alerts/{id}/resolve'.post", "'/alerts/stream'.get")) {
+            doc.body("paths." + op + ".summary", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
+                    .body("paths." + op + ".security[0].bearer", org.hamcrest.Matchers.notNullValue())
+                    .body("paths." + op + ".responses.'401'.content.'application/problem+json'.schema.$ref",
+                            org.hamcrest.Matchers.equalTo("#/components/schemas/Problem"))
+                    .body("paths." + op + ".responses.'403'.content.'application/problem+json'.schema.$ref",
+                            org.hamcrest.Matchers.equalTo("#/components/schemas/Problem"));
+        }
+        doc.body("paths.'/alerts/{id}/acknowledge'.post.responses.'409'.content.'application/problem+json'", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/alerts'.get.responses.'200'.content.'application/json'.schema", org.hamcrest.Matchers.notNullValue());
+    }
+
     private static RequestSpecification as(String token) {
         return given().auth().oauth2(token);
     }
