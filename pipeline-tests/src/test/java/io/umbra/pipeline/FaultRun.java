@@ -65,6 +65,11 @@ final class FaultRun implements AutoCloseable {
     private volatile Map<TenantId, Set<String>> currentIds = Map.of();
 
     FaultRun(int brokers, int basePort, String runName) {
+        this(brokers, basePort, runName, false);
+    }
+
+    /** @param supervise whether the run's supervisor restarts a service that exits unasked ({@code LocalPipelineBuilder.supervise}) */
+    FaultRun(int brokers, int basePort, String runName, boolean supervise) {
         Path root = Path.of(System.getProperty("umbra.repository.root", "..")).toAbsolutePath().normalize();
         pipeline = LocalPipeline.builder()
                 .repositoryRoot(root)
@@ -72,6 +77,7 @@ final class FaultRun implements AutoCloseable {
                 .runDirectory(root.resolve("pipeline-tests/target/" + runName))
                 .basePort(basePort)
                 .brokers(brokers)
+                .supervise(supervise)
                 .readyTimeout(Duration.ofMinutes(4))
                 .progress(line -> System.out.println("[faults] " + line))
                 .start();

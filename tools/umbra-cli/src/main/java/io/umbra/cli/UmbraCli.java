@@ -19,7 +19,7 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = UmbraCli.JarVersion.class,
     description = "Umbra: fraud scoring for banks on homomorphically encrypted transactions.",
-    subcommands = {HeCommand.class, LocalCommand.class, LoadCommand.class, io.umbra.cli.produce.ProduceCommand.class,
+    subcommands = {HeCommand.class, LocalCommand.class, io.umbra.cli.local.ChaosCommand.class, LoadCommand.class, io.umbra.cli.produce.ProduceCommand.class,
         io.umbra.cli.produce.DlqCommand.class, TenantCommand.class, KeysCommand.class, io.umbra.cli.model.ModelCommand.class, CommandLine.HelpCommand.class},
     footer = {
         "",

@@ -62,7 +62,11 @@ public final class LocalPipeline implements AutoCloseable {
     private final Consumer<String> progress;
     private final boolean keepBrokerData;
     private final boolean kafkaSecurity;
+    /** Guarded by itself: the supervisor's thread reads it while a test may add or remove a scoring replica. */
     private final Map<String, ServiceProcess> processes = new LinkedHashMap<>();
+    /** Restarts services that exit unasked ({@link LocalPipelineBuilder#supervise}); null when the run is not supervised. */
+    private Supervisor supervisor;
+    private final Object statusLock = new Object();
     private EmbeddedKafka kafka;
     /** Broker processes instead of the in-JVM broker ({@link LocalPipelineBuilder#brokers}); null otherwise. */
     private KafkaCluster cluster;
@@ -207,7 +211,10 @@ public final class LocalPipeline implements AutoCloseable {
     /** The process of {@code service} for {@code tenant}; for {@link Service#HE_SCORING}, the shared one. */
     public ServiceProcess process(TenantId tenant, Service service) {
         tenantIndex(tenant);
-        ServiceProcess p = processes.get(key(service.perTenant() ? tenant : null, service));
+        ServiceProcess p;
+        synchronized (processes) {
+            p = processes.get(key(service.perTenant() ? tenant : null, service));
+        }
         if (p == null) {
             throw new IllegalStateException(service.module() + " was not started in this run");
         }
@@ -221,12 +228,28 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** Every service process, in start order. */
     public Collection<ServiceProcess> processes() {
-        return List.copyOf(processes.values());
+        synchronized (processes) {
+            return List.copyOf(processes.values());
+        }
+    }
+
+    /** Whether a supervisor restarts services that exit unasked ({@link LocalPipelineBuilder#supervise}). */
+    public boolean supervised() {
+        return supervisor != null;
+    }
+
+    /** Restarts by the supervisor so far, per service process name, in start order (all 0 when not supervised). */
+    public Map<String, Integer> restarts() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (ServiceProcess p : processes()) {
+            out.put(p.name(), p.restarts());
+        }
+        return out;
     }
 
     /** Waits until every service reports ready. */
     public void awaitReady() {
-        for (ServiceProcess p : processes.values()) {
+        for (ServiceProcess p : processes()) {
             p.awaitReady();
         }
     }
@@ -283,6 +306,9 @@ public final class LocalPipeline implements AutoCloseable {
             return;
         }
         watch = ParentWatch.start(runDirectory.resolve("services.pids"));
+        if (b.supervise) {
+            supervisor = new Supervisor(progress, this::pidsChanged);
+        }
         javaCommand = javaCommand();
         started = b;
         launcher = Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid")
@@ -294,12 +320,14 @@ public final class LocalPipeline implements AutoCloseable {
             List<TenantId> owners = service.perTenant() ? tenants : Collections.<TenantId>singletonList(null);
             for (TenantId tenant : owners) {
                 ServiceProcess p = newProcess(b, service, tenant, javaCommand, launcher);
-                processes.put(key(tenant, service), p);
+                synchronized (processes) {
+                    processes.put(key(tenant, service), p);
+                }
                 p.start();
             }
         }
         progress.accept("started " + processes.size() + " service processes (logs in " + logDirectory() + "); waiting until each is ready");
-        for (ServiceProcess p : processes.values()) {
+        for (ServiceProcess p : processes()) {
             p.awaitReady();
             progress.accept(p.name() + " ready on port " + p.httpPort());
         }
@@ -332,7 +360,7 @@ public final class LocalPipeline implements AutoCloseable {
         StringBuilder text = new StringBuilder("# the HTTP endpoints of this local run, and its Kafka broker (umbra produce, umbra dlq)\n");
         text.append("kafka.bootstrap=").append(bootstrapServers()).append('\n');
         String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
-        for (ServiceProcess p : processes.values()) {
+        for (ServiceProcess p : processes()) {
             if (p.tenant() != null) {
                 text.append(p.tenant().value()).append('.').append(p.service().module()).append("=http://").append(shown).append(':')
                         .append(p.httpPort()).append('\n');
@@ -363,7 +391,9 @@ public final class LocalPipeline implements AutoCloseable {
         int n = ++replicasStarted;
         int port = basePort + 10 * (tenants.size() + n - 1) + Service.HE_SCORING.portOffset();
         ServiceProcess p = newProcess(started, Service.HE_SCORING, null, Service.HE_SCORING.module() + "-" + n, port, javaCommand, launcher);
-        processes.put(p.name(), p);
+        synchronized (processes) {
+            processes.put(p.name(), p);
+        }
         p.start();
         progress.accept(p.name() + " started (scale-out), port " + port);
         return p;
@@ -371,7 +401,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** The extra scoring-pool replicas still counted in this run, in start order (not the first, {@code he-scoring-service}). */
     public synchronized List<ServiceProcess> scoringReplicas() {
-        return processes.values().stream().filter(p -> p.service() == Service.HE_SCORING && !p.name().equals(Service.HE_SCORING.module()))
+        return processes().stream().filter(p -> p.service() == Service.HE_SCORING && !p.name().equals(Service.HE_SCORING.module()))
                 .toList();
     }
 
@@ -388,7 +418,9 @@ public final class LocalPipeline implements AutoCloseable {
         } else {
             replica.stop(Duration.ofSeconds(20));
         }
-        processes.remove(replica.name());
+        synchronized (processes) {
+            processes.remove(replica.name());
+        }
         pidsChanged();
         progress.accept(replica.name() + (kill ? " SIGKILLed" : " stopped") + " and removed (scale-in), exit " + replica.exitCode());
     }
@@ -437,14 +469,22 @@ public final class LocalPipeline implements AutoCloseable {
         env.putAll(b.serviceEnv.getOrDefault(service, Map.of()));
 
         List<String> command = service.command(launcher, java, b.jvmOptions, root);
-        return new ServiceProcess(service, tenant, replicaName, command, env, runDirectory,
+        ServiceProcess p = new ServiceProcess(service, tenant, replicaName, command, env, runDirectory,
                 logDirectory().resolve(name + ".log"), port, port + MANAGEMENT_PORT_OFFSET, b.readyTimeout, this::pidsChanged);
+        if (supervisor != null) {
+            p.supervisedBy(supervisor);
+        }
+        return p;
     }
 
     private void pidsChanged() {
         ParentWatch w = watch;
         if (w != null) {
-            w.update(processes.values());
+            synchronized (statusLock) {
+                List<ServiceProcess> now = List.copyOf(processes());
+                w.update(now);
+                RunStatus.write(runDirectory.resolve(RunStatus.FILE), supervisor != null, cluster != null ? cluster.size() : 0, now);
+            }
         }
     }
 
@@ -494,12 +534,15 @@ public final class LocalPipeline implements AutoCloseable {
             return;
         }
         closed = true;
+        if (supervisor != null) {
+            supervisor.close();    // no restart from here on: every exit now is asked for
+        }
         RuntimeException failure = null;
         if (!processes.isEmpty()) {
             progress.accept("stopping " + processes.size() + " services");
-            processes.values().forEach(ServiceProcess::requestStop);
+            processes().forEach(ServiceProcess::requestStop);
             long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-            for (ServiceProcess p : processes.values()) {
+            for (ServiceProcess p : processes()) {
                 try {
                     p.stop(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
                 } catch (RuntimeException e) {
@@ -509,6 +552,11 @@ public final class LocalPipeline implements AutoCloseable {
         }
         if (watch != null) {
             watch.close();
+            try {
+                Files.deleteIfExists(runDirectory.resolve(RunStatus.FILE));
+            } catch (IOException ignored) {
+                // a stale status names a dead run pid: `umbra chaos` refuses it
+            }
         }
         if (cluster != null) {
             progress.accept("stopping the " + cluster.size() + " broker processes");

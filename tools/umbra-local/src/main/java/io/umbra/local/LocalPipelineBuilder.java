@@ -38,6 +38,7 @@ public final class LocalPipelineBuilder {
     boolean keepBrokerData;
     boolean kafkaSecurity;
     int brokers;
+    boolean supervise;
     Consumer<String> progress = message -> { };
 
     LocalPipelineBuilder() {
@@ -153,6 +154,20 @@ public final class LocalPipelineBuilder {
             throw new IllegalArgumentException("brokers must be 1 or 3 (or 0: the broker in this JVM), got " + brokers);
         }
         this.brokers = brokers;
+        return this;
+    }
+
+    /**
+     * Whether a supervisor restarts a service process that exits without the run asking it to, as Kubernetes'
+     * {@code restartPolicy: Always} does (default no; {@code ./umbra local} turns it on): same command and
+     * environment, so the same instance id, after a back-off of 1 s, 2 s, 4 s … up to 30 s on repeated crashes
+     * (back to 1 s once it stayed up 60 s); each exit and restart is reported through {@link #progress}, and
+     * {@link ServiceProcess#restarts()} counts them. Exits the run asks for ({@link ServiceProcess#kill()},
+     * {@link ServiceProcess#stop}, {@link ServiceProcess#restart()}, {@link LocalPipeline#close()}) are never
+     * restarted by it, so a test that kills and restarts a service itself works the same with or without it.
+     */
+    public LocalPipelineBuilder supervise(boolean on) {
+        this.supervise = on;
         return this;
     }
 

@@ -42,6 +42,12 @@ public final class ServiceProcess {
     /** Null unless this is an extra replica of the scoring pool ({@code he-scoring-service-1}, …). */
     private final String replicaName;
     private volatile Process process;
+    /** The process this run asked to exit ({@link #kill}, {@link #stop}, {@link #requestStop}): not a crash, never restarted by a supervisor. */
+    private volatile Process exitRequested;
+    /** When the current process was started ({@link System#nanoTime()}). */
+    private volatile long startedNanos;
+    private volatile Supervisor supervisor;
+    private volatile int restarts;
 
     ServiceProcess(Service service, TenantId tenant, List<String> command, Map<String, String> environment,
                    Path workingDirectory, Path logFile, int httpPort, Duration readyTimeout, Runnable onStartOrStop) {
@@ -153,8 +159,14 @@ public final class ServiceProcess {
             env.keySet().removeIf(k -> k.startsWith("UMBRA_") || k.startsWith("QUARKUS_") || k.startsWith("KAFKA_")
                     || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
             env.putAll(environment);
-            process = pb.start();
-            process.getOutputStream().close();   // nothing is ever typed to a service
+            Process started = pb.start();
+            process = started;
+            startedNanos = System.nanoTime();
+            started.getOutputStream().close();   // nothing is ever typed to a service
+            Supervisor s = supervisor;
+            if (s != null) {
+                s.watch(this, started);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name() + " (" + String.join(" ", command) + ")", e);
         } finally {
@@ -201,10 +213,15 @@ public final class ServiceProcess {
         }
     }
 
-    /** SIGKILL, as a crashed pod: no shutdown hook, no transaction finished. Waits until the process is gone. */
+    /**
+     * SIGKILL, as a crashed pod: no shutdown hook, no transaction finished. Waits until the process is gone. The
+     * caller restarts it ({@link #restart()}) when it wants it back: a supervised run ({@link LocalPipelineBuilder#supervise})
+     * leaves an exit it asked for alone, and restarts only the ones it did not ask for (a SIGKILL from outside, a crash).
+     */
     public synchronized void kill() {
         Process p = process;
         if (p != null && p.isAlive()) {
+            exitRequested = p;
             p.destroyForcibly();
             waitFor(p, Duration.ofSeconds(30));
         }
@@ -226,6 +243,7 @@ public final class ServiceProcess {
     public synchronized void stop(Duration grace) {
         Process p = process;
         if (p != null && p.isAlive()) {
+            exitRequested = p;
             p.destroy();
             if (!waitFor(p, grace)) {
                 p.destroyForcibly();
@@ -239,8 +257,43 @@ public final class ServiceProcess {
     void requestStop() {
         Process p = process;
         if (p != null && p.isAlive()) {
+            exitRequested = p;
             p.destroy();
         }
+    }
+
+    /** How many times a supervisor restarted it after an exit the run did not ask for (0 without a supervisor). */
+    public int restarts() {
+        return restarts;
+    }
+
+    /** When the current process started ({@link ProcessHandle.Info#startInstant()}), or null before the first start. */
+    public Instant processStart() {
+        Process p = process;
+        return p == null ? null : p.info().startInstant().orElse(null);
+    }
+
+    void supervisedBy(Supervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    /** The current OS process (null before the first start): the supervisor compares it with the one that exited. */
+    Process currentProcess() {
+        return process;
+    }
+
+    /** Whether the run asked {@code p} to exit (kill, stop, close), so that its exit is no crash. */
+    boolean exitRequested(Process p) {
+        return exitRequested == p;
+    }
+
+    /** How long the current process has been running. */
+    Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    void countRestart() {
+        restarts++;
     }
 
     /** The exit code, or null while it runs (or before it started). */

@@ -91,6 +91,12 @@ public final class LocalCommand implements Callable<Integer> {
                 + "Not with --secure yet."})
     Integer brokers;
 
+    @Option(names = "--no-supervisor",
+            description = {"Leave a service that exits dead. By default a supervisor restarts it, as Kubernetes' restartPolicy Always "
+                + "would (same instance id; back-off 1 s, 2 s, 4 s … 30 s on repeated crashes), prints each exit and restart, and "
+                + "the summary counts the restarts per service. ./umbra chaos needs the supervisor."})
+    boolean noSupervisor;
+
     @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "8080",
             description = "HTTP ports are PORT+1..5 for the first tenant, PORT+11..15 for the second, … (default: ${DEFAULT-VALUE}).")
     int basePort;
@@ -180,6 +186,7 @@ public final class LocalCommand implements Callable<Integer> {
             pipeline = LocalPipeline.builder().repositoryRoot(repository).tenants(ids).runDirectory(run).basePort(basePort)
                     .readyTimeout(readyTimeout).shutdownHook(false).kafkaSecurity(secure)
                     .brokers(brokers == null ? 0 : brokers)
+                    .supervise(!noSupervisor)
                     .progress(message -> {
                         out.println("  " + message);
                         out.flush();
@@ -248,6 +255,7 @@ public final class LocalCommand implements Callable<Integer> {
             }
             progress.show(lines(ids, monitor, producers, tallies));
             printSummary(ids, monitor, producers, tallies, elapsed, trafficSeed, run, out);
+            printRestarts(pipeline, out);
         } finally {
             producers.values().forEach(TrafficProducer::close);
             if (monitor != null) {
@@ -349,6 +357,8 @@ public final class LocalCommand implements Callable<Integer> {
         out.println("  scoring pool     http://localhost:" + pipeline.managementPort(pipeline.tenants().get(0), Service.HE_SCORING)
                 + "/q/metrics   (shared by every tenant)");
         out.println("  logs             " + pipeline.logDirectory());
+        out.println("  supervisor       " + (pipeline.supervised() ? "on: a service that exits is restarted (./umbra chaos kills them at random)"
+                : "off (--no-supervisor): a service that exits stays dead"));
         out.println(duration == null ? "Press Ctrl-C to stop." : "Stopping by itself after " + human(duration) + " (or Ctrl-C).");
         out.println();
         out.flush();
@@ -390,6 +400,22 @@ public final class LocalCommand implements Callable<Integer> {
             if (c.unreadable() > 0) {
                 out.println("    unreadable     " + number(c.unreadable()) + " score or alert records did not decode");
             }
+        }
+        out.flush();
+    }
+
+    /** The supervisor's restarts per service ("none" when nothing was restarted). */
+    private static void printRestarts(LocalPipeline pipeline, PrintWriter out) {
+        if (!pipeline.supervised()) {
+            out.println("  restarts         not supervised (--no-supervisor)");
+        } else {
+            StringBuilder line = new StringBuilder();
+            pipeline.restarts().forEach((name, n) -> {
+                if (n > 0) {
+                    line.append(line.isEmpty() ? "" : ", ").append(name).append(' ').append(n);
+                }
+            });
+            out.println("  restarts         " + (line.isEmpty() ? "none" : line) + "   (by the supervisor, after exits nobody asked for)");
         }
         out.flush();
     }
