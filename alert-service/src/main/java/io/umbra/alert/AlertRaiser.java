@@ -13,6 +13,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,7 +40,7 @@ final class AlertRaiser implements Processor<byte[], byte[], byte[], byte[]> {
     private final Clock clock;
 
     private ProcessorContext<byte[], byte[]> context;
-    private KeyValueStore<String, Long> raised;
+    private WindowStore<String, Long> raised;
     private KeyValueStore<String, byte[]> alerts;
 
     AlertRaiser(TenantId tenant, AlertPolicy policy, AlertMetrics metrics, Clock clock) {
@@ -74,7 +76,7 @@ final class AlertRaiser implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         UUID alertId = AlertIds.of(tenant, score.transactionId());
-        if (raised.get(score.transactionId()) != null || alerts.get(alertId.toString()) != null) {
+        if (raisedBefore(score.transactionId()) || alerts.get(alertId.toString()) != null) {
             metrics.duplicate();
             return;
         }
@@ -86,10 +88,18 @@ final class AlertRaiser implements Processor<byte[], byte[], byte[], byte[]> {
             deadLetter(record, DeadLetterReason.PROCESSING_FAILED, e.getMessage());
             return;
         }
-        raised.put(score.transactionId(), alert.createdAt().toEpochMilli());
+        long now = context.currentSystemTimeMs();
+        raised.put(score.transactionId(), alert.createdAt().toEpochMilli(), now);
         context.forward(new Record<>(alertId.toString().getBytes(StandardCharsets.UTF_8), alert.toJson(), record.timestamp(),
                 new RecordHeaders()), AlertTopology.ALERTS_SINK);
         metrics.raised(rule.get());
+    }
+
+    /** Whether this transaction's alert was raised within the store's retention (expired segments are gone). */
+    private boolean raisedBefore(String transactionId) {
+        try (WindowStoreIterator<Long> earlier = raised.fetch(transactionId, 0L, Long.MAX_VALUE)) {
+            return earlier.hasNext();
+        }
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String detail) {

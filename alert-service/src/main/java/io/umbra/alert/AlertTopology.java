@@ -9,9 +9,11 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The Kafka Streams edge (exactly_once_v2, application id {@code <t>.alert-service}, see application.properties):
@@ -24,11 +26,15 @@ import java.time.Clock;
  * </pre>
  *
  * {@link #RAISED_STORE} remembers, per scores partition, which transactions already have their alert; it is
- * changelogged and written in the same transaction as the alert, so a crash and replay cannot raise twice.
+ * changelogged and written in the same transaction as the alert, so a crash and replay cannot raise twice. It keeps
+ * a transaction for {@code umbra.alert.raised-retention} ({@code UMBRA_ALERT_RAISED_RETENTION}, default 8 days: the
+ * scores topic's 7 days of retention and a day): a score older than that cannot be replayed from the topic, and the
+ * global alert store (400 days, the alerts topic's retention) still answers for it.
  */
 @ApplicationScoped
 public class AlertTopology {
-    static final String RAISED_STORE = "raised-transactions";
+    /** A window store (it was a key-value store named {@code raised-transactions}, which grew with every alert ever raised). */
+    static final String RAISED_STORE = "raised-transactions-window";
     static final String ALERT_STORE = "alerts";
     static final String ALERTS_SINK = "alerts-out";
     static final String DLQ_SINK = "dead-letters-out";
@@ -37,7 +43,8 @@ public class AlertTopology {
     @Produces
     @Singleton
     Topology topology(AlertServiceConfig config, AlertPolicy policy, AlertMetrics metrics, AlertFeed feed, Clock clock,
-                      CardHistory cardHistory) {
+                      CardHistory cardHistory,
+                      @ConfigProperty(name = "umbra.alert.raised-retention", defaultValue = "P8D") Duration raisedRetention) {
         TenantId tenant = TenantId.of(config.tenant());
         String scores = Topics.name(tenant, TopicKind.SCORES);
         String alerts = Topics.name(tenant, TopicKind.ALERTS);
@@ -48,8 +55,11 @@ public class AlertTopology {
         Topology topology = new Topology();
         topology.addSource("scores-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), scores);
         topology.addProcessor("raise", () -> new AlertRaiser(tenant, policy, metrics, clock), "scores-in");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RAISED_STORE), Serdes.String(), Serdes.Long()),
-                "raise");
+        // window size = retention: one window per transaction id, stamped when its alert was raised; whole segments
+        // expire after the retention (the changelog is compact + delete), so the store holds only the alerts of the
+        // last raisedRetention, not every alert ever raised
+        topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(RAISED_STORE, raisedRetention, raisedRetention, false),
+                Serdes.String(), Serdes.Long()), "raise");
         topology.addSink(ALERTS_SINK, alerts, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), "raise");
         topology.addSink(DLQ_SINK, dlq, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), "raise");
         // the card's recent transactions for an alert's detail: same source, same task, same exactly-once transaction

@@ -22,6 +22,13 @@ public final class TopicSpecs {
      * whose rules ask for longer raises this (or sets {@code -1}, forever, with the disk to match).
      */
     public static final long AUDIT_RETENTION_MS = java.time.Duration.ofDays(400).toMillis();
+    /**
+     * How long the alerts topic ({@code <t>.alerts}, the changelog the alert-service's store is rebuilt from) keeps an
+     * alert: 400 days, like the audit trail. It is compacted as well (one record per alert id, its latest state), so a
+     * year of alerts is bounded by their number, not by every status change; Kafka's default (7 days, delete) made a
+     * restarted alert-service forget every alert older than a week.
+     */
+    public static final long ALERTS_RETENTION_MS = AUDIT_RETENTION_MS;
 
     private TopicSpecs() {
     }
@@ -54,6 +61,10 @@ public final class TopicSpecs {
         if (topic.kind().compacted()) {
             // the key-service's replay set: one record per batch id, removed with its key version
             config.put("cleanup.policy", "compact");
+        }
+        if (topic.kind() == TopicKind.ALERTS) {
+            config.put("cleanup.policy", "compact,delete");
+            config.put("retention.ms", ALERTS_RETENTION_MS);
         }
         if (topic.kind() == TopicKind.AUDIT) {
             // the audit trail is deleted by age only, never compacted: every entry is a fact of its own

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,6 +93,31 @@ class TenantOverlayTest {
                     assertEquals(null, max, topic.name() + " keeps Kafka's default");
                 }
                 assertEquals(TopicSpecs.partitions(topic.kind()), t.getSpec().getPartitions());
+            }
+        }
+    }
+
+    @Test
+    void everyTopicIsBoundedByAgeOrByKeyAndTheAlertsOutliveKafkasDefaultWeek() {
+        for (KafkaTopic t : A.kafkaTopics()) {
+            TenantTopic topic = Topics.parse(t.getSpec().getTopicName());
+            Map<String, Object> config = t.getSpec().getConfig();
+            switch (topic.kind()) {
+                case ALERTS -> {
+                    // the alert store is rebuilt from this topic: a week's retention made a restart forget older alerts
+                    assertEquals("compact,delete", config.get("cleanup.policy"));
+                    assertEquals(java.time.Duration.ofDays(400).toMillis(), ((Number) config.get("retention.ms")).longValue());
+                }
+                case AUDIT -> {
+                    assertEquals("delete", config.get("cleanup.policy"));
+                    assertEquals(java.time.Duration.ofDays(400).toMillis(), ((Number) config.get("retention.ms")).longValue());
+                }
+                case DECRYPTED -> assertEquals("compact", config.get("cleanup.policy"), "tombstoned with its key version");
+                default -> {
+                    // deleted by age at the cluster's default (Kafka's 7 days): nothing set here may make it unbounded
+                    assertEquals(null, config.get("cleanup.policy"), topic.name());
+                    assertEquals(null, config.get("retention.ms"), topic.name());
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package io.umbra.local;
 
 import io.umbra.events.TenantId;
 import io.umbra.events.TenantTopic;
+import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.events.envelope.PublicBundle;
 import io.umbra.kafka.local.TopicSpec;
@@ -37,6 +38,10 @@ public final class LocalTopics {
                 // Set on every topic, not only the raised ones: the local broker's own default is raised
                 // for the score topics, production's is Kafka's 1 MiB, and the topics must behave the same.
                 TopicSpec spec = TopicSpec.of(topic.name(), PARTITIONS).maxMessageBytes(topic.kind().maxMessageBytes());
+                if (topic.kind() == TopicKind.ALERTS) {
+                    // as in production (umbra-k8s TopicSpecs): one record per alert id, the store's changelog
+                    spec = spec.with("cleanup.policy", "compact,delete");
+                }
                 specs.add(topic.kind().compacted() ? spec.compacted() : spec);
             }
         }
