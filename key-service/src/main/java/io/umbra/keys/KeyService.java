@@ -468,8 +468,10 @@ public class KeyService {
                 .handler(record -> switch (decryptor.decrypt(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset())) {
                     case ScoreDecryption.Scores s -> {
                         List<ProducerRecord<byte[], byte[]>> out = new java.util.ArrayList<>(s.scores().size() + 1);
-                        s.scores().forEach(score -> out.add(new ProducerRecord<>(scoresTopic, score.transactionId().getBytes(StandardCharsets.UTF_8),
-                                score.toJson())));
+                        s.scores().forEach(score -> {
+                            metrics.scored(score.eventTime(), score.decryptedAt());
+                            out.add(new ProducerRecord<>(scoresTopic, score.transactionId().getBytes(StandardCharsets.UTF_8), score.toJson()));
+                        });
                         out.add(log.entry(s)); // the replay set, in the same transaction as the scores
                         yield Outcome.emit(out);
                     }
