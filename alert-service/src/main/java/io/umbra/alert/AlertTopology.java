@@ -1,5 +1,8 @@
 package io.umbra.alert;
 
+import io.umbra.kafka.streams.TraceHop;
+import io.umbra.kafka.tracing.HopTracing;
+
 import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
@@ -45,7 +48,9 @@ public class AlertTopology {
 
         Topology topology = new Topology();
         topology.addSource("scores-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), scores);
-        topology.addProcessor("raise", () -> new AlertRaiser(tenant, policy, metrics, clock), "scores-in");
+        // the transaction's trace: the alert hop's span in the headers, which an alert record carries on
+        topology.addProcessor("trace-alert", TraceHop.node(HopTracing.forService("alert-service"), "alert"), "scores-in");
+        topology.addProcessor("raise", () -> new AlertRaiser(tenant, policy, metrics, clock), "trace-alert");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RAISED_STORE), Serdes.String(), Serdes.Long()),
                 "raise");
         topology.addSink(ALERTS_SINK, alerts, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), "raise");
