@@ -271,6 +271,21 @@ public final class HopTracing implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A new record's headers holding only {@code in}'s trace headers ({@code traceparent} and the hop's time): for
+     * an output that must not carry its input's other headers (an alert, made from a score).
+     */
+    public static Headers traceHeadersOf(Headers in) {
+        RecordHeaders out = new RecordHeaders();
+        for (String key : new String[]{TraceHeaders.TRACEPARENT, TraceHeaders.HOP_AT}) {
+            byte[] v = lastValue(in, key);
+            if (v != null) {
+                out.add(key, v);
+            }
+        }
+        return out;
+    }
+
     /** Flushes and stops the exporter (no-op for headers only). */
     @Override
     public void close() {

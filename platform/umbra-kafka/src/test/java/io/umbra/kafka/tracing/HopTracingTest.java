@@ -90,9 +90,15 @@ class HopTracingTest {
         Headers scoreC = t.transactionAfterBatch("decrypt", HopTracing.transactionsOf(result), 2, result, Instant.now());
         assertNotEquals(batchCtx.traceIdHex(), TraceContext.parse(scoreC.lastHeader(TraceHeaders.TRACEPARENT).value()).traceIdHex());
 
-        // alert: a child of the decrypt span
-        Headers alert = new RecordHeaders(scoreA.toArray());
-        assertEquals(ingestA.traceIdHex(), t.transactionHop("alert", alert).traceIdHex());
+        // alert: a child of the decrypt span; the alert record takes the trace headers and nothing else
+        Headers alert = new RecordHeaders(scoreA.toArray()).add("bank.header", new byte[]{1});
+        TraceContext alerted = t.transactionHop("alert", alert);
+        assertEquals(ingestA.traceIdHex(), alerted.traceIdHex());
+        Headers alertRecord = HopTracing.traceHeadersOf(alert);
+        assertEquals(alerted, TraceContext.parse(alertRecord.lastHeader(TraceHeaders.TRACEPARENT).value()));
+        assertNotNull(alertRecord.lastHeader(TraceHeaders.HOP_AT));
+        assertNull(alertRecord.lastHeader("bank.header"));
+        assertNull(alertRecord.lastHeader(TraceHeaders.HOP_TOOK));
     }
 
     @Test

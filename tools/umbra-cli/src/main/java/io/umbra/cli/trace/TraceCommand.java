@@ -173,7 +173,7 @@ public final class TraceCommand implements Callable<Integer> {
         int whereWidth = hops.stream().mapToInt(h -> h.where().length()).max().orElse(10);
         Long previous = null;
         for (Hop h : hops) {
-            String delta = previous == null ? "" : "+" + millis(h.atMicros() - previous);
+            String delta = previous == null ? "" : String.format(Locale.ROOT, "%+.1f ms", (h.atMicros() - previous) / 1000.0);
             out.println(String.format(Locale.ROOT, "  %-" + nameWidth + "s  %-" + whereWidth + "s  %-27s %12s  %s", h.name(), h.where(),
                     Instant.ofEpochSecond(0, h.atMicros() * 1000), delta, h.note()));
             previous = h.atMicros();
@@ -197,7 +197,7 @@ public final class TraceCommand implements Callable<Integer> {
     }
 
     private static String traceNote(ConsumerRecord<byte[], byte[]> r) {
-        return r.headers().lastHeader(TraceHeaders.TRACEPARENT) != null ? "with the producer's traceparent" : "Kafka timestamp";
+        return "the producer's Kafka timestamp" + (r.headers().lastHeader(TraceHeaders.TRACEPARENT) != null ? "; its traceparent continued" : "");
     }
 
     private static String took(ConsumerRecord<byte[], byte[]> r) {
