@@ -7,7 +7,6 @@ import io.umbra.events.score.Alert;
 import io.umbra.events.score.Score;
 import io.umbra.kafka.DeadLetters;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -91,7 +90,7 @@ final class AlertRaiser implements Processor<byte[], byte[], byte[], byte[]> {
         long now = context.currentSystemTimeMs();
         raised.put(score.transactionId(), alert.createdAt().toEpochMilli(), now);
         context.forward(new Record<>(alertId.toString().getBytes(StandardCharsets.UTF_8), alert.toJson(), record.timestamp(),
-                new RecordHeaders()), AlertTopology.ALERTS_SINK);
+                io.umbra.kafka.tracing.HopTracing.traceHeadersOf(record.headers())), AlertTopology.ALERTS_SINK); // the trace only
         metrics.raised(rule.get());
     }
 

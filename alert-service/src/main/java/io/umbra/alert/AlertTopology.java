@@ -1,5 +1,8 @@
 package io.umbra.alert;
 
+import io.umbra.kafka.streams.TraceHop;
+import io.umbra.kafka.tracing.HopTracing;
+
 import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
@@ -54,7 +57,9 @@ public class AlertTopology {
 
         Topology topology = new Topology();
         topology.addSource("scores-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), scores);
-        topology.addProcessor("raise", () -> new AlertRaiser(tenant, policy, metrics, clock), "scores-in");
+        // the transaction's trace: the alert hop's span in the headers, which an alert record carries on
+        topology.addProcessor("trace-alert", TraceHop.node(HopTracing.forService("alert-service"), "alert"), "scores-in");
+        topology.addProcessor("raise", () -> new AlertRaiser(tenant, policy, metrics, clock), "trace-alert");
         // window size = retention: one window per transaction id, stamped when its alert was raised; whole segments
         // expire after the retention (the changelog is compact + delete), so the store holds only the alerts of the
         // last raisedRetention, not every alert ever raised

@@ -21,6 +21,8 @@ import io.umbra.events.features.FeatureSchema;
 import io.umbra.events.features.FeatureVector;
 import io.umbra.kafka.BatchHandler;
 import io.umbra.kafka.BatchOutcome;
+import io.umbra.kafka.tracing.HopTracing;
+import io.umbra.events.Topics;
 
 /**
  * One poll of {@code <t>.tx.features} → encrypted batches on {@code <t>.score.requests}. Each record is
@@ -56,12 +58,16 @@ public final class FeatureBatchHandler implements BatchHandler {
         BATCH_TOO_LARGE
     }
 
+    /** What the trace headers leave free of a score request record's room: its key, dead-letter headers, framing. */
+    static final int TRACE_HEADROOM_BYTES = 16 * 1024;
+
     private final TenantId tenant;
     private final String scoreTopic;
     private final Supplier<EncryptionKeys> keys;
     private final BatchEncryptor encryptor;
     private final int maxSlots;
     private final EncryptMetrics metrics;
+    private final HopTracing tracing = HopTracing.forService("encrypt-service");
 
     public FeatureBatchHandler(TenantId tenant, String scoreTopic, Supplier<EncryptionKeys> keys, BatchEncryptor encryptor,
                                int maxSlots, EncryptMetrics metrics) {
@@ -75,6 +81,7 @@ public final class FeatureBatchHandler implements BatchHandler {
 
     @Override
     public BatchOutcome handle(List<ConsumerRecord<byte[], byte[]>> records) {
+        java.time.Instant started = java.time.Instant.now();
         EncryptionKeys current = keys.get();
         if (current == null) {
             // Not started before keys exist; if it ever happens, aborting and replaying is the safe answer.
@@ -106,7 +113,11 @@ public final class FeatureBatchHandler implements BatchHandler {
             }
             for (BatchEncryptor.EncryptedBatch b : batches) {
                 byte[] key = b.request().batchId().toString().getBytes(StandardCharsets.US_ASCII);
-                out.emit(new ProducerRecord<>(scoreTopic, key, b.request().encode()), g.records.subList(b.from(), b.to()));
+                byte[] value = b.request().encode();
+                List<ConsumerRecord<byte[], byte[]>> slots = g.records.subList(b.from(), b.to());
+                // the batch's span, linking its transactions; their contexts ride along unless the record would not fit
+                int room = Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES - value.length - key.length - TRACE_HEADROOM_BYTES;
+                out.emit(new ProducerRecord<>(scoreTopic, null, key, value, tracing.batch("encrypt batch", slots, started, room)), slots);
                 made.add(b);
             }
         }

@@ -1,5 +1,7 @@
 package io.umbra.scoring;
 
+import io.umbra.kafka.tracing.HopTracing;
+
 import io.umbra.events.TenantId;
 import io.umbra.events.TenantTopic;
 import io.umbra.events.TopicKind;
@@ -21,6 +23,7 @@ import java.util.Map;
 final class ScoreRequestHandler implements RecordHandler {
     private final BatchScorer scorer;
     private final ScoringMetrics metrics;
+    private final HopTracing tracing = HopTracing.forService("he-scoring-service");
     private final Map<String, Integer> requests = new HashMap<>();
     private final Map<String, Integer> results = new HashMap<>();
 
@@ -31,6 +34,7 @@ final class ScoreRequestHandler implements RecordHandler {
 
     @Override
     public Outcome handle(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
+        java.time.Instant started = java.time.Instant.now();
         // The subscription pattern admits only names Topics.parse accepts as score.requests.
         TenantTopic source = Topics.parse(record.topic());
         TenantId tenant = source.tenant();
@@ -41,7 +45,8 @@ final class ScoreRequestHandler implements RecordHandler {
                 metrics.scored(scored.loadTime(), scored.evalTime());
                 results.merge(tenant.value(), 1, Integer::sum);
                 byte[] key = scored.result().batchId().toString().getBytes(StandardCharsets.UTF_8);
-                yield Outcome.emit(new ProducerRecord<>(Topics.name(tenant, TopicKind.SCORE_RESULTS), key, scored.result().encode()));
+                yield Outcome.emit(new ProducerRecord<>(Topics.name(tenant, TopicKind.SCORE_RESULTS), null, key, scored.result().encode(),
+                        tracing.batchHop("score batch", record.headers(), started))); // the batch's trace; slots' contexts copied
             }
         };
     }

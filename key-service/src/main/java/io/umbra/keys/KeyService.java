@@ -7,6 +7,7 @@ import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
 import io.umbra.events.audit.AuditEvent;
+import io.umbra.events.score.Score;
 import io.umbra.events.envelope.SignedBundle;
 import io.umbra.kafka.AuditLog;
 import io.umbra.kafka.InstanceIds;
@@ -14,6 +15,8 @@ import io.umbra.kafka.KafkaClientSecurity;
 import io.umbra.kafka.ExactlyOnceProcessor;
 import io.umbra.kafka.Outcome;
 import io.umbra.kafka.ServiceLifecycle;
+import io.umbra.kafka.tracing.BatchContexts;
+import io.umbra.kafka.tracing.HopTracing;
 import io.umbra.verify.BundleVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -449,6 +452,9 @@ public class KeyService {
         }
     }
 
+    /** The process's tracing: each decrypted score continues its transaction's trace (io.umbra.kafka.tracing). */
+    private final HopTracing tracing = HopTracing.forService("key-service");
+
     private void startDecrypting(String results, String scoresTopic, String dlq, String decryptedTopic) {
         ResultDecryptor decryptor = new ResultDecryptor(keys, batchVerifier, Clock.systemUTC(), metrics::decryptTook);
         DecryptedBatchLog log = new DecryptedBatchLog(decryptedTopic, decryptor, config.bootstrapServers(),
@@ -465,11 +471,19 @@ public class KeyService {
                 .maxRecordBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES)
                 .maxPollRecords(config.decrypt().maxPollRecords())
                 .listener(metrics)
-                .handler(record -> switch (decryptor.decrypt(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset())) {
+                .handler(record -> {
+                    java.time.Instant started = java.time.Instant.now();
+                    return switch (decryptor.decrypt(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset())) {
                     case ScoreDecryption.Scores s -> {
                         List<ProducerRecord<byte[], byte[]>> out = new java.util.ArrayList<>(s.scores().size() + 1);
-                        s.scores().forEach(score -> out.add(new ProducerRecord<>(scoresTopic, score.transactionId().getBytes(StandardCharsets.UTF_8),
-                                score.toJson())));
+                        // each score continues its transaction's own trace (slot order = the batch's), linked to the batch
+                        BatchContexts traces = HopTracing.transactionsOf(record.headers());
+                        for (int slot = 0; slot < s.scores().size(); slot++) {
+                            Score score = s.scores().get(slot);
+                            metrics.scored(score.eventTime(), score.decryptedAt());
+                            out.add(new ProducerRecord<>(scoresTopic, null, score.transactionId().getBytes(StandardCharsets.UTF_8), score.toJson(),
+                                    tracing.transactionAfterBatch("decrypt", traces, slot, record.headers(), started)));
+                        }
                         out.add(log.entry(s)); // the replay set, in the same transaction as the scores
                         yield Outcome.emit(out);
                     }
@@ -481,6 +495,7 @@ public class KeyService {
                                         + ": " + r.detail());
                         yield Outcome.reject(r.reason(), r.detail());
                     }
+                    };
                 })
                 .build();
         if (!lifecycle.unlessStopping(p::start)) {

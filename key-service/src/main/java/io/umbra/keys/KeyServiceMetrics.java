@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * umbra_key_dlq_total{reason=...}       results dead-lettered, by reason
  * umbra_key_decrypt_seconds             decrypt + decode of one score ciphertext
  * umbra_key_version                     the current key version (what is published)
+ * umbra_key_score_latency_seconds       a transaction's time (eventTime) to its score decrypted: the SLA's latency
  * </pre>
  */
 public final class KeyServiceMetrics implements ProcessorListener {
@@ -35,6 +36,7 @@ public final class KeyServiceMetrics implements ProcessorListener {
     private final Counter resultsIn;
     private final Counter scoresOut;
     private final Timer decrypt;
+    private final Timer scoreLatency;
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final AtomicInteger keyVersion = new AtomicInteger();
 
@@ -48,11 +50,23 @@ public final class KeyServiceMetrics implements ProcessorListener {
         this.scoresOut = Counter.builder("umbra.key.scores.out").description("plaintext scores produced").tag("tenant", tenant).register(registry);
         this.decrypt = Timer.builder("umbra.key.decrypt").description("decrypt and decode of one score ciphertext").tag("tenant", tenant)
                 .publishPercentiles(0.5, 0.99).register(registry);
+        // Per score, a histogram (and the SLA's bounds as buckets): what the p99 alert and panel read. Recorded at
+        // decryption, before the commit, so a replayed batch counts its scores again.
+        this.scoreLatency = Timer.builder("umbra.key.score.latency")
+                .description("a transaction's own time (eventTime, the bank's clock) to its score decrypted here")
+                .tag("tenant", tenant).publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(250), Duration.ofSeconds(1))
+                .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
         registry.gauge("umbra.key.version", io.micrometer.core.instrument.Tags.of("tenant", tenant), keyVersion);
     }
 
     public void keyVersion(int version) {
         keyVersion.set(version);
+    }
+
+    /** A score decrypted: its latency since the transaction's time (a clock ahead of ours counts 0). */
+    public void scored(java.time.Instant eventTime, java.time.Instant decryptedAt) {
+        scoreLatency.record(Math.max(0, decryptedAt.toEpochMilli() - eventTime.toEpochMilli()), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public void decryptTook(Duration d) {

@@ -1,5 +1,8 @@
 package io.umbra.ingest.stream;
 
+import io.umbra.kafka.streams.TraceHop;
+import io.umbra.kafka.tracing.HopTracing;
+
 import io.umbra.events.TenantId;
 import io.umbra.events.TopicKind;
 import io.umbra.events.Topics;
@@ -118,6 +121,8 @@ public class IngestTopology {
 
         featured.filter((key, routed) -> routed instanceof Routed.Forward, Named.as("features-passed"))
                 .map((key, routed) -> forward(routed), Named.as("key-by-card-id"))
+                // the transaction's trace: its ingest span in the headers (the producer's traceparent continued)
+                .processValues(TraceHop.values(HopTracing.forService("ingest-service"), "ingest"), Named.as("trace-ingest"))
                 .to(features, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("feature-vectors"));
         return builder.build();
     }

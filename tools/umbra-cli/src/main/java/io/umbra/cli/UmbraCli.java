@@ -20,7 +20,8 @@ import picocli.CommandLine.ParseResult;
     versionProvider = UmbraCli.JarVersion.class,
     description = "Umbra: fraud scoring for banks on homomorphically encrypted transactions.",
     subcommands = {HeCommand.class, LocalCommand.class, io.umbra.cli.local.ChaosCommand.class, LoadCommand.class, io.umbra.cli.produce.ProduceCommand.class,
-        io.umbra.cli.produce.DlqCommand.class, TenantCommand.class, KeysCommand.class, io.umbra.cli.model.ModelCommand.class, CommandLine.HelpCommand.class},
+        io.umbra.cli.produce.DlqCommand.class, io.umbra.cli.trace.TraceCommand.class, TenantCommand.class, KeysCommand.class,
+        io.umbra.cli.model.ModelCommand.class, CommandLine.HelpCommand.class},
     footer = {
         "",
         "The ./umbra launcher also runs, outside this program:",
