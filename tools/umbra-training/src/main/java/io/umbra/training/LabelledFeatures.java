@@ -44,13 +44,38 @@ public record LabelledFeatures(FeatureSchema schema, double[][] x, boolean[] fra
      * card's transactions reach it in the order they were produced.
      */
     public static LabelledFeatures generate(TrafficProfile profile, long seed, int n, FeatureSchema schema) {
+        return generate(profile, seed, n, schema, STEP);
+    }
+
+    /**
+     * As {@link #generate(TrafficProfile, long, int, FeatureSchema)}, one transaction every {@code step} of the tenant's
+     * clock: the local run's traffic, for instance, is 200 transactions a second of one bank (5 ms), and per-card
+     * velocity features depend on that density.
+     */
+    public static LabelledFeatures generate(TrafficProfile profile, long seed, int n, FeatureSchema schema, Duration step) {
+        return generate(profile, seed, n, schema, step, n);
+    }
+
+    /**
+     * As {@link #generate(TrafficProfile, long, int, FeatureSchema, Duration)}, as consecutive runs of {@code runLength}
+     * transactions (the last may be shorter), each from a fresh generator (seed {@code seed + k} for the k-th run) with
+     * empty per-card histories and its clock restarting at {@link #START}: what many short runs that each start cold (a
+     * local run, a demo) look like, rather than one long warm stream.
+     */
+    public static LabelledFeatures generate(TrafficProfile profile, long seed, int n, FeatureSchema schema, Duration step, int runLength) {
+        if (runLength < 1) {
+            throw new IllegalArgumentException("a run has at least one transaction, not " + runLength);
+        }
+        if (step.isNegative() || step.isZero()) {
+            throw new IllegalArgumentException("the step between transactions must be positive, not " + step);
+        }
         if (n < 1) {
             throw new IllegalArgumentException("at least one transaction");
         }
         if (!schema.equals(FeatureSchema.V1) && !schema.equals(FeatureSchema.V2)) {
             throw new IllegalArgumentException("training knows feature schemas 1 and 2, not " + schema.version());
         }
-        TrafficGenerator generator = new TrafficGenerator(profile, seed);
+        TrafficGenerator generator = null;
         ReferenceRates rates = ratesFor(profile.homeCountry());
         TransactionFeatures features = new TransactionFeatures(profile.homeCountry(), rates);
         CardFeatures cardFeatures = new CardFeatures(profile.homeCountry(), rates);
@@ -59,7 +84,11 @@ public record LabelledFeatures(FeatureSchema schema, double[][] x, boolean[] fra
         boolean[] fraud = new boolean[n];
         FraudPattern[] pattern = new FraudPattern[n];
         for (int i = 0; i < n; i++) {
-            LabelledTransaction tx = generator.next(START.plus(STEP.multipliedBy(i)));
+            if (i % runLength == 0) {
+                generator = new TrafficGenerator(profile, seed + i / runLength);
+                histories.clear();
+            }
+            LabelledTransaction tx = generator.next(START.plus(step.multipliedBy(i % runLength)));
             if (schema.equals(FeatureSchema.V1)) {
                 x[i] = features.extract(tx.transaction());
             } else {
