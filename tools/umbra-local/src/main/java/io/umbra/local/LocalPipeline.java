@@ -431,6 +431,9 @@ public final class LocalPipeline implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(contract.build());
         env.putAll(b.env);
         env.putAll(b.serviceEnv.getOrDefault(service, Map.of()));
+        if (tenant != null) {
+            env.putAll(b.tenantEnv.getOrDefault(tenant, Map.of()).getOrDefault(service, Map.of()));
+        }
 
         List<String> command = service.command(launcher, java, b.jvmOptions, root);
         return new ServiceProcess(service, tenant, replicaName, command, env, runDirectory,

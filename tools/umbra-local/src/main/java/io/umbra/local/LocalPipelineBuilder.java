@@ -33,6 +33,7 @@ public final class LocalPipelineBuilder {
     Set<Service> services = EnumSet.allOf(Service.class);
     final Map<String, String> env = new LinkedHashMap<>();
     final Map<Service, Map<String, String>> serviceEnv = new LinkedHashMap<>();
+    final Map<TenantId, Map<Service, Map<String, String>>> tenantEnv = new LinkedHashMap<>();
     final List<String> jvmOptions = new ArrayList<>();
     boolean shutdownHook = true;
     boolean keepBrokerData;
@@ -110,6 +111,17 @@ public final class LocalPipelineBuilder {
     /** An environment variable for every instance of {@code service}. */
     public LocalPipelineBuilder env(Service service, String name, String value) {
         serviceEnv.computeIfAbsent(service, s -> new LinkedHashMap<>())
+                .put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /** An environment variable for {@code tenant}'s instance of {@code service} (after every other, so it overrides them). */
+    public LocalPipelineBuilder env(TenantId tenant, Service service, String name, String value) {
+        Objects.requireNonNull(tenant, "tenant");
+        if (!service.perTenant()) {
+            throw new IllegalArgumentException(service.module() + " serves every tenant: give its variables with env(service, name, value)");
+        }
+        tenantEnv.computeIfAbsent(tenant, t -> new LinkedHashMap<>()).computeIfAbsent(service, s -> new LinkedHashMap<>())
                 .put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return this;
     }
@@ -198,6 +210,17 @@ public final class LocalPipelineBuilder {
             }
             throw e;
         }
+    }
+
+    /**
+     * Fails as {@link #start()} would when a service jar is missing (an IllegalStateException naming them and the build
+     * command), before anything slow is prepared for the run.
+     */
+    public LocalPipelineBuilder requireJars() {
+        if (root != null) {
+            checkJars();
+        }
+        return this;
     }
 
     private void checkJars() {
