@@ -39,6 +39,7 @@ public final class LocalPipelineBuilder {
     boolean keepBrokerData;
     boolean kafkaSecurity;
     int brokers;
+    int maxEnvelopeBytes = io.umbra.events.Topics.MAX_ENVELOPE_BYTES;
     Consumer<String> progress = message -> { };
 
     LocalPipelineBuilder() {
@@ -165,6 +166,17 @@ public final class LocalPipelineBuilder {
             throw new IllegalArgumentException("brokers must be 1 or 3 (or 0: the broker in this JVM), got " + brokers);
         }
         this.brokers = brokers;
+        return this;
+    }
+
+    /**
+     * The largest score envelope of the run (default 8 MiB): the broker's and the score topics' {@code max.message.bytes},
+     * and {@code UMBRA_MAX_ENVELOPE_BYTES} of the encrypt-services and the scoring pool. {@code Topics.WIDE_ENVELOPE_BYTES}
+     * (16 MiB) for a network on feature schema 2 at N = 8192.
+     */
+    public LocalPipelineBuilder maxEnvelopeBytes(int bytes) {
+        io.umbra.events.Topics.maxMessageBytes(bytes); // checks the range
+        this.maxEnvelopeBytes = bytes;
         return this;
     }
 

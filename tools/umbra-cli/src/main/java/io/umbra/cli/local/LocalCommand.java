@@ -328,7 +328,15 @@ public final class LocalCommand implements Callable<Integer> {
                 .env(Service.ALERT, "UMBRA_ALERT_MODEL_CARD_FILE", run.resolve("model-card.json").toString())
                 .env(Service.ALERT, "UMBRA_ALERT_MODEL_VERIFICATION_KEY_FILE", pinned);
         if (served.kind().equals("network")) {
-            builder.env(Service.KEY, "UMBRA_HE_PARAMS", "a").env(Service.KEY, "UMBRA_HE_RELIN_KEYS", "true");
+            builder.env(Service.KEY, "UMBRA_HE_PARAMS", "a").env(Service.KEY, "UMBRA_HE_RELIN_KEYS", "true")
+                    // the network's worst case over valid transactions, not the key-service's default ±64
+                    .env(Service.KEY, "UMBRA_NETWORK_MAX_ABS_LOGIT", String.valueOf(Math.ceil(served.maxAbsLogit()) + 1));
+            if (served.featureSchema() == 2) {
+                // 27 fresh ciphertexts at N = 8192 (≈ 331 KB each) and the manifest do not fit an 8 MiB envelope (docs/EVENTS.md)
+                builder.maxEnvelopeBytes(io.umbra.events.Topics.WIDE_ENVELOPE_BYTES);
+            }
+            // at set (a) a batch costs four times the encryption of set (b) whatever its size: fuller, fewer batches
+            builder.env(Service.ENCRYPT, "UMBRA_BATCH_LATENCY_BUDGET_MS", "1000");
         }
         for (int i = 0; i < ids.size(); i++) {
             builder.env(ids.get(i), Service.INGEST, "UMBRA_FEATURES_HOME_COUNTRY", homeCountry(i));

@@ -44,7 +44,9 @@ final class LocalModel {
     static final MerchantCompromise DEMO_COMPROMISE = MerchantCompromise.DEFAULT.withExposure(Duration.ofMinutes(5))
             .withMinDelay(Duration.ofMinutes(1)).withSpread(Duration.ofSeconds(30));
 
-    record Served(String kind, int featureSchema, Path model, Path card, Path verificationKey, ModelCard facts, String trainedNote) {
+    /** @param maxAbsLogit the network's worst-case |logit| over valid transactions (the key-service's bound), or NaN for a logistic model */
+    record Served(String kind, int featureSchema, Path model, Path card, Path verificationKey, ModelCard facts, String trainedNote,
+                  double maxAbsLogit) {
     }
 
     private LocalModel() {
@@ -96,7 +98,8 @@ final class LocalModel {
                 throw new CommandFailure("the cached model " + model + " is on feature schema " + artifact.featureSchemaVersion()
                         + ", not " + featureSchema + ": delete " + dir);
             }
-            return new Served(kind, featureSchema, model, card, key, facts, note);
+            double bound = artifact.isNetwork() ? io.umbra.model.EncryptedNetwork.of(artifact).worstCaseAbsLogit() : Double.NaN;
+            return new Served(kind, featureSchema, model, card, key, facts, note, bound);
         } catch (IOException | GeneralSecurityException e) {
             throw new CommandFailure("cannot prepare the local run's model in " + dir + ": " + e.getMessage(), e);
         }

@@ -160,12 +160,13 @@ public final class ModelCommand {
 
         static String table(ModelTraining.Result r) {
             StringBuilder s = new StringBuilder();
-            s.append(String.format(Locale.ROOT, "%-22s %12s %12s%n", "held-out", "logistic", "network"));
+            s.append(String.format(Locale.ROOT, "test set (the second half of the held-out traffic): %,d transactions, %,d frauds%n",
+                    r.testSize(), r.testFrauds()));
+            s.append(String.format(Locale.ROOT, "%-22s %12s %12s%n", "test", "logistic", "network"));
             ModelTraining.Evaluation a = r.logisticEvaluation();
             ModelTraining.Evaluation b = r.networkEvaluation();
             row(s, "ROC-AUC", a.rocAuc(), b.rocAuc());
             row(s, "PR-AUC (avg precision)", a.averagePrecision(), b.averagePrecision());
-            s.append(String.format(Locale.ROOT, "(test set: %,d transactions, %,d frauds)%n", r.testSize(), r.testFrauds()));
             row(s, "threshold (logit)", a.thresholdLogit(), b.thresholdLogit());
             row(s, "precision", a.confusion().precision(), b.confusion().precision());
             row(s, "recall", a.confusion().recall(), b.confusion().recall());
