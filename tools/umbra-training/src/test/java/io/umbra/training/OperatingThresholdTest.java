@@ -61,4 +61,21 @@ class OperatingThresholdTest {
         Metrics.Confusion c = r.networkEvaluation().confusion();
         assertEquals(r.testSize(), c.truePositives() + c.falsePositives() + c.falseNegatives() + c.trueNegatives());
     }
+
+    @Test
+    void coldStartedRunsStartAtDifferentHoursWithEmptyCardHistories() {
+        io.umbra.traffic.TrafficProfile p = io.umbra.traffic.TrafficProfile.of(io.umbra.events.TenantId.of("tt")).withFraudRate(0.01);
+        java.time.Duration step = java.time.Duration.ofMillis(5);
+        LabelledFeatures runs = LabelledFeatures.generate(p, 9, 4_000, io.umbra.events.features.FeatureSchema.V2, step, 1_000);
+        LabelledFeatures first = LabelledFeatures.generate(p, 9, 1_000, io.umbra.events.features.FeatureSchema.V2, step);
+        LabelledFeatures second = LabelledFeatures.generate(p, 10, 1_000, io.umbra.events.features.FeatureSchema.V2, step);
+        int hourSin = io.umbra.events.features.FeatureSchema.V2.indexOf("hour_sin");
+        int prior = io.umbra.events.features.FeatureSchema.V2.indexOf("prior_transactions");
+        // run 0 is the single stream of seed 9; run 1 is seed 10's traffic, cold (no history), 25.5 hours later
+        assertEquals(java.util.Arrays.toString(first.x()[999]), java.util.Arrays.toString(runs.x()[999]));
+        assertEquals(second.x()[0][prior], runs.x()[1_000][prior]);
+        assertEquals(0.0, runs.x()[1_000][prior]);
+        assertTrue(Math.abs(runs.x()[0][hourSin] - runs.x()[1_000][hourSin]) > 0.1, "another hour of the day");
+        assertEquals(java.time.Duration.ofMinutes(25 * 60 + 30), LabelledFeatures.RUN_OFFSET);
+    }
 }
