@@ -24,9 +24,21 @@ public interface AlertServiceConfig {
     AlertSettings alert();
 
     interface AlertSettings {
-        /** Alert when the fraud probability is at least this. */
-        @WithDefault("0.9")
-        double threshold();
+        /**
+         * Alert when the fraud probability is at least this: an override of the served model's threshold
+         * ({@link #modelCardFile()}). Without a model card and without this, {@value AlertPolicy#FALLBACK_THRESHOLD}.
+         */
+        Optional<Double> threshold();
+
+        /**
+         * The signed card of the model this tenant is served ({@code <model>.card.json}, written by {@code umbra model train}
+         * beside the model): its operating threshold becomes the score rule, unless {@link #threshold()} overrides it.
+         * Requires {@link #modelVerificationKeyFile()}.
+         */
+        Optional<String> modelCardFile();
+
+        /** The model owner's pinned verification key ({@code model-verification.json}) the card must be signed with. */
+        Optional<String> modelVerificationKeyFile();
 
         /**
          * {@code amountMinor:probability} pairs, comma-separated: also alert when the amount is at least X minor

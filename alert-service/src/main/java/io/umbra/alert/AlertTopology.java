@@ -83,7 +83,7 @@ public class AlertTopology {
     @Produces
     @ApplicationScoped
     AlertPolicy policy(AlertServiceConfig config) {
-        return AlertPolicy.of(config.alert().threshold(), config.alert().amountRule().orElse(""));
+        return AlertPolicy.of(config.alert());
     }
 
     @Produces

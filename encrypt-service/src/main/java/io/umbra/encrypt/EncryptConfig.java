@@ -18,6 +18,13 @@ public interface EncryptConfig {
     /** The one tenant this instance serves: its topics, its key, nobody else's. */
     String tenant();
 
+    /**
+     * The largest batch envelope this service produces ({@code UMBRA_MAX_ENVELOPE_BYTES}; default 8 MiB,
+     * {@code Topics.MAX_ENVELOPE_BYTES}). Raise it, with the tenant's score topics' {@code max.message.bytes} and the
+     * scoring pool's limit, for batches that do not fit (docs/EVENTS.md: N = 8192 with 27 features).
+     */
+    Optional<Integer> maxEnvelopeBytes();
+
     /** Stable per replica (the pod name): the transactional id suffix. Default: the host name. */
     Optional<String> instanceId();
 

@@ -210,7 +210,10 @@ public class EncryptPipeline {
         }
         Duration linger = Duration.ofMillis(latencyBudgetMs());
         int fetchMinBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) maxSlots * config.batch().typicalRecordBytes());
-        encryptor = lifecycle.closeAtStop(new BatchEncryptor(config.batch().encryptThreads(), EnvelopeLimits.DEFAULT, Clock.systemUTC(),
+        int envelopeBytes = config.maxEnvelopeBytes().orElse(Topics.MAX_ENVELOPE_BYTES);
+        int maxMessageBytes = Topics.maxMessageBytes(envelopeBytes);
+        encryptor = lifecycle.closeAtStop(new BatchEncryptor(config.batch().encryptThreads(),
+                EnvelopeLimits.DEFAULT.withMaxEnvelopeBytes(envelopeBytes), Clock.systemUTC(),
                 batchSigningKey::current));
         FeatureBatchHandler handler = new FeatureBatchHandler(tenant, Topics.name(tenant, TopicKind.SCORE_REQUESTS), keys::get,
                 encryptor, maxSlots, metrics);
@@ -229,10 +232,10 @@ public class EncryptPipeline {
                 .maxRecordBytes(FeatureVector.MAX_JSON_BYTES + 4096)
                 // A partition's share of a fetch must be able to reach fetch.min.bytes, or every poll waits the linger.
                 .consumerProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(1 << 20, 2 * fetchMinBytes))
-                // One batch is one record of up to 8 MiB; its ciphertexts are already zstd-compressed.
-                .producerProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES)
+                // One batch is one record of up to 8 MiB (UMBRA_MAX_ENVELOPE_BYTES); its ciphertexts are already zstd-compressed.
+                .producerProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxMessageBytes)
                 .producerProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none")
-                .producerProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20)
+                .producerProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L << 20, 4L * maxMessageBytes))
                 // A full batch encrypts in well under a second when warm, but a cold JVM on a busy node has
                 // taken over 20 s; the coordinator would abort (and fence) a transaction older than this.
                 .producerProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 180_000)

@@ -43,6 +43,12 @@ public interface ScoringConfig {
     int maxPollRecords();
 
     /**
+     * The largest envelope the pool decodes and produces ({@code UMBRA_MAX_ENVELOPE_BYTES}; default 8 MiB). It decodes for
+     * every tenant, so it takes the largest any tenant's encrypt-service produces (docs/EVENTS.md).
+     */
+    Optional<Integer> maxEnvelopeBytes();
+
+    /**
      * How often the consumers refresh topic metadata ({@code metadata.max.age.ms}): how soon a new
      * tenant's {@code <t>.score.requests} is noticed by the pattern subscription.
      */

@@ -68,7 +68,10 @@ public class ScoringPipeline {
         keys = new PublicKeyDirectory(config.bootstrapServers(), GROUP_ID + "-" + instanceId + "-keys", config.keyVersionsPerTenant(),
                 config.topicRefresh(), pinned, KafkaClientSecurity.fromEnvironment().clientProperties());
         ScoringMetrics metrics = new ScoringMetrics(registry, keys::size, keys::refusedBundles);
-        BatchScorer scorer = new BatchScorer(models, keys, Clock.systemUTC(), EnvelopeLimits.DEFAULT, config.keyWait());
+        int envelopeBytes = config.maxEnvelopeBytes().orElse(Topics.MAX_ENVELOPE_BYTES);
+        int maxMessageBytes = Topics.maxMessageBytes(envelopeBytes);
+        BatchScorer scorer = new BatchScorer(models, keys, Clock.systemUTC(), EnvelopeLimits.DEFAULT.withMaxEnvelopeBytes(envelopeBytes),
+                config.keyWait());
         processor = ExactlyOnceProcessor.builder()
                 .bootstrapServers(config.bootstrapServers())
                 .groupId(GROUP_ID)
@@ -80,9 +83,8 @@ public class ScoringPipeline {
                 .listener(metrics)
                 .maxPollRecords(config.maxPollRecords())
                 // one encrypted batch is one record: take what the score topics take, and send results and dead letters as large
-                .maxRecordBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES)
-                .producerProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES
-                        + Topics.RECORD_OVERHEAD_BYTES)
+                .maxRecordBytes(maxMessageBytes)
+                .producerProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxMessageBytes + Topics.RECORD_OVERHEAD_BYTES)
                 // ciphertexts are SEAL-zstd already and manifests are HPKE output: compressing again costs CPU for nothing
                 .producerProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none")
                 // how soon a new tenant's topic joins the pattern subscription

@@ -456,7 +456,8 @@ public class KeyService {
     private final HopTracing tracing = HopTracing.forService("key-service");
 
     private void startDecrypting(String results, String scoresTopic, String dlq, String decryptedTopic) {
-        ResultDecryptor decryptor = new ResultDecryptor(keys, batchVerifier, Clock.systemUTC(), metrics::decryptTook);
+        ResultDecryptor decryptor = new ResultDecryptor(keys, batchVerifier, Clock.systemUTC(), metrics::decryptTook)
+                .maxAbsNetworkLogit(config.networkMaxAbsLogit().orElse(ResultDecryptor.MAX_ABS_NETWORK_LOGIT));
         DecryptedBatchLog log = new DecryptedBatchLog(decryptedTopic, decryptor, config.bootstrapServers(),
                 tenant.value() + ".key-service-replay-" + instanceId(), clientProperties);
         replayLog = lifecycle.closeAtStop(log); // closed after the decrypt loop that writes it

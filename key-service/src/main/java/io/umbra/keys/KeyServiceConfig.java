@@ -45,6 +45,12 @@ public interface KeyServiceConfig {
     /** The same, read from a file (a mounted ConfigMap: {@code UMBRA_BATCH_VERIFICATION_KEY_FILE}). */
     Optional<String> batchVerificationKeyFile();
 
+    /**
+     * {@code UMBRA_NETWORK_MAX_ABS_LOGIT}: the largest |logit| a score of the tenant's network may decrypt to before its
+     * batch is refused as made up (default 64); the served model's worst case over valid transactions.
+     */
+    Optional<Double> networkMaxAbsLogit();
+
     /** The broker(s): {@code KAFKA_BOOTSTRAP_SERVERS}, wired in application.properties. */
     @WithDefault("localhost:9092")
     String bootstrapServers();

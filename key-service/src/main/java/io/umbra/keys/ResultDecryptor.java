@@ -72,6 +72,7 @@ public final class ResultDecryptor {
     private final java.util.function.Supplier<BundleVerifier> batchVerifier;
     private final Clock clock;
     private final Consumer<Duration> decryptTime;
+    private double maxAbsNetworkLogit = MAX_ABS_NETWORK_LOGIT;
     /**
      * Batch id → the key version and input position that first decrypted it. A record re-read after an
      * aborted transaction has the same position and is decrypted again (nothing was committed); the same
@@ -104,6 +105,20 @@ public final class ResultDecryptor {
         this.batchVerifier = Objects.requireNonNull(batchVerifier, "batchVerifier");
         this.clock = clock;
         this.decryptTime = decryptTime;
+    }
+
+    /**
+     * The |logit| bound of the tenant's network scores ({@code UMBRA_NETWORK_MAX_ABS_LOGIT}; default
+     * {@value #MAX_ABS_NETWORK_LOGIT}): a trained network's worst case over valid transactions is per model, often in the
+     * thousands ({@code EncryptedNetwork.worstCaseAbsLogit}), and a batch with one score beyond the bound is refused whole.
+     * Set it to the served model's bound; it must stay below what the parameters hold.
+     */
+    public ResultDecryptor maxAbsNetworkLogit(double bound) {
+        if (!(bound >= 1 && bound <= 1e5)) {
+            throw new IllegalArgumentException("UMBRA_NETWORK_MAX_ABS_LOGIT must be within [1, 100000], not " + bound);
+        }
+        this.maxAbsNetworkLogit = bound;
+        return this;
     }
 
     /** Records that {@code batchId} was decrypted under {@code keyVersion} at {@code position} (from the replay log). */
@@ -223,7 +238,7 @@ public final class ResultDecryptor {
             return new ScoreDecryption.Refused(BAD_CIPHERTEXT, "the score ciphertext has " + logits.length + " slots, the batch "
                     + manifest.slotCount() + " transactions");
         }
-        double bound = ScoreShape.networkScale(key, scores) ? MAX_ABS_NETWORK_LOGIT : MAX_ABS_LOGIT;
+        double bound = ScoreShape.networkScale(key, scores) ? maxAbsNetworkLogit : MAX_ABS_LOGIT;
         Instant decryptedAt = clock.instant();
         List<Score> out = new ArrayList<>(manifest.slotCount());
         for (int i = 0; i < manifest.slotCount(); i++) {

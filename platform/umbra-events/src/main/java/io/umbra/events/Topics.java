@@ -38,6 +38,21 @@ public final class Topics {
     /** {@code max.message.bytes} of the score topics: {@link #MAX_ENVELOPE_BYTES} plus {@link #RECORD_OVERHEAD_BYTES}. */
     public static final int SCORE_TOPIC_MAX_MESSAGE_BYTES = MAX_ENVELOPE_BYTES + RECORD_OVERHEAD_BYTES;
 
+    /**
+     * Wide envelopes: 16 MiB, for a deployment whose batches do not fit {@link #MAX_ENVELOPE_BYTES} (a network at N = 8192
+     * on feature schema 2: 27 fresh ciphertexts of ≈ 331 KB). Its score topics, broker, encrypt-services and scoring pool
+     * all take {@link #maxMessageBytes(int)} of it ({@code UMBRA_MAX_ENVELOPE_BYTES}).
+     */
+    public static final int WIDE_ENVELOPE_BYTES = 16 << 20;
+
+    /** {@code max.message.bytes} of score topics whose envelopes may reach {@code envelopeBytes}. */
+    public static int maxMessageBytes(int envelopeBytes) {
+        if (envelopeBytes < MAX_ENVELOPE_BYTES || envelopeBytes > 64 << 20) {
+            throw new IllegalArgumentException("the envelope limit must be 8 to 64 MiB, not " + envelopeBytes + " bytes");
+        }
+        return envelopeBytes + RECORD_OVERHEAD_BYTES;
+    }
+
     /** A valid, non-reserved tenant id as a regular expression (the reserved names excluded by lookahead). */
     private static final String TENANT = "(?!(?:umbra|default)\\.|umbra-|kube-)" + TenantId.REGEX;
 

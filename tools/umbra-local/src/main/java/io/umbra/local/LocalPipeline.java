@@ -283,17 +283,17 @@ public final class LocalPipeline implements AutoCloseable {
             deleteRecursively(runDirectory.resolve("state"));
         }
         if (b.brokers > 0) {
-            startCluster(b.brokers);
+            startCluster(b.brokers, b.maxEnvelopeBytes);
         } else {
             progress.accept("starting the Kafka broker (data in " + runDirectory.resolve("kafka") + ")");
             EmbeddedKafka.Builder broker = EmbeddedKafka.builder().dataDir(runDirectory.resolve("kafka"))
-                    .maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES);
+                    .maxMessageBytes(Topics.maxMessageBytes(b.maxEnvelopeBytes));
             if (kafkaSecurity) {
                 kafkaAccess = KafkaAccess.forTenants(tenants);
                 kafkaCredentials = KafkaCredentials.forBroker(broker, kafkaAccess, runDirectory);
             }
             kafka = broker.start();
-            List<TopicSpec> topics = LocalTopics.forTenants(tenants);
+            List<TopicSpec> topics = LocalTopics.forTenants(tenants, b.maxEnvelopeBytes);
             kafka.createTopics(topics);
             progress.accept("broker on " + kafka.bootstrapServers() + ", " + topics.size() + " topics created");
             if (kafkaSecurity) {
@@ -339,13 +339,13 @@ public final class LocalPipeline implements AutoCloseable {
      * in {@code <run>/kafka-cluster/}. A cluster is formatted afresh at every start (its id and ports are
      * new), so earlier cluster data and the services' state built on it are deleted first.
      */
-    private void startCluster(int n) {
+    private void startCluster(int n, int envelopeBytes) {
         Path data = runDirectory.resolve("kafka-cluster");
         deleteRecursively(data);
         deleteRecursively(runDirectory.resolve("state"));
         progress.accept("starting " + n + " Kafka broker process" + (n == 1 ? "" : "es") + " (data and logs in " + data + ")");
-        cluster = KafkaCluster.builder().brokers(n).dataDir(data).maxMessageBytes(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES).start();
-        List<TopicSpec> topics = LocalTopics.forTenants(tenants);
+        cluster = KafkaCluster.builder().brokers(n).dataDir(data).maxMessageBytes(Topics.maxMessageBytes(envelopeBytes)).start();
+        List<TopicSpec> topics = LocalTopics.forTenants(tenants, envelopeBytes);
         cluster.createTopics(topics);
         progress.accept("brokers on " + cluster.bootstrapServers() + ", " + topics.size() + " topics created (replication factor "
                 + cluster.replicationFactor() + ")");
@@ -465,8 +465,14 @@ public final class LocalPipeline implements AutoCloseable {
             // the API services' Swagger UI (built in, off by default) on their management port, for a developer's run
             env.put("QUARKUS_SWAGGER_UI_ENABLE", "true");
         }
+        if (b.maxEnvelopeBytes != Topics.MAX_ENVELOPE_BYTES && (service == Service.ENCRYPT || service == Service.HE_SCORING)) {
+            env.put("UMBRA_MAX_ENVELOPE_BYTES", Integer.toString(b.maxEnvelopeBytes));
+        }
         env.putAll(b.env);
         env.putAll(b.serviceEnv.getOrDefault(service, Map.of()));
+        if (tenant != null) {
+            env.putAll(b.tenantEnv.getOrDefault(tenant, Map.of()).getOrDefault(service, Map.of()));
+        }
 
         List<String> command = service.command(launcher, java, b.jvmOptions, root);
         ServiceProcess p = new ServiceProcess(service, tenant, replicaName, command, env, runDirectory,

@@ -33,12 +33,14 @@ public final class LocalPipelineBuilder {
     Set<Service> services = EnumSet.allOf(Service.class);
     final Map<String, String> env = new LinkedHashMap<>();
     final Map<Service, Map<String, String>> serviceEnv = new LinkedHashMap<>();
+    final Map<TenantId, Map<Service, Map<String, String>>> tenantEnv = new LinkedHashMap<>();
     final List<String> jvmOptions = new ArrayList<>();
     boolean shutdownHook = true;
     boolean keepBrokerData;
     boolean kafkaSecurity;
     int brokers;
     boolean supervise;
+    int maxEnvelopeBytes = io.umbra.events.Topics.MAX_ENVELOPE_BYTES;
     Consumer<String> progress = message -> { };
 
     LocalPipelineBuilder() {
@@ -115,6 +117,17 @@ public final class LocalPipelineBuilder {
         return this;
     }
 
+    /** An environment variable for {@code tenant}'s instance of {@code service} (after every other, so it overrides them). */
+    public LocalPipelineBuilder env(TenantId tenant, Service service, String name, String value) {
+        Objects.requireNonNull(tenant, "tenant");
+        if (!service.perTenant()) {
+            throw new IllegalArgumentException(service.module() + " serves every tenant: give its variables with env(service, name, value)");
+        }
+        tenantEnv.computeIfAbsent(tenant, t -> new LinkedHashMap<>()).computeIfAbsent(service, s -> new LinkedHashMap<>())
+                .put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
     /** An extra option for every service JVM (before {@code -jar}). */
     public LocalPipelineBuilder jvmOption(String option) {
         jvmOptions.add(Objects.requireNonNull(option, "option"));
@@ -171,6 +184,17 @@ public final class LocalPipelineBuilder {
         return this;
     }
 
+    /**
+     * The largest score envelope of the run (default 8 MiB): the broker's and the score topics' {@code max.message.bytes},
+     * and {@code UMBRA_MAX_ENVELOPE_BYTES} of the encrypt-services and the scoring pool. {@code Topics.WIDE_ENVELOPE_BYTES}
+     * (16 MiB) for a network on feature schema 2 at N = 8192.
+     */
+    public LocalPipelineBuilder maxEnvelopeBytes(int bytes) {
+        io.umbra.events.Topics.maxMessageBytes(bytes); // checks the range
+        this.maxEnvelopeBytes = bytes;
+        return this;
+    }
+
     /** Where to report progress ("broker on …", "acme-key-service ready …"); default nowhere. */
     public LocalPipelineBuilder progress(Consumer<String> progress) {
         this.progress = Objects.requireNonNull(progress, "progress");
@@ -213,6 +237,17 @@ public final class LocalPipelineBuilder {
             }
             throw e;
         }
+    }
+
+    /**
+     * Fails as {@link #start()} would when a service jar is missing (an IllegalStateException naming them and the build
+     * command), before anything slow is prepared for the run.
+     */
+    public LocalPipelineBuilder requireJars() {
+        if (root != null) {
+            checkJars();
+        }
+        return this;
     }
 
     private void checkJars() {

@@ -27,6 +27,12 @@ public final class LocalTopics {
 
     /** The topic specs for {@code tenants}, shared topic first. */
     public static List<TopicSpec> forTenants(List<TenantId> tenants) {
+        return forTenants(tenants, Topics.MAX_ENVELOPE_BYTES);
+    }
+
+    /** As {@link #forTenants(List)}, the score topics taking envelopes up to {@code envelopeBytes} ({@link Topics#maxMessageBytes}). */
+    public static List<TopicSpec> forTenants(List<TenantId> tenants, int envelopeBytes) {
+        int scoreTopicBytes = Topics.maxMessageBytes(envelopeBytes);
         List<TopicSpec> specs = new ArrayList<>();
         // One partition: a handful of bundles, read whole by every encrypt-service and the scoring pool.
         // min.compaction.lag.ms: a record someone writes under a tenant's key (garbage, a forged withdrawal) cannot
@@ -37,7 +43,8 @@ public final class LocalTopics {
             for (TenantTopic topic : Topics.all(tenant)) {
                 // Set on every topic, not only the raised ones: the local broker's own default is raised
                 // for the score topics, production's is Kafka's 1 MiB, and the topics must behave the same.
-                TopicSpec spec = TopicSpec.of(topic.name(), PARTITIONS).maxMessageBytes(topic.kind().maxMessageBytes());
+                int max = topic.kind().maxMessageBytes() == Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES ? scoreTopicBytes : topic.kind().maxMessageBytes();
+                TopicSpec spec = TopicSpec.of(topic.name(), PARTITIONS).maxMessageBytes(max);
                 if (topic.kind() == TopicKind.ALERTS) {
                     // as in production (umbra-k8s TopicSpecs): one record per alert id, the store's changelog
                     spec = spec.with("cleanup.policy", "compact,delete");

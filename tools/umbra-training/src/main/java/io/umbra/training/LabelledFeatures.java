@@ -44,13 +44,45 @@ public record LabelledFeatures(FeatureSchema schema, double[][] x, boolean[] fra
      * card's transactions reach it in the order they were produced.
      */
     public static LabelledFeatures generate(TrafficProfile profile, long seed, int n, FeatureSchema schema) {
+        return generate(profile, seed, n, schema, STEP);
+    }
+
+    /**
+     * As {@link #generate(TrafficProfile, long, int, FeatureSchema)}, one transaction every {@code step} of the tenant's
+     * clock: the local run's traffic, for instance, is 200 transactions a second of one bank (5 ms), and per-card
+     * velocity features depend on that density.
+     */
+    public static LabelledFeatures generate(TrafficProfile profile, long seed, int n, FeatureSchema schema, Duration step) {
+        return generate(profile, seed, n, schema, step, n);
+    }
+
+    /**
+     * Between the starts of two cold-started runs ({@link #generate(TrafficProfile, long, int, FeatureSchema, Duration, int)}):
+     * a day and 90 minutes, so that sixteen runs start at sixteen different hours of the day spread over every day of the week
+     * (short runs that all started at midnight would teach a model that every payment happens at night).
+     */
+    public static final Duration RUN_OFFSET = Duration.ofHours(25).plusMinutes(30);
+
+    /**
+     * As {@link #generate(TrafficProfile, long, int, FeatureSchema, Duration)}, as consecutive runs of {@code runLength}
+     * transactions (the last may be shorter), each from a fresh generator (seed {@code seed + k} for the k-th run) with
+     * empty per-card histories, the k-th starting at {@link #START} + k·{@link #RUN_OFFSET}: what many short runs that
+     * each start cold at some hour of some day (a local run, a demo) look like, rather than one long warm stream.
+     */
+    public static LabelledFeatures generate(TrafficProfile profile, long seed, int n, FeatureSchema schema, Duration step, int runLength) {
+        if (runLength < 1) {
+            throw new IllegalArgumentException("a run has at least one transaction, not " + runLength);
+        }
+        if (step.isNegative() || step.isZero()) {
+            throw new IllegalArgumentException("the step between transactions must be positive, not " + step);
+        }
         if (n < 1) {
             throw new IllegalArgumentException("at least one transaction");
         }
         if (!schema.equals(FeatureSchema.V1) && !schema.equals(FeatureSchema.V2)) {
             throw new IllegalArgumentException("training knows feature schemas 1 and 2, not " + schema.version());
         }
-        TrafficGenerator generator = new TrafficGenerator(profile, seed);
+        TrafficGenerator generator = null;
         ReferenceRates rates = ratesFor(profile.homeCountry());
         TransactionFeatures features = new TransactionFeatures(profile.homeCountry(), rates);
         CardFeatures cardFeatures = new CardFeatures(profile.homeCountry(), rates);
@@ -58,8 +90,14 @@ public record LabelledFeatures(FeatureSchema schema, double[][] x, boolean[] fra
         double[][] x = new double[n][];
         boolean[] fraud = new boolean[n];
         FraudPattern[] pattern = new FraudPattern[n];
+        Instant runStart = START;
         for (int i = 0; i < n; i++) {
-            LabelledTransaction tx = generator.next(START.plus(STEP.multipliedBy(i)));
+            if (i % runLength == 0) {
+                generator = new TrafficGenerator(profile, seed + i / runLength);
+                histories.clear();
+                runStart = START.plus(RUN_OFFSET.multipliedBy(i / runLength));
+            }
+            LabelledTransaction tx = generator.next(runStart.plus(step.multipliedBy(i % runLength)));
             if (schema.equals(FeatureSchema.V1)) {
                 x[i] = features.extract(tx.transaction());
             } else {

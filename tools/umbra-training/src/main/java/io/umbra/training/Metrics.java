@@ -182,4 +182,59 @@ public final class Metrics {
         }
         return threshold;
     }
+
+    /**
+     * An operating point: alert when score ≥ {@code threshold}; {@code precision} and {@code recall} are what it gave on
+     * the scores it was chosen on.
+     */
+    public record OperatingPoint(double threshold, double precision, double recall, long alerts) {
+    }
+
+    /**
+     * The lowest threshold at which the alerts still have at least {@code targetPrecision} precision on these scores —
+     * the most frauds caught for a stated share of true alerts — or empty when no threshold reaches it. Scanning from
+     * the highest score down, the last prefix (groups of tied scores enter together) whose precision is ≥ the target
+     * wins; the threshold is the midpoint to the next lower distinct score, so a score equal to one seen here is decided
+     * the same way as here.
+     */
+    public static java.util.Optional<OperatingPoint> thresholdForPrecision(double[] scores, boolean[] fraud, double targetPrecision) {
+        if (!(targetPrecision > 0 && targetPrecision <= 1)) {
+            throw new IllegalArgumentException("the target precision must be in (0, 1], not " + targetPrecision);
+        }
+        if (scores.length != fraud.length) {
+            throw new IllegalArgumentException(scores.length + " scores but " + fraud.length + " labels");
+        }
+        Integer[] order = byScoreDescending(scores);
+        long positives = 0;
+        for (boolean f : fraud) {
+            if (f) {
+                positives++;
+            }
+        }
+        OperatingPoint best = null;
+        long tp = 0;
+        long alerts = 0;
+        int i = 0;
+        while (i < order.length) {
+            int j = i;
+            while (j < order.length && scores[order[j]] == scores[order[i]]) {
+                if (fraud[order[j]]) {
+                    tp++;
+                }
+                alerts++;
+                j++;
+            }
+            double precision = (double) tp / alerts;
+            if (tp > 0 && precision >= targetPrecision) {
+                double here = scores[order[i]];
+                double threshold = j < order.length ? (here + scores[order[j]]) / 2 : here;
+                if (j < order.length && threshold == scores[order[j]]) {
+                    threshold = here; // adjacent doubles: no midpoint between them
+                }
+                best = new OperatingPoint(threshold, precision, positives == 0 ? 0 : (double) tp / positives, alerts);
+            }
+            i = j;
+        }
+        return java.util.Optional.ofNullable(best);
+    }
 }

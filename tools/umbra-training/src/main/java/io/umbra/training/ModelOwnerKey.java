@@ -3,7 +3,9 @@ package io.umbra.training;
 import io.umbra.crypto.BundleSigningKey;
 import io.umbra.crypto.KeyEncryptionKey;
 import io.umbra.model.ModelArtifact;
+import io.umbra.model.ModelCard;
 import io.umbra.model.SignedModel;
+import io.umbra.model.SignedModelCard;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,6 +47,11 @@ public final class ModelOwnerKey {
     /** The signed file of {@code artifact}. */
     public byte[] sign(ModelArtifact artifact) {
         return SignedModel.sign(artifact, key::sign, key.fingerprint());
+    }
+
+    /** The signed card of {@code artifact}: its public facts and threshold, for the banks it is served to ({@link ModelCard}). */
+    public byte[] signCard(ModelArtifact artifact) {
+        return SignedModelCard.sign(ModelCard.of(artifact), key::sign, key.fingerprint());
     }
 
     /** The public keyset (Tink JSON) to pin where models are loaded. */

@@ -4,6 +4,7 @@ import io.umbra.cli.CommandFailure;
 import io.umbra.cli.load.DurationConverter;
 import io.umbra.events.TenantId;
 import io.umbra.local.LocalPipeline;
+import io.umbra.local.LocalPipelineBuilder;
 import io.umbra.local.PipelineMonitor;
 import io.umbra.local.Service;
 import io.umbra.traffic.TrafficGenerator;
@@ -48,7 +49,8 @@ import java.util.concurrent.TimeUnit;
             + "traffic, the services and the broker and prints a summary. Logs and keys stay in the run directory."},
     footer = {"", "Examples:", "  ./umbra local", "  ./umbra local --tenants acme --rate 50 --duration 2m --seed 7",
         "  ./umbra local --no-traffic        # just the stack; send your own to <tenant>.tx.raw or POST /transactions",
-        "  ./umbra local --secure            # the broker requires SCRAM logins and enforces production's per-tenant ACLs"})
+        "  ./umbra local --secure            # the broker requires SCRAM logins and enforces production's per-tenant ACLs",
+        "  ./umbra local --model logistic --features 1   # the logistic model on per-transaction features"})
 public final class LocalCommand implements Callable<Integer> {
     private static final List<String> HOME_COUNTRIES = List.of("DE", "FR", "NL", "AT", "IT", "ES");
 
@@ -73,6 +75,21 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--fraud-rate", paramLabel = "FRACTION", defaultValue = "0.005",
             description = "Fraction of transactions that are planted frauds (default: ${DEFAULT-VALUE}).")
     double fraudRate;
+
+    @Option(names = "--model", paramLabel = "KIND", defaultValue = "network",
+            description = {"The model every tenant is served: network (the square-activation network, encrypted at CKKS set (a) with "
+                + "relinearization keys; the default) or logistic (set (b)). Trained once per traffic shape on traffic like this run's, "
+                + "signed, cached under target/umbra-local/models/; its signed card gives the alert-service its threshold."})
+    String model;
+
+    @Option(names = "--features", paramLabel = "V", defaultValue = "2",
+            description = "Feature schema ingest computes and the model is trained on: 2 (per-card behaviour; the default) or 1.")
+    int features;
+
+    @Option(names = "--breaches", paramLabel = "TIMING", defaultValue = "demo",
+            description = {"Compromised-merchant timing: demo (stolen cards used 1 to 1.5 minutes after the purchase at the breached "
+                + "merchant, so the pattern shows within minutes; the default) or realistic (2 to 7 days: never within a local run)."})
+    String breaches;
 
     @Option(names = "--no-traffic", description = "Start the stack only: no generated transactions.")
     boolean noTraffic;
@@ -135,6 +152,15 @@ public final class LocalCommand implements Callable<Integer> {
         if (!(fraudRate >= 0 && fraudRate <= 0.5)) {
             throw new ParameterException(spec.commandLine(), "--fraud-rate must be in [0, 0.5], got " + fraudRate);
         }
+        if (!model.equals("network") && !model.equals("logistic")) {
+            throw new ParameterException(spec.commandLine(), "--model must be network or logistic, got " + model);
+        }
+        if (features != 1 && features != 2) {
+            throw new ParameterException(spec.commandLine(), "--features must be 1 or 2, got " + features);
+        }
+        if (!breaches.equals("demo") && !breaches.equals("realistic")) {
+            throw new ParameterException(spec.commandLine(), "--breaches must be demo or realistic, got " + breaches);
+        }
         List<TenantId> ids = new ArrayList<>();
         for (String t : tenants) {
             ids.add(TenantId.of(t.trim()));
@@ -174,6 +200,7 @@ public final class LocalCommand implements Callable<Integer> {
 
     private int run(List<TenantId> ids, Path repository, Path run, long trafficSeed, PrintWriter out) {
         out.println("umbra local: tenants " + String.join(", ", ids.stream().map(TenantId::value).toList())
+                + ", model " + model + " on feature schema " + features
                 + (noTraffic ? ", no traffic" : String.format(Locale.ROOT, ", %s tx/s each, seed %d, fraud rate %s",
                         number(rate), trafficSeed, fraudRate))
                 + (duration != null ? ", for " + human(duration) : ", until Ctrl-C"));
@@ -183,15 +210,23 @@ public final class LocalCommand implements Callable<Integer> {
         System.setProperty("umbra.cli.log", run.resolve("logs").resolve("umbra-local.log").toString());
         LocalPipeline pipeline;
         try {
-            pipeline = LocalPipeline.builder().repositoryRoot(repository).tenants(ids).runDirectory(run).basePort(basePort)
+            LocalPipelineBuilder builder = LocalPipeline.builder().repositoryRoot(repository).tenants(ids).runDirectory(run).basePort(basePort)
                     .readyTimeout(readyTimeout).shutdownHook(false).kafkaSecurity(secure)
                     .brokers(brokers == null ? 0 : brokers)
                     .supervise(!noSupervisor)
                     .progress(message -> {
                         out.println("  " + message);
                         out.flush();
-                    })
-                    .start();
+                    });
+            builder.requireJars();
+            // the model training and the fraud rate of the training traffic: at least 0.1 %, so the threshold has frauds to be chosen on
+            LocalModel.Served served = LocalModel.prepare(repository.resolve("target/umbra-local/models"), model, features, rate,
+                    Math.max(0.001, fraudRate), breaches.equals("realistic"), message -> {
+                        out.println("  " + message);
+                        out.flush();
+                    });
+            serve(builder, served, ids, run);
+            pipeline = builder.start();
         } catch (IllegalStateException e) {
             if (interruptedByUser) {
                 out.println("umbra local: interrupted while starting; everything started was stopped again.");
@@ -215,8 +250,7 @@ public final class LocalCommand implements Callable<Integer> {
             if (!noTraffic) {
                 for (int i = 0; i < ids.size(); i++) {
                     TenantId tenant = ids.get(i);
-                    TrafficProfile profile = TrafficProfile.of(tenant).withHomeCountry(HOME_COUNTRIES.get(i % HOME_COUNTRIES.size()))
-                            .withFraudRate(fraudRate);
+                    TrafficProfile profile = LocalModel.profile(tenant, homeCountry(i), fraudRate, breaches.equals("realistic"));
                     TrafficProducer.Builder traffic = TrafficProducer.builder().bootstrapServers(pipeline.bootstrapServers())
                             .generator(new TrafficGenerator(profile, trafficSeed + 1_000_003L * i)).rate(rate)
                             .onSent(tallies.get(tenant)::sent);
@@ -271,6 +305,50 @@ public final class LocalCommand implements Callable<Integer> {
             out.flush();
         }
         return interruptedByUser ? 130 : 0;
+    }
+
+    private static String homeCountry(int tenantIndex) {
+        return HOME_COUNTRIES.get(tenantIndex % HOME_COUNTRIES.size());
+    }
+
+    /**
+     * Serves {@code served} to every tenant, as the model owner, the pool operator and each bank would configure it: the signed
+     * model in the pool's per-tenant models directory with the owner's key pinned; each bank's ingest on the model's feature
+     * schema and its own home country; its key-service at set (a) with relinearization keys for a network; its alert-service
+     * taking the threshold from the model's signed card, verified with the same pinned key (the card never passes through the pool).
+     */
+    private static void serve(LocalPipelineBuilder builder, LocalModel.Served served, List<TenantId> ids, Path run) {
+        Path models = run.resolve("models");
+        try {
+            java.nio.file.Files.createDirectories(models);
+            for (TenantId t : ids) {
+                java.nio.file.Files.copy(served.model(), models.resolve(t.value() + ".json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            java.nio.file.Files.copy(served.verificationKey(), run.resolve("model-verification.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.copy(served.card(), run.resolve("model-card.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new CommandFailure("cannot place the served model in " + run + ": " + e.getMessage(), e);
+        }
+        String pinned = run.resolve("model-verification.json").toString();
+        builder.env(Service.HE_SCORING, "UMBRA_MODELS_DIR", models.toString())
+                .env(Service.HE_SCORING, "UMBRA_MODEL_VERIFICATION_KEY_FILE", pinned)
+                .env(Service.INGEST, "UMBRA_FEATURE_SCHEMA_VERSION", String.valueOf(served.featureSchema()))
+                .env(Service.ALERT, "UMBRA_ALERT_MODEL_CARD_FILE", run.resolve("model-card.json").toString())
+                .env(Service.ALERT, "UMBRA_ALERT_MODEL_VERIFICATION_KEY_FILE", pinned);
+        if (served.kind().equals("network")) {
+            builder.env(Service.KEY, "UMBRA_HE_PARAMS", "a").env(Service.KEY, "UMBRA_HE_RELIN_KEYS", "true")
+                    // the network's worst case over valid transactions, not the key-service's default ±64
+                    .env(Service.KEY, "UMBRA_NETWORK_MAX_ABS_LOGIT", String.valueOf(Math.ceil(served.maxAbsLogit()) + 1));
+            if (served.featureSchema() == 2) {
+                // 27 fresh ciphertexts at N = 8192 (≈ 331 KB each) and the manifest do not fit an 8 MiB envelope (docs/EVENTS.md)
+                builder.maxEnvelopeBytes(io.umbra.events.Topics.WIDE_ENVELOPE_BYTES);
+            }
+            // at set (a) a batch costs four times the encryption of set (b) whatever its size: fuller, fewer batches
+            builder.env(Service.ENCRYPT, "UMBRA_BATCH_LATENCY_BUDGET_MS", "1000");
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            builder.env(ids.get(i), Service.INGEST, "UMBRA_FEATURES_HOME_COUNTRY", homeCountry(i));
+        }
     }
 
     /** Waits (at most 30 s) until every transaction produced has come back as a score, or nothing moves for 5 s. */
@@ -387,8 +465,20 @@ public final class LocalCommand implements Callable<Integer> {
             });
             out.println("    dead letters   " + (dlq.isEmpty() ? "none" : dlq));
             if (p != null) {
-                out.println("    detection      " + number(tally.plantedAlerted()) + " of " + number(tally.plantedSent())
-                        + " planted frauds alerted; " + number(tally.genuineAlerted()) + " alerts on genuine transactions");
+                out.println(String.format(Locale.ROOT, "    detection      recall %s (%s of %s planted frauds scored were alerted), precision %s"
+                        + " (%s of %s alerts on this run's transactions were planted frauds)", percent(tally.recall()),
+                        number(tally.plantedAlerted()), number(tally.plantedScored()), percent(tally.precision()), number(tally.plantedAlerted()),
+                        number(tally.plantedAlerted() + tally.genuineAlerted())));
+                StringBuilder patterns = new StringBuilder();
+                for (io.umbra.traffic.FraudPattern fp : io.umbra.traffic.FraudPattern.values()) {
+                    patterns.append(patterns.isEmpty() ? "" : ", ").append(fp.name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(' ')
+                            .append(tally.scored(fp) == 0 ? "did not appear" : number(tally.alerted(fp)) + "/" + number(tally.scored(fp)));
+                }
+                out.println("    by pattern     " + patterns);
+                if (tally.foreignAlerted() > 0 || tally.foreignScored() > 0) {
+                    out.println("    not ours       " + number(tally.foreignScored()) + " scores and " + number(tally.foreignAlerted())
+                            + " alerts of transactions this run did not send (another producer): in neither figure");
+                }
                 out.println(String.format(Locale.ROOT, "    mean score     planted frauds %s, genuine %s",
                         probability(tally.plantedMeanProbability()), probability(tally.genuineMeanProbability())));
                 long p50 = tally.latencyMillis(0.5);
@@ -453,6 +543,10 @@ public final class LocalCommand implements Callable<Integer> {
 
     static String number(double n) {
         return n == Math.rint(n) ? String.format(Locale.ROOT, "%,d", (long) n) : String.format(Locale.ROOT, "%,.1f", n);
+    }
+
+    private static String percent(double p) {
+        return Double.isNaN(p) ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * p);
     }
 
     private static String probability(double p) {

@@ -76,6 +76,18 @@ public final class ModelCommand {
         }
     }
 
+    /** Writes the signed card of {@code artifact} (its threshold and public facts, for the banks) and checks it verifies. */
+    static Path writeCard(ModelOwnerKey key, ModelArtifact artifact, Path out, String fileName) {
+        try {
+            Path file = out.resolve(fileName);
+            Files.write(file, key.signCard(artifact));
+            io.umbra.model.SignedModelCard.load(file, BundleVerifier.fromKeyset(Files.readString(out.resolve(VERIFICATION_FILE))));
+            return file;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CommandFailure("cannot write the model card to " + out + ": " + e.getMessage(), e);
+        }
+    }
+
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Trains a logistic regression and a square-activation network on generated traffic, prints their",
                 "figures on held-out traffic, and writes logistic.json and network.json (signed) and model-verification.json."})
@@ -95,6 +107,10 @@ public final class ModelCommand {
                 description = {"Feature schema version: 1 (per-transaction features, the default) or 2 (plus per-card behaviour;",
                     "serve such a model only to a tenant whose ingest runs UMBRA_FEATURE_SCHEMA_VERSION=2)."})
         int featureSchema;
+        @Option(names = "--target-precision", paramLabel = "P", defaultValue = "0.95",
+                description = {"Each model's operating threshold: the lowest logit whose alerts reach this precision on the calibration set",
+                    "(the first half of the held-out traffic); the figures are on the second half (default ${DEFAULT-VALUE})."})
+        double targetPrecision;
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/umbra-model", description = "Where the models go (default ${DEFAULT-VALUE}).")
         Path out;
         @Mixin
@@ -111,14 +127,20 @@ public final class ModelCommand {
             ModelTraining.Config base = ModelTraining.Config.defaults();
             ModelTraining.Config config = new ModelTraining.Config(transactions, fraudRate, seed, base.homeCountry(), base.trainShare(),
                     hidden, epochs, featureSchema);
+            if (!(targetPrecision > 0 && targetPrecision < 1)) {
+                throw new CommandFailure("--target-precision must be in (0, 1), not " + targetPrecision);
+            }
+            config = config.withTargetPrecision(targetPrecision);
             ModelOwnerKey key = signing.open();
             long t0 = System.nanoTime();
             ModelTraining.Result r = ModelTraining.train(config);
             double seconds = (System.nanoTime() - t0) / 1e9;
             o.printf(Locale.ROOT, "generated %,d transactions (fraud rate %.4f, seed %d, feature schema %d: %d features) and trained in %.1f s%n",
                     transactions, fraudRate, seed, featureSchema, config.schema().dimension(), seconds);
-            o.printf(Locale.ROOT, "split by arrival time: train %,d (%,d frauds), held out %,d (%,d frauds)%n%n", r.trainSize(),
-                    r.trainFrauds(), r.heldOutSize(), r.heldOutFrauds());
+            o.printf(Locale.ROOT, "split by arrival time: train %,d (%,d frauds), held out %,d (%,d frauds): calibration %,d (%,d frauds)"
+                    + " chooses the thresholds (precision ≥ %s), test %,d (%,d frauds) gives the figures%n%n", r.trainSize(),
+                    r.trainFrauds(), r.heldOutSize(), r.heldOutFrauds(), r.calibrationSize(), r.calibrationFrauds(), targetPrecision, r.testSize(),
+                    r.testFrauds());
             o.println(table(r));
             if (r.logisticTempering() < 1) {
                 o.printf(Locale.ROOT, "logistic weights tempered by %.4f to keep |logit| ≤ 30 on every valid transaction (ranking unchanged)%n",
@@ -126,14 +148,21 @@ public final class ModelCommand {
             }
             Path lr = writeSigned(key, r.logistic(), out, "logistic.json");
             Path nn = writeSigned(key, r.network(), out, "network.json");
-            o.printf("%nwrote %s and %s, signed by %s%n", lr, nn, key.fingerprint());
+            writeCard(key, r.logistic(), out, "logistic.card.json");
+            writeCard(key, r.network(), out, "network.card.json");
+            o.printf("%nwrote %s and %s, signed by %s, and their cards (threshold, no weights) logistic.card.json and network.card.json%n",
+                    lr, nn, key.fingerprint());
+            o.printf("give a bank the card of the model it is served (UMBRA_ALERT_MODEL_CARD_FILE) and the same key to pin"
+                    + " (UMBRA_ALERT_MODEL_VERIFICATION_KEY_FILE)%n");
             o.printf("pin %s where models are loaded (UMBRA_MODEL_VERIFICATION_KEY_FILE, beside UMBRA_MODEL_PATH or UMBRA_MODELS_DIR)%n", out.resolve(VERIFICATION_FILE));
             o.flush();
         }
 
         static String table(ModelTraining.Result r) {
             StringBuilder s = new StringBuilder();
-            s.append(String.format(Locale.ROOT, "%-22s %12s %12s%n", "held-out", "logistic", "network"));
+            s.append(String.format(Locale.ROOT, "test set (the second half of the held-out traffic): %,d transactions, %,d frauds%n",
+                    r.testSize(), r.testFrauds()));
+            s.append(String.format(Locale.ROOT, "%-22s %12s %12s%n", "test", "logistic", "network"));
             ModelTraining.Evaluation a = r.logisticEvaluation();
             ModelTraining.Evaluation b = r.networkEvaluation();
             row(s, "ROC-AUC", a.rocAuc(), b.rocAuc());
@@ -195,7 +224,9 @@ public final class ModelCommand {
             if (!artifact.isNetwork()) {
                 artifact.toLogisticModel(); // the |logit| bound of the encrypted evaluation, before anything is signed
             }
-            Path written = writeSigned(signing.open(), artifact, out, modelId + ".json");
+            ModelOwnerKey key = signing.open();
+            Path written = writeSigned(key, artifact, out, modelId + ".json");
+            writeCard(key, artifact, out, modelId + ".card.json");
             PrintWriter o = spec.commandLine().getOut();
             o.printf("imported %s (%s) from %s; wrote %s and %s%n", artifact.modelId(), artifact.kind(), file, written,
                     out.resolve(VERIFICATION_FILE));

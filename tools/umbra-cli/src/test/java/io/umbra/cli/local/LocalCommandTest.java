@@ -21,7 +21,8 @@ class LocalCommandTest {
     void helpNamesTheOptions() {
         CommandRun run = umbra("local", "--help");
         assertEquals(0, run.exitCode());
-        for (String option : new String[] {"--tenants", "--rate", "--duration", "--seed", "--no-traffic", "--fraud-rate", "--secure"}) {
+        for (String option : new String[] {"--tenants", "--rate", "--duration", "--seed", "--no-traffic", "--fraud-rate", "--secure", "--model",
+            "--features", "--breaches"}) {
             assertTrue(run.out().contains(option), option + " in " + run.out());
         }
         assertTrue(umbra("--help").out().contains("local"));
@@ -32,6 +33,11 @@ class LocalCommandTest {
         assertEquals(2, umbra("local", "--rate", "0").exitCode());
         assertEquals(2, umbra("local", "--fraud-rate", "0.9").exitCode());
         assertEquals(2, umbra("local", "--duration", "soon").exitCode());
+        CommandRun model = umbra("local", "--model", "forest");
+        assertEquals(2, model.exitCode());
+        assertTrue(model.err().contains("--model must be network or logistic"), model.err());
+        assertEquals(2, umbra("local", "--features", "3").exitCode());
+        assertEquals(2, umbra("local", "--breaches", "soon").exitCode());
         CommandRun zero = umbra("local", "--duration", "0s");
         assertEquals(2, zero.exitCode());
         assertTrue(zero.err().contains("--duration must be positive"), zero.err());

@@ -5,7 +5,9 @@ import io.umbra.cli.CommandRun;
 
 import io.umbra.model.LogisticModel;
 import io.umbra.model.ModelArtifact;
+import io.umbra.model.ModelCard;
 import io.umbra.model.ModelRefusedException;
+import io.umbra.model.SignedModelCard;
 import io.umbra.model.SignedModel;
 import io.umbra.verify.BundleVerifier;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,12 @@ class ModelCommandTest {
         assertEquals(lr.featureSchemaVersion(), nn.featureSchemaVersion());
 
         assertEquals(1, nn.featureSchemaVersion(), "feature schema 1 is the default");
+        // beside each model its signed card: the threshold chosen for the stated precision, for the banks' alert-services
+        ModelCard card = SignedModelCard.load(out.resolve("network.card.json"), pinned);
+        assertEquals(nn.threshold().logit(), card.thresholdLogit());
+        assertTrue(card.thresholdRule().startsWith("lowest logit with precision ≥ 0.95 on the calibration set"), card.thresholdRule());
+        assertEquals(SignedModel.load(out.resolve("logistic.json"), pinned).threshold().logit(),
+                SignedModelCard.load(out.resolve("logistic.card.json"), pinned).thresholdLogit());
 
         // a second run signs with the same owner key (created once, never replaced); this one on feature schema 2
         CommandRun again = umbra("model", "train", "--transactions", "3000", "--fraud-rate", "0.02", "--seed", "6", "--epochs", "1",

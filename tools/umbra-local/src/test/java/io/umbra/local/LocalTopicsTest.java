@@ -1,0 +1,34 @@
+package io.umbra.local;
+
+import io.umbra.events.TenantId;
+import io.umbra.events.Topics;
+import io.umbra.kafka.local.TopicSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Wide envelopes raise the score topics' max.message.bytes and nothing else. */
+class LocalTopicsTest {
+    static int max(List<TopicSpec> specs, String name) {
+        return Integer.parseInt(specs.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().config().get("max.message.bytes"));
+    }
+
+    @Test
+    void wideEnvelopesRaiseOnlyTheScoreTopics() {
+        List<TenantId> acme = List.of(TenantId.of("acme"));
+        List<TopicSpec> normal = LocalTopics.forTenants(acme);
+        List<TopicSpec> wide = LocalTopics.forTenants(acme, Topics.WIDE_ENVELOPE_BYTES);
+        assertEquals(normal.size(), wide.size());
+        for (String t : new String[] {"acme.score.requests", "acme.score.results", "acme.score.dlq"}) {
+            assertEquals(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES, max(normal, t), t);
+            assertEquals((16 << 20) + Topics.RECORD_OVERHEAD_BYTES, max(wide, t), t);
+        }
+        for (String t : new String[] {"acme.tx.raw", "acme.tx.features", "acme.scores", "acme.alerts", Topics.PUBLIC_KEYS}) {
+            assertEquals(max(normal, t), max(wide, t), t);
+        }
+        assertThrows(IllegalArgumentException.class, () -> LocalTopics.forTenants(acme, 1 << 20));
+    }
+}
