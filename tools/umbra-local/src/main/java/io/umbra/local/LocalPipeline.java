@@ -461,13 +461,7 @@ public final class LocalPipeline implements AutoCloseable {
         // the APIs verify the run's development tokens
         contract.apiTokens(credentials.serviceEnv().get(ServiceEnvironment.UMBRA_JWT_ISSUER), credentials.jwksFile().toString());
         Map<String, String> env = new LinkedHashMap<>(contract.build());
-        if (service == Service.INGEST || service == Service.KEY || service == Service.ALERT) {
-            // the API services' Swagger UI (built in, off by default) on their management port, for a developer's run
-            env.put("QUARKUS_SWAGGER_UI_ENABLE", "true");
-        }
-        if (b.maxEnvelopeBytes != Topics.MAX_ENVELOPE_BYTES && (service == Service.ENCRYPT || service == Service.HE_SCORING)) {
-            env.put("UMBRA_MAX_ENVELOPE_BYTES", Integer.toString(b.maxEnvelopeBytes));
-        }
+        env.putAll(service.localRunExtras(b.maxEnvelopeBytes));
         env.putAll(b.env);
         env.putAll(b.serviceEnv.getOrDefault(service, Map.of()));
         if (tenant != null) {

@@ -66,6 +66,22 @@ public enum Service {
         return command;
     }
 
+    /**
+     * What a local run adds to this service's environment beyond the deployment contract (io.umbra.k8s.ServiceEnvironment):
+     * the API services' Swagger UI (built in, off by default) on their management port, and for the encrypt-service and
+     * the pool a score envelope limit other than the default ({@code maxEnvelopeBytes}, e.g. a network on schema 2).
+     */
+    java.util.Map<String, String> localRunExtras(int maxEnvelopeBytes) {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        if (this == INGEST || this == KEY || this == ALERT) {
+            env.put("QUARKUS_SWAGGER_UI_ENABLE", "true");
+        }
+        if (maxEnvelopeBytes != io.umbra.events.Topics.MAX_ENVELOPE_BYTES && (this == ENCRYPT || this == HE_SCORING)) {
+            env.put("UMBRA_MAX_ENVELOPE_BYTES", Integer.toString(maxEnvelopeBytes));
+        }
+        return env;
+    }
+
     /** The service whose module is {@code name}, or an IllegalArgumentException. */
     public static Service ofModule(String name) {
         for (Service s : values()) {

@@ -417,9 +417,8 @@ public final class LocalCommand implements Callable<Integer> {
             out.println("    metrics        http://localhost:{" + pipeline.managementPort(t, Service.INGEST) + ","
                     + pipeline.managementPort(t, Service.ENCRYPT) + "," + pipeline.managementPort(t, Service.KEY) + ","
                     + pipeline.managementPort(t, Service.ALERT) + "}/q/metrics   (ingest, encrypt, key, alert)");
-            out.println("    API docs       http://localhost:{" + pipeline.managementPort(t, Service.INGEST) + ","
-                    + pipeline.managementPort(t, Service.KEY) + "," + pipeline.managementPort(t, Service.ALERT)
-                    + "}/q/swagger-ui   (OpenAPI: /q/openapi; ingest, key, alert)");
+            out.println("    API docs       http://localhost:{" + pipeline.managementPort(t, Service.INGEST) + "," + pipeline.managementPort(t,
+                    Service.KEY) + "," + pipeline.managementPort(t, Service.ALERT) + "}/q/swagger-ui   (OpenAPI: /q/openapi; ingest, key, alert)");
         }
         if (pipeline.kafkaSecurity()) {
             out.println("  Kafka security   SASL_PLAINTEXT with SCRAM-SHA-512 and ACLs; each service logs in as its own principal:");
