@@ -41,12 +41,14 @@ class NoSecretKeyPathTest {
     private static final String SERVICE_PACKAGE = "io.umbra.scoring";
     private static final Set<String> SECRET_CLASSES = Set.of("io.umbra.he.ckks.SecretKey", "io.umbra.he.ckks.Decryptor",
             "io.umbra.he.ckks.KeyGenerator");
-    /** What of Tink the pool may call: parsing a public keyset and verifying a signature with it. */
+    /** What of Tink the pool may call: parsing a public keyset, counting its keys and verifying a signature with it. */
     private static final Set<String> TINK_VERIFICATION = Set.of(
             "com.google.crypto.tink.signature.SignatureConfig.register",
             "com.google.crypto.tink.TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret",
             "com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeysetWithoutSecret",
             "com.google.crypto.tink.KeysetHandle.getPrimitive",
+            // how many keys a pinned public keyset holds (umbra-verify's re-pin notice): a count, no key material
+            "com.google.crypto.tink.KeysetHandle.size",
             "com.google.crypto.tink.RegistryConfiguration.get",
             "com.google.crypto.tink.PublicKeyVerify.verify");
     private static JavaClasses classes;
