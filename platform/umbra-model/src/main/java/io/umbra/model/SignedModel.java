@@ -7,16 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.umbra.verify.BundleVerifier;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.util.Base64;
-import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -41,7 +36,9 @@ public final class SignedModel {
     /** The file's size limit: a network of {@link ModelArtifact#MAX_HIDDEN} units is about 40 KiB. */
     public static final int MAX_BYTES = 1 << 20;
     static final String DOMAIN_TEXT = "umbra model artifact v1";
-    private static final byte[] DOMAIN = (DOMAIN_TEXT + "\0").getBytes(StandardCharsets.US_ASCII);
+
+    private static final SignedEnvelope ENVELOPE = new SignedEnvelope(FORMAT, DOMAIN_TEXT, "artifact", "model",
+            "an unsigned model is never loaded", MAX_BYTES);
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -58,7 +55,7 @@ public final class SignedModel {
 
     /** What the model owner's key signs for {@code artifact}. */
     public static byte[] signedBytes(ModelArtifact artifact) {
-        return message(canonical(artifact));
+        return ENVELOPE.message(canonical(artifact));
     }
 
     /**
@@ -67,20 +64,7 @@ public final class SignedModel {
      * {@link BundleVerifier#fingerprint()} reports it.
      */
     public static byte[] sign(ModelArtifact artifact, UnaryOperator<byte[]> sign, String keyFingerprint) {
-        JsonNode body = canonicalTree(artifact);
-        byte[] signature = sign.apply(message(CanonicalJson.bytes(body)));
-        ObjectNode file = JSON.createObjectNode();
-        file.put("format", FORMAT);
-        ObjectNode sig = file.putObject("signature");
-        sig.put("algorithm", ALGORITHM);
-        sig.put("keyFingerprint", Objects.requireNonNull(keyFingerprint, "keyFingerprint"));
-        sig.put("value", Base64.getEncoder().encodeToString(signature));
-        file.set("artifact", body);
-        try {
-            return JSON.writeValueAsBytes(file);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ENVELOPE.sign(canonicalTree(artifact), sign, keyFingerprint);
     }
 
     /** The artifact in the signed file {@code file}, verified against the pinned key {@code pinned}. */
@@ -132,48 +116,7 @@ public final class SignedModel {
 
     /** The artifact in the signed file's bytes, verified against {@code pinned}. */
     public static ModelArtifact read(byte[] bytes, BundleVerifier pinned) {
-        Objects.requireNonNull(pinned, "pinned");
-        if (bytes.length > MAX_BYTES) {
-            throw new ModelRefusedException("a signed model is at most " + MAX_BYTES + " bytes, this one has " + bytes.length);
-        }
-        JsonNode file;
-        try {
-            file = JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw new ModelRefusedException("not JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
-        }
-        if (file == null || !file.isObject() || !FORMAT.equals(file.path("format").asText(null))) {
-            throw new ModelRefusedException("not a signed model (expected \"format\": \"" + FORMAT + "\"); an unsigned model is never loaded");
-        }
-        JsonNode sig = file.path("signature");
-        JsonNode body = file.get("artifact");
-        if (!sig.isObject() || !sig.path("value").isTextual() || body == null || !body.isObject()) {
-            throw new ModelRefusedException("a signed model has a \"signature\" object with a \"value\" and an \"artifact\" object");
-        }
-        if (!ALGORITHM.equals(sig.path("algorithm").asText())) {
-            throw new ModelRefusedException("signature algorithm " + sig.path("algorithm").asText() + " is not " + ALGORITHM);
-        }
-        byte[] signature;
-        try {
-            signature = Base64.getDecoder().decode(sig.path("value").asText());
-        } catch (IllegalArgumentException e) {
-            throw new ModelRefusedException("the signature value is not base64");
-        }
-        byte[] signed;
-        try {
-            signed = message(CanonicalJson.bytes(body));
-        } catch (IllegalArgumentException e) {
-            throw new ModelRefusedException(e.getMessage());
-        }
-        try {
-            pinned.verify(signature, signed);
-        } catch (GeneralSecurityException e) {
-            String claimed = sig.path("keyFingerprint").asText("(none)");
-            throw new ModelRefusedException(claimed.equals(pinned.fingerprint())
-                    ? "the signature does not verify: the artifact was altered after it was signed"
-                    : "signed by key " + claimed + ", not by the pinned model-verification key " + pinned.fingerprint()
-                      + " (or altered after signing)");
-        }
+        JsonNode body = ENVELOPE.verifiedBody(bytes, pinned);
         // Only now are the weights read into a model.
         try {
             return JSON.treeToValue(body, ModelArtifact.class);
@@ -194,13 +137,6 @@ public final class SignedModel {
 
     static byte[] canonical(ModelArtifact artifact) {
         return CanonicalJson.bytes(canonicalTree(artifact));
-    }
-
-    private static byte[] message(byte[] canonical) {
-        byte[] m = new byte[DOMAIN.length + canonical.length];
-        System.arraycopy(DOMAIN, 0, m, 0, DOMAIN.length);
-        System.arraycopy(canonical, 0, m, DOMAIN.length, canonical.length);
-        return m;
     }
 
     /** The artifact's JSON (unsigned: for reading and diffing only, never loaded by a scorer). */
