@@ -200,10 +200,7 @@ public final class HopTracing implements AutoCloseable {
             mine = of(span.getSpanContext());
             span.end(end, TimeUnit.MICROSECONDS);
         }
-        RecordHeaders out = new RecordHeaders();
-        out.add(TraceHeaders.TRACEPARENT, mine.toHeader());
-        out.add(TraceHeaders.HOP_AT, ascii(end));
-        out.add(TraceHeaders.HOP_TOOK, ascii(Math.max(0, end - startMicros)));
+        RecordHeaders out = hopHeaders(mine, startMicros, end);
         if (BatchContexts.encodedSize(slots.length) <= roomBytes) {
             out.add(TraceHeaders.BATCH_TRANSACTIONS, BatchContexts.encode(slots));
         }
@@ -226,14 +223,20 @@ public final class HopTracing implements AutoCloseable {
             mine = of(span.getSpanContext());
             span.end(end, TimeUnit.MICROSECONDS);
         }
-        RecordHeaders out = new RecordHeaders();
-        out.add(TraceHeaders.TRACEPARENT, mine.toHeader());
-        out.add(TraceHeaders.HOP_AT, ascii(end));
-        out.add(TraceHeaders.HOP_TOOK, ascii(Math.max(0, end - startMicros)));
+        RecordHeaders out = hopHeaders(mine, startMicros, end);
         byte[] slots = lastValue(in, TraceHeaders.BATCH_TRANSACTIONS);
         if (slots != null) {
             out.add(TraceHeaders.BATCH_TRANSACTIONS, slots);
         }
+        return out;
+    }
+
+    /** A batch hop's output headers: its context, when it ended and how long it took (µs). */
+    private static RecordHeaders hopHeaders(TraceContext mine, long startMicros, long endMicros) {
+        RecordHeaders out = new RecordHeaders();
+        out.add(TraceHeaders.TRACEPARENT, mine.toHeader());
+        out.add(TraceHeaders.HOP_AT, ascii(endMicros));
+        out.add(TraceHeaders.HOP_TOOK, ascii(Math.max(0, endMicros - startMicros)));
         return out;
     }
 
@@ -264,10 +267,7 @@ public final class HopTracing implements AutoCloseable {
             mine = of(span.getSpanContext());
             span.end(end, TimeUnit.MICROSECONDS);
         }
-        RecordHeaders out = new RecordHeaders();
-        out.add(TraceHeaders.TRACEPARENT, mine.toHeader());
-        out.add(TraceHeaders.HOP_AT, ascii(end));
-        out.add(TraceHeaders.HOP_TOOK, ascii(Math.max(0, end - startMicros)));
+        RecordHeaders out = hopHeaders(mine, startMicros, end);
         return out;
     }
 
