@@ -89,12 +89,7 @@ public final class Metrics {
      */
     public static double averagePrecision(double[] scores, boolean[] fraud) {
         Integer[] order = byScoreDescending(scores);
-        long positives = 0;
-        for (boolean f : fraud) {
-            if (f) {
-                positives++;
-            }
-        }
+        long positives = positives(fraud);
         if (positives == 0) {
             throw new IllegalArgumentException("average precision needs frauds");
         }
@@ -148,37 +143,15 @@ public final class Metrics {
      * to a training score is decided the same way as in training.
      */
     public static double bestF1Threshold(double[] scores, boolean[] fraud) {
-        Integer[] order = byScoreDescending(scores);
-        long positives = 0;
-        for (boolean f : fraud) {
-            if (f) {
-                positives++;
-            }
-        }
+        long positives = positives(fraud);
         double best = -1;
         double threshold = Double.POSITIVE_INFINITY;
-        long tp = 0;
-        long alerts = 0;
-        int i = 0;
-        while (i < order.length) {
-            int j = i;
-            while (j < order.length && scores[order[j]] == scores[order[i]]) {
-                if (fraud[order[j]]) {
-                    tp++;
-                }
-                alerts++;
-                j++;
-            }
-            double f1 = positives == 0 ? 0 : 2.0 * tp / (alerts + positives);
+        for (Cut cut : cuts(scores, fraud)) {
+            double f1 = positives == 0 ? 0 : 2.0 * cut.tp() / (cut.alerts() + positives);
             if (f1 > best) {
                 best = f1;
-                double here = scores[order[i]];
-                threshold = j < order.length ? (here + scores[order[j]]) / 2 : here;
-                if (threshold == scores[order[Math.min(j, order.length - 1)]] && j < order.length) {
-                    threshold = here; // adjacent doubles: no midpoint between them
-                }
+                threshold = cut.threshold();
             }
-            i = j;
         }
         return threshold;
     }
@@ -204,14 +177,29 @@ public final class Metrics {
         if (scores.length != fraud.length) {
             throw new IllegalArgumentException(scores.length + " scores but " + fraud.length + " labels");
         }
-        Integer[] order = byScoreDescending(scores);
-        long positives = 0;
-        for (boolean f : fraud) {
-            if (f) {
-                positives++;
+        long positives = positives(fraud);
+        OperatingPoint best = null;
+        for (Cut cut : cuts(scores, fraud)) {
+            double precision = (double) cut.tp() / cut.alerts();
+            if (cut.tp() > 0 && precision >= targetPrecision) {
+                best = new OperatingPoint(cut.threshold(), precision, positives == 0 ? 0 : (double) cut.tp() / positives, cut.alerts());
             }
         }
-        OperatingPoint best = null;
+        return java.util.Optional.ofNullable(best);
+    }
+
+    /** Alerting at {@code score ≥ threshold} gives {@code tp} true alerts among {@code alerts}. */
+    private record Cut(double threshold, long tp, long alerts) {
+    }
+
+    /**
+     * The possible thresholds on these scores, highest first: one per group of tied scores (a group enters whole), each at
+     * the midpoint to the next lower distinct score, so a score equal to one seen here is decided the same way as here
+     * (the score itself where the next is an adjacent double, or for the lowest group).
+     */
+    private static java.util.List<Cut> cuts(double[] scores, boolean[] fraud) {
+        Integer[] order = byScoreDescending(scores);
+        java.util.List<Cut> cuts = new java.util.ArrayList<>();
         long tp = 0;
         long alerts = 0;
         int i = 0;
@@ -224,17 +212,24 @@ public final class Metrics {
                 alerts++;
                 j++;
             }
-            double precision = (double) tp / alerts;
-            if (tp > 0 && precision >= targetPrecision) {
-                double here = scores[order[i]];
-                double threshold = j < order.length ? (here + scores[order[j]]) / 2 : here;
-                if (j < order.length && threshold == scores[order[j]]) {
-                    threshold = here; // adjacent doubles: no midpoint between them
-                }
-                best = new OperatingPoint(threshold, precision, positives == 0 ? 0 : (double) tp / positives, alerts);
+            double here = scores[order[i]];
+            double threshold = j < order.length ? (here + scores[order[j]]) / 2 : here;
+            if (j < order.length && threshold == scores[order[j]]) {
+                threshold = here; // adjacent doubles: no midpoint between them
             }
+            cuts.add(new Cut(threshold, tp, alerts));
             i = j;
         }
-        return java.util.Optional.ofNullable(best);
+        return cuts;
+    }
+
+    private static long positives(boolean[] fraud) {
+        long positives = 0;
+        for (boolean f : fraud) {
+            if (f) {
+                positives++;
+            }
+        }
+        return positives;
     }
 }
