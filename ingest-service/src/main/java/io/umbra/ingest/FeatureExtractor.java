@@ -30,11 +30,11 @@ public final class FeatureExtractor {
         this(homeCountry, rates, FeatureSchema.V1.version());
     }
 
-    /** {@code schemaVersion} 1 or 2; anything else is an {@link IllegalArgumentException} naming the known ones. */
+    /** {@code schemaVersion} 1, 2 or 3; anything else is an {@link IllegalArgumentException} naming the known ones. */
     public FeatureExtractor(String homeCountry, ReferenceRates rates, int schemaVersion) {
         this.schema = FeatureSchema.of(FeatureSchema.TX, schemaVersion);
         this.transactionFeatures = new TransactionFeatures(homeCountry, rates);
-        this.cardFeatures = new CardFeatures(homeCountry, rates);
+        this.cardFeatures = schema.equals(FeatureSchema.V1) ? null : new CardFeatures(schema, homeCountry, rates);
     }
 
     /** The schema of the vectors this step writes. */
@@ -42,9 +42,9 @@ public final class FeatureExtractor {
         return schema;
     }
 
-    /** Whether the vectors need the card's history (V2): the topology then keys by card and keeps a store. */
+    /** Whether the vectors need the card's history (V2, V3): the topology then keys by card and keeps a store. */
     public boolean needsCardHistory() {
-        return schema.equals(FeatureSchema.V2);
+        return cardFeatures != null;
     }
 
     /** The V1 feature vector of {@code transaction}, keyed downstream by its card id. */
@@ -52,8 +52,11 @@ public final class FeatureExtractor {
         return transactionFeatures.vector(transaction);
     }
 
-    /** The V2 feature vector of {@code transaction} against {@code history}, which is then advanced past it. */
+    /** The V2 or V3 feature vector of {@code transaction} against {@code history}, which is then advanced past it. */
     public FeatureVector extract(CardHistory history, RawTransaction transaction, long wallClockMs) {
+        if (cardFeatures == null) {
+            throw new IllegalStateException("feature schema 1 keeps no card history");
+        }
         return cardFeatures.next(history, transaction, wallClockMs);
     }
 }

@@ -58,8 +58,8 @@ public class IngestBeans {
 
     private static int schemaVersion(IngestConfig config) {
         int v = config.featureSchemaVersion();
-        if (v != 1 && v != 2) {
-            throw new IllegalStateException("UMBRA_FEATURE_SCHEMA_VERSION must be 1 or 2, not " + v);
+        if (v < 1 || v > 3) {
+            throw new IllegalStateException("UMBRA_FEATURE_SCHEMA_VERSION must be 1, 2 or 3, not " + v);
         }
         return v;
     }

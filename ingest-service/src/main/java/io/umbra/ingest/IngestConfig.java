@@ -26,8 +26,9 @@ public interface IngestConfig {
 
     /**
      * The feature schema version written to {@code <t>.tx.features} ({@code UMBRA_FEATURE_SCHEMA_VERSION}): 1 (the
-     * default, per-transaction features) or 2 (plus per-card behaviour, from a per-card state store). It must
-     * match the tenant's model: the scoring pool refuses a batch of another version.
+     * default, per-transaction features), 2 (plus per-card behaviour, from a per-card state store) or 3 (2 plus
+     * whether the merchant sells digital goods). It must match the tenant's model: the scoring pool refuses a batch
+     * of another version.
      */
     @WithDefault("1")
     int featureSchemaVersion();

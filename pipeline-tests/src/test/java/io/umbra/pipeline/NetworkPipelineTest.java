@@ -41,10 +41,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A bank scored by the square-activation network, end to end through Kafka: its key-service makes keys
- * at parameter set (a) with relinearization keys (a bundle of over 1 MiB, signed), the pool serves it
- * the signed network from {@code UMBRA_MODELS_DIR}, and every decrypted score equals the plaintext
- * network on the features ingest computed.
+ * A bank scored by the square-activation network on feature schema 3, as {@code ./umbra local} runs it by default, end
+ * to end through Kafka: ingest keeps per-card state and writes 28 features, its key-service makes keys at parameter
+ * set (a) with relinearization keys (a bundle of over 1 MiB, signed), batches of 28 ciphertexts travel in wide (16 MiB)
+ * envelopes, the pool serves it the signed network from {@code UMBRA_MODELS_DIR}, and every decrypted score equals the
+ * plaintext network on the features ingest computed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetworkPipelineTest {
@@ -61,7 +62,8 @@ class NetworkPipelineTest {
         Path run = root.resolve("pipeline-tests/target/network-run");
         Path models = Files.createDirectories(run.resolve("models"));
         // the pool operator trains and signs the network; the pool pins the operator's key
-        network = ModelTraining.train(ModelTraining.Config.defaults().withTransactions(30_000).withSeed(7).withEpochs(6)).network();
+        network = ModelTraining.train(ModelTraining.Config.defaults().withTransactions(30_000).withSeed(7).withEpochs(6)
+                .withFeatureSchema(3)).network();
         ModelOwnerKey owner = ModelOwnerKey.ephemeral();
         Files.write(models.resolve("acme.json"), owner.sign(network));
         Path pinned = Files.writeString(run.resolve("model-verification.json"), owner.verificationKeyset());
@@ -73,6 +75,11 @@ class NetworkPipelineTest {
                 .readyTimeout(Duration.ofMinutes(4))
                 .env(Service.KEY, "UMBRA_HE_PARAMS", "a")
                 .env(Service.KEY, "UMBRA_HE_RELIN_KEYS", "true")
+                // the network's worst case over valid transactions: its |logit| can exceed the key-service's default ±64
+                .env(Service.KEY, "UMBRA_NETWORK_MAX_ABS_LOGIT", String.valueOf(Math.ceil(EncryptedNetwork.of(network).worstCaseAbsLogit()) + 1))
+                .env(Service.INGEST, "UMBRA_FEATURE_SCHEMA_VERSION", "3")
+                // 28 fresh ciphertexts at N = 8192 exceed 8 MiB
+                .maxEnvelopeBytes(Topics.WIDE_ENVELOPE_BYTES)
                 .env(Service.HE_SCORING, "UMBRA_MODELS_DIR", models.toString())
                 .env(Service.HE_SCORING, "UMBRA_MODEL_VERIFICATION_KEY_FILE", pinned.toString())
                 .progress(line -> System.out.println("[network] " + line))
@@ -116,6 +123,7 @@ class NetworkPipelineTest {
         Map<String, FeatureVector> features = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : collector.records(Topics.name(ACME, TopicKind.TX_FEATURES))) {
             FeatureVector v = FeatureVector.fromJson(r.value());
+            assertEquals(3, v.schemaVersion(), "ingest writes feature schema 3");
             features.put(v.transactionId(), v);
         }
         EncryptedNetwork reference = EncryptedNetwork.of(network);

@@ -39,8 +39,9 @@ class EventsDocTest {
             assertEquals(names.size(), Integer.parseInt(m.group(1)));
             names.add(m.group(2));
         }
-        // The table lists V2, whose first 15 rows are V1 (the default, current schema) unchanged.
-        assertEquals(FeatureSchema.V2.names(), names);
+        // The table lists V3, whose first 27 rows are V2 and whose first 15 are V1 (the default, current schema), unchanged.
+        assertEquals(FeatureSchema.V3.names(), names);
+        assertEquals(FeatureSchema.V2.names(), names.subList(0, FeatureSchema.V2.dimension()));
         assertEquals(FeatureSchema.current().names(), names.subList(0, FeatureSchema.current().dimension()));
     }
 

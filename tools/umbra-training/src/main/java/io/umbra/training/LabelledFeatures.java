@@ -39,7 +39,7 @@ public record LabelledFeatures(FeatureSchema schema, double[][] x, boolean[] fra
 
     /**
      * As {@link #generate(TrafficProfile, long, int)}, in feature schema {@code schema}: {@link FeatureSchema#V1}
-     * through {@link TransactionFeatures}, {@link FeatureSchema#V2} through {@link CardFeatures} with one
+     * through {@link TransactionFeatures}, {@link FeatureSchema#V2} and {@link FeatureSchema#V3} through {@link CardFeatures} with one
      * {@link CardHistory} per card advanced in the stream's order — what ingest's per-card store does when a
      * card's transactions reach it in the order they were produced.
      */
@@ -79,13 +79,14 @@ public record LabelledFeatures(FeatureSchema schema, double[][] x, boolean[] fra
         if (n < 1) {
             throw new IllegalArgumentException("at least one transaction");
         }
-        if (!schema.equals(FeatureSchema.V1) && !schema.equals(FeatureSchema.V2)) {
-            throw new IllegalArgumentException("training knows feature schemas 1 and 2, not " + schema.version());
+        if (!FeatureSchema.KNOWN.contains(schema)) {
+            throw new IllegalArgumentException("training knows feature schemas " + FeatureSchema.KNOWN.stream().map(FeatureSchema::version).toList()
+                    + ", not " + schema.version());
         }
         TrafficGenerator generator = null;
         ReferenceRates rates = ratesFor(profile.homeCountry());
         TransactionFeatures features = new TransactionFeatures(profile.homeCountry(), rates);
-        CardFeatures cardFeatures = new CardFeatures(profile.homeCountry(), rates);
+        CardFeatures cardFeatures = schema.equals(FeatureSchema.V1) ? null : new CardFeatures(schema, profile.homeCountry(), rates);
         Map<String, CardHistory> histories = new HashMap<>();
         double[][] x = new double[n][];
         boolean[] fraud = new boolean[n];

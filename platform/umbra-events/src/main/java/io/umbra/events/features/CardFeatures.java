@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * Computes {@link FeatureSchema#V2}: {@link TransactionFeatures}' V1 values of the transaction, then the
- * card's behaviour before it, from the card's {@link CardHistory}. The single definition ingest (per-card
- * state store) and training (state per card in memory, in stream order) share.
+ * card's behaviour before it, from the card's {@link CardHistory}; and {@link FeatureSchema#V3}: the same,
+ * then whether the merchant sells digital goods ({@link MccRiskGroup#digitalGoods}). The single definition
+ * ingest (per-card state store) and training (state per card in memory, in stream order) share.
  *
  * <p>Two steps, always in this order for each transaction of a card: {@link #features} reads the history
  * as it stands (the transaction itself is not yet part of it), {@link #update} then adds the transaction.
@@ -30,7 +31,6 @@ import java.util.Objects;
  * only configuration, as for {@link TransactionFeatures}.
  */
 public final class CardFeatures {
-    private static final FeatureSchema SCHEMA = FeatureSchema.V2;
     private static final int BASE = FeatureSchema.V1.dimension();
 
     static final long HOUR_MS = 3_600_000L;
@@ -61,34 +61,48 @@ public final class CardFeatures {
     static final int NEW_DEVICE = BASE + 9;
     static final int DISTANCE = BASE + 10;
     static final int SPEED = BASE + 11;
+    static final int DIGITAL = BASE + 12;
 
     static {
-        if (SCHEMA.indexOf("prior_transactions") != PRIOR || SCHEMA.indexOf("log_speed_kmh") != SPEED
-                || SCHEMA.dimension() != SPEED + 1) {
-            throw new AssertionError("CardFeatures' indices do not follow FeatureSchema.V2");
+        if (FeatureSchema.V2.indexOf("prior_transactions") != PRIOR || FeatureSchema.V2.indexOf("log_speed_kmh") != SPEED
+                || FeatureSchema.V2.dimension() != SPEED + 1 || FeatureSchema.V3.indexOf("mcc_digital") != DIGITAL
+                || FeatureSchema.V3.dimension() != DIGITAL + 1) {
+            throw new AssertionError("CardFeatures' indices do not follow FeatureSchema.V2 and V3");
         }
     }
 
+    private final FeatureSchema schema;
     private final TransactionFeatures transaction;
     private final ReferenceRates rates;
 
     /**
+     * {@link FeatureSchema#V2}.
+     *
      * @param homeCountry the tenant's ISO 3166-1 alpha-2 country, for cross-border when a transaction has no cardCountry
      * @param rates       the tenant's reference currency rates (amounts of different currencies are summed in reference units)
      */
     public CardFeatures(String homeCountry, ReferenceRates rates) {
+        this(FeatureSchema.V2, homeCountry, rates);
+    }
+
+    /** {@code schema}: {@link FeatureSchema#V2} or {@link FeatureSchema#V3}, else an {@link IllegalArgumentException}. */
+    public CardFeatures(FeatureSchema schema, String homeCountry, ReferenceRates rates) {
+        if (!FeatureSchema.V2.equals(schema) && !FeatureSchema.V3.equals(schema)) {
+            throw new IllegalArgumentException("card features are schemas 2 and 3, not " + schema.id() + " v" + schema.version());
+        }
+        this.schema = schema;
         this.transaction = new TransactionFeatures(homeCountry, rates);
         this.rates = Objects.requireNonNull(rates, "rates");
     }
 
     public FeatureSchema schema() {
-        return SCHEMA;
+        return schema;
     }
 
-    /** The V2 values of {@code tx} for a card whose past is {@code history}; {@code history} is not changed. */
+    /** The values of {@code tx} in this schema for a card whose past is {@code history}; {@code history} is not changed. */
     public double[] features(CardHistory history, RawTransaction tx) {
         double[] v1 = transaction.extract(tx);
-        double[] f = new double[SCHEMA.dimension()];
+        double[] f = new double[schema.dimension()];
         System.arraycopy(v1, 0, f, 0, BASE);
         long now = time(tx);
         double amount = rates.toReference(tx.amountMinor(), tx.currency());
@@ -136,6 +150,9 @@ public final class CardFeatures {
             f[DISTANCE] = Math.log1p(km) / DISTANCE_SCALE;
             f[SPEED] = Math.min(1, Math.log1p(km / hours) / SPEED_SCALE);
         }
+        if (f.length > DIGITAL) {
+            f[DIGITAL] = MccRiskGroup.digitalGoods(tx.mcc()) ? 1 : 0;
+        }
         return f;
     }
 
@@ -172,11 +189,11 @@ public final class CardFeatures {
         history.updatedAtWallMs = wallClockMs;
     }
 
-    /** {@link #features} then {@link #update}: the V2 vector of {@code tx}, and {@code history} advanced past it. */
+    /** {@link #features} then {@link #update}: the vector of {@code tx}, and {@code history} advanced past it. */
     public FeatureVector next(CardHistory history, RawTransaction tx, long wallClockMs) {
         double[] f = features(history, tx);
         update(history, tx, wallClockMs);
-        return new FeatureVector(SCHEMA.id(), SCHEMA.version(), tx.transactionId(), tx.cardId(), tx.timestamp().toInstant(), f,
+        return new FeatureVector(schema.id(), schema.version(), tx.transactionId(), tx.cardId(), tx.timestamp().toInstant(), f,
                 tx.amountMinor(), tx.currency(), tx.merchantId());
     }
 

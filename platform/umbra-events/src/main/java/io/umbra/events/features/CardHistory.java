@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What one card's past tells about its next transaction, kept small enough to sit in a state store for
- * every card a bank has: the behavioural state of {@link FeatureSchema#V2}, read and advanced by
+ * every card a bank has: the behavioural state of {@link FeatureSchema#V2} and {@link FeatureSchema#V3}, read and advanced by
  * {@link CardFeatures} (the only code that interprets it).
  *
  * <p>Bounded by construction, whatever the card does: the last {@link #RECENT} transactions of the last

@@ -12,8 +12,10 @@ import java.util.Objects;
  * <p>Version 1 ({@link #V1}): the features one transaction determines, all in [-1, 1] or a small
  * positive range (see docs/EVENTS.md for the table). Version 2 ({@link #V2}) appends per-card
  * behavioural features (velocity, amount versus the card's history, first-seen merchant / country /
- * device, distance and speed) that ingest computes from its per-card state store. {@link #current()},
- * the default everywhere, stays V1; a tenant opts into V2 in ingest's configuration.
+ * device, distance and speed) that ingest computes from its per-card state store. Version 3 ({@link #V3})
+ * appends one transaction feature, whether the merchant sells digital goods, where stolen card numbers
+ * are tested. {@link #current()}, the default of the library, stays V1; a tenant opts into V2 or V3 in
+ * ingest's configuration (the local run and the Kubernetes tenant defaults do).
  */
 public record FeatureSchema(String id, int version, List<Feature> features) {
     /** The schema id of transaction feature schemas. */
@@ -51,8 +53,15 @@ public record FeatureSchema(String id, int version, List<Feature> features) {
      */
     public static final FeatureSchema V2 = v2();
 
+    /**
+     * Version 3: {@link #V2}'s 27 features unchanged, then {@code mcc_digital}. Versions 1 and 2 count the digital-goods
+     * codes as MEDIUM, with books and streaming: a model cannot tell a burst of one-euro payments for game credits from a
+     * card's first e-book. Computed by {@link CardFeatures} (the column needs no card history).
+     */
+    public static final FeatureSchema V3 = v3();
+
     /** Every schema this release knows, oldest first. */
-    public static final List<FeatureSchema> KNOWN = List.of(V1, V2);
+    public static final List<FeatureSchema> KNOWN = List.of(V1, V2, V3);
 
     /** The schema new vectors are written with. */
     public static FeatureSchema current() {
@@ -78,6 +87,13 @@ public record FeatureSchema(String id, int version, List<Feature> features) {
         f.add(new Feature("log_speed_kmh",
                 "ln(1 + that distance / max(hours between them, 1 minute)) / ln(1 + 20016 · 60); 0 unless both are located"));
         return new FeatureSchema(TX, 2, f);
+    }
+
+    private static FeatureSchema v3() {
+        List<Feature> f = new ArrayList<>(V2.features());
+        f.add(new Feature("mcc_digital", "1 if the MCC is one of digital goods and online services (" + MccRiskGroup.DIGITAL_GOODS_DESCRIPTION
+                + "), else 0"));
+        return new FeatureSchema(TX, 3, f);
     }
 
     public FeatureSchema {

@@ -15,6 +15,12 @@ public enum MccRiskGroup {
     /** Airlines, car rental, lodging (3000–3999 and their generic codes), travel agencies, cruises, rail. */
     TRAVEL;
 
+    /** The digital-goods codes of {@link #digitalGoods} (feature schema 3's {@code mcc_digital}). */
+    private static final int[] DIGITAL_CODES = {4816, 5815, 5816, 5817, 5818, 5968};
+    /** {@link #DIGITAL_CODES} in words, for the schema's description. */
+    static final String DIGITAL_GOODS_DESCRIPTION = "4816 computer network and information services, 5815–5818 digital media, games,"
+            + " applications and large digital-goods merchants, 5968 continuity and subscription merchants";
+
     private static final int[] HIGH_CODES = {4829, 5094, 5732, 5944, 5967, 6010, 6011, 6012, 6050, 6051, 6211, 6540, 7273,
             7800, 7801, 7802, 7995};
     private static final int[] TRAVEL_CODES = {4112, 4411, 4511, 4722, 7011, 7512};
@@ -37,6 +43,16 @@ public enum MccRiskGroup {
             return LOW;
         }
         return MEDIUM;
+    }
+
+    /**
+     * Whether a valid four-digit MCC sells digital goods or online services: cheap, instantly delivered, nothing shipped to an
+     * address, so it is where a stolen card number is tried before it is sold or used. Independent of the four groups (these
+     * codes are {@link #MEDIUM} there, as in feature schemas 1 and 2).
+     */
+    public static boolean digitalGoods(String mcc) {
+        of(mcc);
+        return contains(DIGITAL_CODES, Integer.parseInt(mcc));
     }
 
     private static boolean contains(int[] codes, int code) {

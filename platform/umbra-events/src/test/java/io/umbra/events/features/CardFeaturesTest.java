@@ -46,6 +46,34 @@ class CardFeaturesTest {
     }
 
     @Test
+    void schemaV3IsV2ThenWhetherTheMerchantSellsDigitalGoods() {
+        FeatureSchema v3 = FeatureSchema.V3;
+        assertEquals(V2.features(), v3.features().subList(0, V2.dimension()), "V2's features, unchanged, come first");
+        assertEquals(List.of("mcc_digital"), v3.names().subList(V2.dimension(), v3.dimension()));
+        assertEquals(v3, FeatureSchema.of("umbra.tx", 3));
+
+        CardFeatures digital = new CardFeatures(v3, "DE", ReferenceRates.of("EUR", Map.of("USD", 0.5)));
+        assertEquals(v3, digital.schema());
+        CardHistory h2 = new CardHistory();
+        CardHistory h3 = new CardHistory();
+        for (String mcc : new String[] {"5411", "5816", "4899", "5815", "5942", "4816", "5968", "5999", "5818"}) {
+            RawTransaction t = new RawTransaction(1, "tx-" + ids++, "card-1", 199, "EUR", "m-" + mcc, mcc, "DE", Channel.ECOM,
+                    T0.plusMinutes(ids), "DE", "dev-1", null, null);
+            double[] two = FEATURES.next(h2, t, 0).features();
+            FeatureVector three = digital.next(h3, t, 0);
+            assertEquals(3, three.schemaVersion());
+            assertArrayEquals(two, java.util.Arrays.copyOf(three.features(), V2.dimension()), "the V2 part of " + mcc);
+            boolean sellsDigitalGoods = List.of("5815", "5816", "5818", "4816", "5968").contains(mcc);
+            assertEquals(sellsDigitalGoods ? 1.0 : 0.0, three.features()[v3.indexOf("mcc_digital")], mcc);
+            if (sellsDigitalGoods) {
+                assertEquals(1.0, three.features()[v3.indexOf("mcc_medium")], mcc + " stays MEDIUM in the V1 part, with books and streaming");
+            }
+        }
+        assertArrayEquals(h2.toBytes(), h3.toBytes(), "V3 keeps V2's state: a tenant moves from 2 to 3 without losing its cards");
+        assertThrows(IllegalArgumentException.class, () -> new CardFeatures(FeatureSchema.V1, "DE", ReferenceRates.of("EUR", Map.of())));
+    }
+
+    @Test
     void theV1PartIsTransactionFeaturesOwn() {
         RawTransaction t = tx(T0, 4250, "m-1", "FR", "dev-1", 48.1, 11.5);
         double[] v2 = FEATURES.features(new CardHistory(), t);

@@ -33,7 +33,7 @@ class TransactionFeaturesTest {
         assertEquals(15, V1.dimension());
         assertEquals(V1, FeatureSchema.of("umbra.tx", 1));
         assertEquals(V1, FeatureSchema.current());
-        assertThrows(IllegalArgumentException.class, () -> FeatureSchema.of("umbra.tx", 3));
+        assertThrows(IllegalArgumentException.class, () -> FeatureSchema.of("umbra.tx", 4));
         assertThrows(IllegalArgumentException.class, () -> V1.indexOf("velocity_1h"));
     }
 

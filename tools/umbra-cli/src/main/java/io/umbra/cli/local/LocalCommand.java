@@ -82,8 +82,9 @@ public final class LocalCommand implements Callable<Integer> {
                 + "signed, cached under target/umbra-local/models/; its signed card gives the alert-service its threshold."})
     String model;
 
-    @Option(names = "--features", paramLabel = "V", defaultValue = "2",
-            description = "Feature schema ingest computes and the model is trained on: 2 (per-card behaviour; the default) or 1.")
+    @Option(names = "--features", paramLabel = "V", defaultValue = "3",
+            description = "Feature schema ingest computes and the model is trained on: 3 (per-card behaviour and digital-goods merchants; "
+                + "the default), 2 (per-card behaviour) or 1.")
     int features;
 
     @Option(names = "--breaches", paramLabel = "TIMING", defaultValue = "demo",
@@ -155,8 +156,8 @@ public final class LocalCommand implements Callable<Integer> {
         if (!model.equals("network") && !model.equals("logistic")) {
             throw new ParameterException(spec.commandLine(), "--model must be network or logistic, got " + model);
         }
-        if (features != 1 && features != 2) {
-            throw new ParameterException(spec.commandLine(), "--features must be 1 or 2, got " + features);
+        if (features < 1 || features > 3) {
+            throw new ParameterException(spec.commandLine(), "--features must be 1, 2 or 3, got " + features);
         }
         if (!breaches.equals("demo") && !breaches.equals("realistic")) {
             throw new ParameterException(spec.commandLine(), "--breaches must be demo or realistic, got " + breaches);
@@ -339,8 +340,8 @@ public final class LocalCommand implements Callable<Integer> {
             builder.env(Service.KEY, "UMBRA_HE_PARAMS", "a").env(Service.KEY, "UMBRA_HE_RELIN_KEYS", "true")
                     // the network's worst case over valid transactions, not the key-service's default ±64
                     .env(Service.KEY, "UMBRA_NETWORK_MAX_ABS_LOGIT", String.valueOf(Math.ceil(served.maxAbsLogit()) + 1));
-            if (served.featureSchema() == 2) {
-                // 27 fresh ciphertexts at N = 8192 (≈ 331 KB each) and the manifest do not fit an 8 MiB envelope (docs/EVENTS.md)
+            if (served.featureSchema() >= 2) {
+                // 27 (28) fresh ciphertexts at N = 8192 (≈ 331 KB each) and the manifest do not fit an 8 MiB envelope (docs/EVENTS.md)
                 builder.maxEnvelopeBytes(io.umbra.events.Topics.WIDE_ENVELOPE_BYTES);
             }
             // at set (a) a batch costs four times the encryption of set (b) whatever its size: fuller, fewer batches

@@ -104,8 +104,8 @@ public final class ModelCommand {
         @Option(names = "--epochs", paramLabel = "E", defaultValue = "12", description = "Network training epochs (default ${DEFAULT-VALUE}).")
         int epochs;
         @Option(names = "--feature-schema", paramLabel = "V", defaultValue = "1",
-                description = {"Feature schema version: 1 (per-transaction features, the default) or 2 (plus per-card behaviour;",
-                    "serve such a model only to a tenant whose ingest runs UMBRA_FEATURE_SCHEMA_VERSION=2)."})
+                description = {"Feature schema version: 1 (per-transaction features, the default), 2 (plus per-card behaviour) or 3",
+                    "(2 plus digital-goods merchants); serve such a model only to a tenant whose ingest runs that UMBRA_FEATURE_SCHEMA_VERSION."})
         int featureSchema;
         @Option(names = "--target-precision", paramLabel = "P", defaultValue = "0.95",
                 description = {"Each model's operating threshold: the lowest logit whose alerts reach this precision on the calibration set",
@@ -121,8 +121,8 @@ public final class ModelCommand {
         @Override
         public void run() {
             PrintWriter o = spec.commandLine().getOut();
-            if (featureSchema != 1 && featureSchema != 2) {
-                throw new CommandFailure("--feature-schema must be 1 or 2, not " + featureSchema);
+            if (featureSchema < 1 || featureSchema > 3) {
+                throw new CommandFailure("--feature-schema must be 1, 2 or 3, not " + featureSchema);
             }
             ModelTraining.Config base = ModelTraining.Config.defaults();
             ModelTraining.Config config = new ModelTraining.Config(transactions, fraudRate, seed, base.homeCountry(), base.trainShare(),

@@ -36,7 +36,7 @@ class LocalCommandTest {
         CommandRun model = umbra("local", "--model", "forest");
         assertEquals(2, model.exitCode());
         assertTrue(model.err().contains("--model must be network or logistic"), model.err());
-        assertEquals(2, umbra("local", "--features", "3").exitCode());
+        assertEquals(2, umbra("local", "--features", "4").exitCode());
         assertEquals(2, umbra("local", "--breaches", "soon").exitCode());
         CommandRun zero = umbra("local", "--duration", "0s");
         assertEquals(2, zero.exitCode());

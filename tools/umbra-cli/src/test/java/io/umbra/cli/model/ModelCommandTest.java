@@ -57,9 +57,9 @@ class ModelCommandTest {
         assertEquals(2, v2.featureSchemaVersion());
         assertEquals(27, v2.scaler().mean().length);
         assertEquals(2, SignedModel.loadLogistic(dir.resolve("models2/logistic.json"), pinned).featureSchemaVersion());
-        CommandRun unknown = umbra("model", "train", "--transactions", "3000", "--feature-schema", "3", "--out", dir.resolve("models3").toString(),
+        CommandRun unknown = umbra("model", "train", "--transactions", "3000", "--feature-schema", "4", "--out", dir.resolve("models4").toString(),
                 "--signing-key", owner.toString());
-        assertTrue(unknown.exitCode() != 0 && unknown.err().contains("--feature-schema must be 1 or 2"), unknown.err());
+        assertTrue(unknown.exitCode() != 0 && unknown.err().contains("--feature-schema must be 1, 2 or 3"), unknown.err());
         assertEquals(Files.readString(out.resolve("model-verification.json")),
                 Files.readString(dir.resolve("models2/model-verification.json")));
 
