@@ -44,11 +44,12 @@ final class LocalModel {
     static final int MAX_TRANSACTIONS = 800_000;
     static final Duration RUN_LENGTH = Duration.ofMinutes(2);
     /**
-     * The stated precision of the served model's threshold, chosen on the calibration runs: 0.95, above the run's goal of 90 %,
-     * because a threshold set at exactly 0.90 on one sample of runs lands at 0.87 to 0.90 on the next sample (a few dozen
-     * false alerts either way); at 0.95 the held-out runs keep 0.93 and the recall stays at 97 % (docs/MODEL.md).
+     * The stated precision of the served model's threshold, chosen on the calibration runs: 0.98, well above the run's goal of
+     * 90 %. A threshold set at exactly 0.90 on one sample of runs lands at 0.87 on the next; a two-minute run has only about
+     * 150 frauds per bank, so its precision varies by ±2 points around the model's; at 0.95 the held-out runs kept 0.93 and one
+     * local run fell to 89.9 %. At 0.98 the held-out runs keep 0.97 at a recall of 96 % (docs/MODEL.md, "The local run").
      */
-    static final double TARGET_PRECISION = 0.95;
+    static final double TARGET_PRECISION = 0.98;
     /** The local run's training seed (the traffic's own seed is drawn per run, so they differ). */
     static final long SEED = 20_261_207L;
 
