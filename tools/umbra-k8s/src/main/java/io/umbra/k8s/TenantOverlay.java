@@ -34,8 +34,12 @@ import java.util.regex.Pattern;
  * without one), the encrypt-service's batch-verification key (ConfigMap {@code <t>-batch-verification},
  * mounted by the key-service as an optional volume; without it the key-service still runs, publishing its
  * bundles, and decrypts nothing until the kubelet puts the pinned file in place), the API's token
- * issuer (ConfigMap {@code api-auth}), and a KMS key URI for the key-encryption keys of the key-service
- * and the encrypt-service (then the bank's KEK Secrets are not mounted).
+ * issuer (ConfigMap {@code api-auth}), a KMS key URI for the key-encryption keys of the key-service
+ * and the encrypt-service (then the bank's KEK Secrets are not mounted), and the served model
+ * ({@link ServedModel}: its signed card and the owner's key in ConfigMap {@code <t>-model-card}, mounted by the
+ * alert-service, which is rendered at 0 replicas without one; the model's feature schema for the ingest, else
+ * {@link #DEFAULT_FEATURE_SCHEMA}; a network's logit bound for the key-service). The model's weights are not part of
+ * the overlay: provisioning gives them to the scoring pool only.
  */
 public final class TenantOverlay {
     /** The template's stand-in for the tenant id. Upper case: no valid tenant id can contain it. */
@@ -78,6 +82,8 @@ public final class TenantOverlay {
     public static final String MODEL_CARD_VALUE = "model-card";
     /** Annotation of the alert-service's pod template: the digest of the card and key it runs with ({@link ServedModel#cardDigest}). */
     public static final String MODEL_CARD_ANNOTATION = "umbra.io/model-card";
+    /** Annotation of {@code <t>-model-card}: the served model's id and version, for operators. */
+    public static final String MODEL_ANNOTATION = "umbra.io/model";
     static final String HELD_NO_MODEL = "no model card: ./umbra tenant apply --model FILE --model-card FILE --model-verification-key FILE"
             + " (the alert-service takes its threshold from the served model's signed card; scores wait in Kafka)";
     static final String ENCRYPT_SERVICE = "encrypt-service";
@@ -293,7 +299,7 @@ public final class TenantOverlay {
         labels.put(PINNED_LABEL, MODEL_CARD_VALUE);
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(FINGERPRINT_ANNOTATION, model.keyFingerprint());
-        annotations.put(MODEL_CARD_ANNOTATION, model.card().modelId() + " v" + model.card().version());
+        annotations.put(MODEL_ANNOTATION, model.card().kind() + " " + model.card().modelId() + " v" + model.card().version());
         Map<String, String> data = new LinkedHashMap<>();
         data.put(MODEL_CARD_FILE, model.cardJson());
         data.put(MODEL_VERIFICATION_KEY_FILE, model.verificationKeyJson());

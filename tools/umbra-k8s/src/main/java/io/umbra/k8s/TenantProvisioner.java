@@ -43,7 +43,9 @@ import java.util.function.Consumer;
  * the tenants whose KafkaTopics exist in the Kafka namespace (a tenant whose topics are gone needs no
  * ACL, whatever is left of its namespace). Likewise the pool's ConfigMap of pinned bundle-verification
  * keys ({@value #POOL_PINNED_KEYS}, one {@code <t>.json} per tenant) is rebuilt from the tenants'
- * {@code <t>-bundle-verification} ConfigMaps after every apply and delete.
+ * {@code <t>-bundle-verification} ConfigMaps after every apply and delete. The pool's Secret of served models
+ * ({@value #POOL_MODELS}) is the one place a tenant's model (its weights) is kept: an apply with a model puts it in, a
+ * delete takes the tenant's out, and a later apply reads it back from there.
  *
  * <p>Before it writes anything, apply checks what would make it stop half-way: the shared namespaces,
  * the CRDs and the Strimzi version they serve ({@link ClusterApis}: resources are sent at that version,
@@ -263,6 +265,9 @@ public final class TenantProvisioner {
                     + " again with --replace-batch-verification-key. Nothing was changed");
         }
         given.model().ifPresent(m -> requireOneModelOwner(tenant, m));
+        if (given.model().isEmpty() && pinned.model().isEmpty()) {
+            requireNoHalfServedModel(tenant);
+        }
         TenantSettings settings = given.orElse(pinned);
         List<HasMetadata> desired = resourcesOf(tenant, settings);
         String ns = namespaceOf(tenant);
@@ -455,6 +460,23 @@ public final class TenantProvisioner {
             throw new IllegalStateException("the scoring pool verifies every model under the one model owner's key " + fingerprint
                     + " (Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS + ", serving " + others + "); the model for " + tenant
                     + " is signed under " + model.keyFingerprint() + ": have the model signed by the same owner. Nothing was changed");
+        }
+    }
+
+    /**
+     * A card in the bank's namespace without the model in the pool's Secret (or the other way round: someone deleted one
+     * by hand) would render as "no model" and prune the other half; refused instead, naming what to give.
+     */
+    private void requireNoHalfServedModel(TenantId tenant) {
+        String ns = namespaceOf(tenant);
+        boolean card = !dataOf(ns, TenantOverlay.modelCardConfigMapName(tenant)).isEmpty();
+        Secret pool = client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(POOL_MODELS).get();
+        boolean model = pool != null && pool.getData() != null && pool.getData().containsKey(tenant.value() + ".json");
+        if (card != model) {
+            throw new IllegalStateException("tenant " + tenant + " has " + (card ? "a model card (ConfigMap " + ns + "/"
+                    + TenantOverlay.modelCardConfigMapName(tenant) + ") but no model in Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS
+                    : "a model in Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS + " but no model card in " + ns)
+                    + " (deleted by hand?): give the model again with --model, --model-card and --model-verification-key. Nothing was changed");
         }
     }
 

@@ -139,6 +139,21 @@ class TenantModelProvisioningTest {
         assertTrue(e.getMessage().contains("unusable") && e.getMessage().contains("--model-card"), e.getMessage());
     }
 
+    @Test
+    void aHalfServedModelIsRefusedRatherThanPrunedUntilTheModelIsGivenAgain() {
+        TestModels.Files files = OWNER.files(TestModels.network("umbra-nn", 1, 0.69));
+        provisioner.apply(ACME, TenantSettings.NONE.withModel(files.served(ACME)), false);
+        // someone deletes the pool's Secret by hand: the card is still in the bank's namespace
+        client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(TenantProvisioner.POOL_MODELS).delete();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> provisioner.apply(ACME));
+        assertTrue(e.getMessage().contains("no model in Secret") && e.getMessage().contains("Nothing was changed"), e.getMessage());
+        assertNotNull(client.configMaps().inNamespace("umbra-acme").withName("acme-model-card").get(), "not pruned");
+        assertEquals(1, alertService("umbra-acme").getSpec().getReplicas());
+        // given again, all is well
+        provisioner.apply(ACME, TenantSettings.NONE.withModel(files.served(ACME)), false);
+        assertEquals(files.model(), decode(poolModels().get("acme.json")));
+    }
+
     private Deployment alertService(String namespace) {
         Deployment d = client.apps().deployments().inNamespace(namespace).withName("alert-service").get();
         assertNotNull(d);
