@@ -34,8 +34,12 @@ import java.util.regex.Pattern;
  * without one), the encrypt-service's batch-verification key (ConfigMap {@code <t>-batch-verification},
  * mounted by the key-service as an optional volume; without it the key-service still runs, publishing its
  * bundles, and decrypts nothing until the kubelet puts the pinned file in place), the API's token
- * issuer (ConfigMap {@code api-auth}), and a KMS key URI for the key-encryption keys of the key-service
- * and the encrypt-service (then the bank's KEK Secrets are not mounted).
+ * issuer (ConfigMap {@code api-auth}), a KMS key URI for the key-encryption keys of the key-service
+ * and the encrypt-service (then the bank's KEK Secrets are not mounted), and the served model
+ * ({@link ServedModel}: its signed card and the owner's key in ConfigMap {@code <t>-model-card}, mounted by the
+ * alert-service, which is rendered at 0 replicas without one; the model's feature schema for the ingest, else
+ * {@link #DEFAULT_FEATURE_SCHEMA}; a network's logit bound for the key-service). The model's weights are not part of
+ * the overlay: provisioning gives them to the scoring pool only.
  */
 public final class TenantOverlay {
     /** The template's stand-in for the tenant id. Upper case: no valid tenant id can contain it. */
@@ -60,8 +64,32 @@ public final class TenantOverlay {
     public static final String BATCH_FINGERPRINT_ANNOTATION = "umbra.io/batch-fingerprint";
     /** The first words of the key-service Deployment's change note while no batch-verification key is pinned. */
     public static final String AWAITING_BATCH_KEY = "runs without decrypting until its batch-verification key is pinned";
+    /**
+     * The feature schema a tenant's ingest writes when no served model says otherwise (a served model's card names its own,
+     * {@link ServedModel#featureSchemaVersion}): 3, the 28 features the network (the strongest model the pipeline serves)
+     * takes, as {@code ./umbra local} runs it. The one place of the tenant default: the template's ingest-service.yaml is
+     * kept equal to it by a test.
+     */
+    public static final int DEFAULT_FEATURE_SCHEMA = 3;
+    /** The ingest's variable for it. */
+    public static final String UMBRA_FEATURE_SCHEMA_VERSION = "UMBRA_FEATURE_SCHEMA_VERSION";
+    /** The key-service's variable for a network's logit bound. */
+    public static final String UMBRA_NETWORK_MAX_ABS_LOGIT = "UMBRA_NETWORK_MAX_ABS_LOGIT";
+    /** {@code <t>-model-card}'s keys: the files the alert-service reads (k8s/tenant-template/alert-service.yaml). */
+    public static final String MODEL_CARD_FILE = "model-card.json";
+    public static final String MODEL_VERIFICATION_KEY_FILE = "model-verification.json";
+    /** The label value of a served model's card ConfigMap ({@value #PINNED_LABEL}). */
+    public static final String MODEL_CARD_VALUE = "model-card";
+    /** Annotation of the alert-service's pod template: the digest of the card and key it runs with ({@link ServedModel#cardDigest}). */
+    public static final String MODEL_CARD_ANNOTATION = "umbra.io/model-card";
+    /** Annotation of {@code <t>-model-card}: the served model's id and version, for operators. */
+    public static final String MODEL_ANNOTATION = "umbra.io/model";
+    static final String HELD_NO_MODEL = "no model card: ./umbra tenant apply --model FILE --model-card FILE --model-verification-key FILE"
+            + " (the alert-service takes its threshold from the served model's signed card; scores wait in Kafka)";
     static final String ENCRYPT_SERVICE = "encrypt-service";
     static final String KEY_SERVICE = "key-service";
+    static final String ALERT_SERVICE = "alert-service";
+    static final String INGEST_SERVICE = "ingest-service";
     static final String API_AUTH = "api-auth";
     /** {@code app.kubernetes.io/name} of the bank's own producer's KafkaUser (no Umbra process logs in as it). */
     public static final String BANK_PRODUCER = "bank-producer";
@@ -124,22 +152,34 @@ public final class TenantOverlay {
                 settings.jwtIssuer().ifPresent(v -> data.put(ServiceEnvironment.UMBRA_JWT_ISSUER, v));
                 settings.jwtJwks().ifPresent(v -> data.put(ServiceEnvironment.UMBRA_JWT_JWKS, v));
                 cm.setData(data);
-            } else if (r instanceof ConfigMap cm && (name.equals(KEY_SERVICE) || name.equals(ENCRYPT_SERVICE)) && settings.kekUri().isPresent()) {
-                // the KMS holds the key-encryption key: no keyset file to read
-                cm.getData().remove(ServiceEnvironment.UMBRA_KEK_FILE);
-                cm.getData().put(ServiceEnvironment.UMBRA_KEK_URI, settings.kekUri().get());
+            } else if (r instanceof ConfigMap cm && name.equals(INGEST_SERVICE)) {
+                // the served model's schema, else the tenant default
+                cm.getData().put(UMBRA_FEATURE_SCHEMA_VERSION,
+                        Integer.toString(settings.model().map(ServedModel::featureSchemaVersion).orElse(DEFAULT_FEATURE_SCHEMA)));
+            } else if (r instanceof ConfigMap cm && (name.equals(KEY_SERVICE) || name.equals(ENCRYPT_SERVICE))) {
+                if (settings.kekUri().isPresent()) {
+                    // the KMS holds the key-encryption key: no keyset file to read
+                    cm.getData().remove(ServiceEnvironment.UMBRA_KEK_FILE);
+                    cm.getData().put(ServiceEnvironment.UMBRA_KEK_URI, settings.kekUri().get());
+                }
+                if (name.equals(KEY_SERVICE)) {
+                    // a network's scores are checked against its own worst case, not the service's default of 64
+                    settings.model().flatMap(ServedModel::keyServiceLogitBound).ifPresent(b -> cm.getData().put(UMBRA_NETWORK_MAX_ABS_LOGIT, b));
+                }
+            } else if (r instanceof Deployment d && name.equals(ALERT_SERVICE)) {
+                holdOrRoll(d, settings.model().map(ServedModel::cardDigest), HELD_NO_MODEL, MODEL_CARD_ANNOTATION);
             } else if (r instanceof Deployment d && name.equals(KEY_SERVICE)) {
                 if (settings.kekUri().isPresent()) {
                     dropVolume(d, "kek"); // no bank Secret to mount (nor to wait for)
                 }
                 // not held without a batch key: the encrypt-service, which makes that key, needs the key-service's
                 // bundle key first; the key-service publishes its bundles and waits for the pin before decrypting
-                settings.batchVerificationKey().ifPresent(k -> roll(d, k, BATCH_FINGERPRINT_ANNOTATION));
+                settings.batchVerificationKey().ifPresent(k -> roll(d, k.fingerprint(), BATCH_FINGERPRINT_ANNOTATION));
             } else if (r instanceof Deployment d && name.equals(ENCRYPT_SERVICE)) {
                 if (settings.kekUri().isPresent()) {
                     dropVolume(d, "kek");
                 }
-                holdOrRoll(d, settings.verificationKey(), HELD_NO_KEY, FINGERPRINT_ANNOTATION);
+                holdOrRoll(d, settings.verificationKey().map(PinnedVerificationKey::fingerprint), HELD_NO_KEY, FINGERPRINT_ANNOTATION);
             }
             out.add(r);
             if (r instanceof ConfigMap && name.equals(ENCRYPT_SERVICE) && settings.verificationKey().isPresent()) {
@@ -148,17 +188,20 @@ public final class TenantOverlay {
             if (r instanceof ConfigMap && name.equals(KEY_SERVICE) && settings.batchVerificationKey().isPresent()) {
                 out.add(batchKeyConfigMap(tenant, r.getMetadata().getNamespace(), settings.batchVerificationKey().get()));
             }
+            if (r instanceof ConfigMap && name.equals(ALERT_SERVICE) && settings.model().isPresent()) {
+                out.add(modelCardConfigMap(tenant, r.getMetadata().getNamespace(), settings.model().get()));
+            }
         }
         return out;
     }
 
     /**
-     * A Deployment whose service reads a pinned key at start: without {@code key}, 0 replicas and the
-     * annotation {@value #HELD_ANNOTATION} saying why; with it, the key's fingerprint in the pod template's
-     * annotation {@code annotation}, so a new key changes the template and Kubernetes rolls the pods onto it.
+     * A Deployment whose service reads a pinned file at start: without it ({@code fingerprint} empty), 0 replicas and the
+     * annotation {@value #HELD_ANNOTATION} saying why; with it, its fingerprint in the pod template's
+     * annotation {@code annotation}, so a new file changes the template and Kubernetes rolls the pods onto it.
      */
-    private static void holdOrRoll(Deployment d, java.util.Optional<PinnedVerificationKey> key, String held, String annotation) {
-        if (key.isEmpty()) {
+    private static void holdOrRoll(Deployment d, java.util.Optional<String> fingerprint, String held, String annotation) {
+        if (fingerprint.isEmpty()) {
             d.getSpec().setReplicas(0);
             Map<String, String> annotations = d.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
                     : new LinkedHashMap<>(d.getMetadata().getAnnotations());
@@ -166,14 +209,14 @@ public final class TenantOverlay {
             d.getMetadata().setAnnotations(annotations);
             return;
         }
-        roll(d, key.get(), annotation);
+        roll(d, fingerprint.get(), annotation);
     }
 
-    /** {@code key}'s fingerprint in the pod template's annotation {@code annotation}: a new key rolls the pods onto it. */
-    private static void roll(Deployment d, PinnedVerificationKey key, String annotation) {
+    /** {@code fingerprint} in the pod template's annotation {@code annotation}: a new key (or card) rolls the pods onto it. */
+    private static void roll(Deployment d, String fingerprint, String annotation) {
         var template = d.getSpec().getTemplate().getMetadata();
         Map<String, String> annotations = template.getAnnotations() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(template.getAnnotations());
-        annotations.put(annotation, key.fingerprint());
+        annotations.put(annotation, fingerprint);
         template.setAnnotations(annotations);
     }
 
@@ -237,6 +280,38 @@ public final class TenantOverlay {
     /** {@code <t>-batch-verification}: the ConfigMap of the encrypt-service's batch-verification key, pinned for the key-service. */
     public static String batchKeyConfigMapName(TenantId tenant) {
         return tenant.value() + "-batch-verification";
+    }
+
+    /** {@code <t>-model-card}: the served model's signed card and the model owner's verification key, for the alert-service. */
+    public static String modelCardConfigMapName(TenantId tenant) {
+        return tenant.value() + "-model-card";
+    }
+
+    /**
+     * The alert-service's {@code <t>-model-card}: the card ({@value #MODEL_CARD_FILE}) and the key ({@value #MODEL_VERIFICATION_KEY_FILE}),
+     * both public (the card holds no weight). The model itself never comes here: it goes to the scoring pool only.
+     */
+    static ConfigMap modelCardConfigMap(TenantId tenant, String namespace, ServedModel model) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", ALERT_SERVICE);
+        labels.put("app.kubernetes.io/part-of", "umbra");
+        labels.put(Manifests.TENANT_LABEL, tenant.value());
+        labels.put(PINNED_LABEL, MODEL_CARD_VALUE);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(FINGERPRINT_ANNOTATION, model.keyFingerprint());
+        annotations.put(MODEL_ANNOTATION, model.card().kind() + " " + model.card().modelId() + " v" + model.card().version());
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(MODEL_CARD_FILE, model.cardJson());
+        data.put(MODEL_VERIFICATION_KEY_FILE, model.verificationKeyJson());
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                    .withName(modelCardConfigMapName(tenant))
+                    .withNamespace(namespace)
+                    .withLabels(labels)
+                    .withAnnotations(annotations)
+                .endMetadata()
+                .withData(data)
+                .build();
     }
 
     static ConfigMap batchKeyConfigMap(TenantId tenant, String namespace, PinnedVerificationKey key) {

@@ -43,7 +43,9 @@ import java.util.function.Consumer;
  * the tenants whose KafkaTopics exist in the Kafka namespace (a tenant whose topics are gone needs no
  * ACL, whatever is left of its namespace). Likewise the pool's ConfigMap of pinned bundle-verification
  * keys ({@value #POOL_PINNED_KEYS}, one {@code <t>.json} per tenant) is rebuilt from the tenants'
- * {@code <t>-bundle-verification} ConfigMaps after every apply and delete.
+ * {@code <t>-bundle-verification} ConfigMaps after every apply and delete. The pool's Secret of served models
+ * ({@value #POOL_MODELS}) is the one place a tenant's model (its weights) is kept: an apply with a model puts it in, a
+ * delete takes the tenant's out, and a later apply reads it back from there.
  *
  * <p>Before it writes anything, apply checks what would make it stop half-way: the shared namespaces,
  * the CRDs and the Strimzi version they serve ({@link ClusterApis}: resources are sent at that version,
@@ -79,6 +81,14 @@ public final class TenantProvisioner {
     public static final List<String> KEY_MATERIAL_PVCS = List.of(KEYS_PVC, BATCH_SIGNING_PVC);
     /** The scoring pool's ConfigMap of every tenant's pinned key, mounted by k8s/scoring/base/deployment.yaml. */
     public static final String POOL_PINNED_KEYS = "he-scoring-bundle-verification-keys";
+    /**
+     * The scoring pool's Secret of served models, {@code <t>.json} per tenant (the signed model: weights, which a bank never
+     * sees, so a Secret of the scoring namespace and nothing in the bank's), and the model owner's verification key
+     * ({@value #POOL_MODEL_KEY}, not {@code .json}: the pool reads every {@code .json} as a model). Mounted by
+     * k8s/scoring/base/deployment.yaml as {@code UMBRA_MODELS_DIR}; the pool reads it at start.
+     */
+    public static final String POOL_MODELS = "he-scoring-models";
+    public static final String POOL_MODEL_KEY = "model-verification.keyset";
     /** Where the encrypt-service's pod keeps its batch-signing key (k8s/tenant-template/encrypt-service.yaml). */
     static final String BATCH_SIGNING_DIR = "/var/lib/umbra/batch-signing";
     /** Annotation of a Secret copied from Strimzi's namespace: where it came from; only such Secrets are ever pruned. */
@@ -254,6 +264,10 @@ public final class TenantProvisioner {
                     + " (a new or restored volume " + BATCH_SIGNING_PVC + "?) or the file is not this tenant's: check with the bank, then apply"
                     + " again with --replace-batch-verification-key. Nothing was changed");
         }
+        given.model().ifPresent(m -> requireOneModelOwner(tenant, m));
+        if (given.model().isEmpty() && pinned.model().isEmpty()) {
+            requireNoHalfServedModel(tenant);
+        }
         TenantSettings settings = given.orElse(pinned);
         List<HasMetadata> desired = resourcesOf(tenant, settings);
         String ns = namespaceOf(tenant);
@@ -290,7 +304,7 @@ public final class TenantProvisioner {
             tenants.addAll(tenantsWithTopics(objects));
             tenants.add(tenant);
             step = "the scoring pool's share";
-            changes.addAll(applyPool(objects, secrets, tenants, null));
+            changes.addAll(applyPool(objects, secrets, tenants, null, tenant, settings.model()));
         } catch (KubernetesClientException e) {
             throw new IllegalStateException("apply of tenant " + tenant + " stopped at " + step + " after " + changes.size() + " step(s): "
                     + e.getMessage() + ". What was written stays; the preconditions held, so this is a conflict or a passing failure of the"
@@ -369,6 +383,12 @@ public final class TenantProvisioner {
      * its ConfigMap is still there: a namespace is deleted asynchronously).
      */
     List<Change> applyPool(ClusterObjects objects, SecretCopies secrets, Set<TenantId> tenants, TenantId leaving) {
+        return applyPool(objects, secrets, tenants, leaving, null, Optional.empty());
+    }
+
+    /** As above, and {@code joining}'s served model (if any) put into the pool's Secret of models. */
+    List<Change> applyPool(ClusterObjects objects, SecretCopies secrets, Set<TenantId> tenants, TenantId leaving, TenantId joining,
+                           Optional<ServedModel> model) {
         List<Change> changes = new ArrayList<>();
         KafkaUser poolUser = ScoringPoolUser.render(tenants);
         changes.add(applyWith(objects, poolUser));
@@ -378,8 +398,94 @@ public final class TenantProvisioner {
             changes.add(secrets.copy(poolUser.getMetadata().getName(), Manifests.SCORING_NAMESPACE, poolLabels));
             changes.add(secrets.copy(Manifests.CLUSTER_CA_SECRET, Manifests.SCORING_NAMESPACE, poolLabels));
             changes.add(applyWith(objects, poolPinnedKeys(leaving)));
+            Optional<Secret> models = poolModels(leaving, joining, model);
+            if (models.isPresent()) {
+                Change c = applyWith(objects, models.get());
+                changes.add(c.outcome() == Outcome.UNCHANGED ? c : c.withNote("the pool reads its models at start: kubectl -n "
+                        + Manifests.SCORING_NAMESPACE + " rollout restart deployment/he-scoring-service"));
+            }
         }
         return changes;
+    }
+
+    /**
+     * The pool's Secret of models ({@value #POOL_MODELS}): what it holds now, without {@code leaving}'s model, with
+     * {@code joining}'s {@code model} (and its owner's key); empty when there is nothing to write (no Secret and no model).
+     * Kept in the scoring namespace only, so the Secret itself is where a tenant's model is read back from.
+     */
+    Optional<Secret> poolModels(TenantId leaving, TenantId joining, Optional<ServedModel> model) {
+        Secret now = client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(POOL_MODELS).get();
+        if (now == null && model.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> data = new TreeMap<>(now == null || now.getData() == null ? Map.of() : now.getData());
+        if (leaving != null) {
+            data.remove(leaving.value() + ".json");
+        }
+        model.ifPresent(m -> {
+            data.put(joining.value() + ".json", base64(m.modelJson()));
+            data.put(POOL_MODEL_KEY, base64(m.verificationKeyJson()));
+        });
+        return Optional.of(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                    .withName(POOL_MODELS)
+                    .withNamespace(Manifests.SCORING_NAMESPACE)
+                    .withLabels(Map.of("app.kubernetes.io/part-of", "umbra", "app.kubernetes.io/name", "he-scoring-service",
+                            "app.kubernetes.io/managed-by", MANAGED_BY))
+                .endMetadata()
+                .withType("Opaque")
+                .withData(data)
+                .build());
+    }
+
+    /**
+     * The pool verifies every model under one key ({@code UMBRA_MODEL_VERIFICATION_KEY_FILE}): a model signed by another
+     * owner than the models other tenants are served is refused before anything is written.
+     */
+    private void requireOneModelOwner(TenantId tenant, ServedModel model) {
+        Secret now = client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(POOL_MODELS).get();
+        Map<String, String> data = now == null || now.getData() == null ? Map.of() : now.getData();
+        String key = data.containsKey(POOL_MODEL_KEY) ? unbase64(data.get(POOL_MODEL_KEY)) : null;
+        List<String> others = data.keySet().stream().filter(k -> k.endsWith(".json") && !k.equals(tenant.value() + ".json")).sorted().toList();
+        if (key == null || others.isEmpty()) {
+            return;
+        }
+        String fingerprint;
+        try {
+            fingerprint = io.umbra.verify.BundleVerifier.fromKeyset(key).fingerprint();
+        } catch (java.security.GeneralSecurityException e) {
+            fingerprint = "(unreadable)";
+        }
+        if (!fingerprint.equals(model.keyFingerprint())) {
+            throw new IllegalStateException("the scoring pool verifies every model under the one model owner's key " + fingerprint
+                    + " (Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS + ", serving " + others + "); the model for " + tenant
+                    + " is signed under " + model.keyFingerprint() + ": have the model signed by the same owner. Nothing was changed");
+        }
+    }
+
+    /**
+     * A card in the bank's namespace without the model in the pool's Secret (or the other way round: someone deleted one
+     * by hand) would render as "no model" and prune the other half; refused instead, naming what to give.
+     */
+    private void requireNoHalfServedModel(TenantId tenant) {
+        String ns = namespaceOf(tenant);
+        boolean card = !dataOf(ns, TenantOverlay.modelCardConfigMapName(tenant)).isEmpty();
+        Secret pool = client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(POOL_MODELS).get();
+        boolean model = pool != null && pool.getData() != null && pool.getData().containsKey(tenant.value() + ".json");
+        if (card != model) {
+            throw new IllegalStateException("tenant " + tenant + " has " + (card ? "a model card (ConfigMap " + ns + "/"
+                    + TenantOverlay.modelCardConfigMapName(tenant) + ") but no model in Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS
+                    : "a model in Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS + " but no model card in " + ns)
+                    + " (deleted by hand?): give the model again with --model, --model-card and --model-verification-key. Nothing was changed");
+        }
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String unbase64(String text) {
+        return new String(java.util.Base64.getDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
@@ -442,7 +548,30 @@ public final class TenantProvisioner {
         Map<String, String> keyService = dataOf(ns, TenantOverlay.KEY_SERVICE);
         return new TenantSettings(key, Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_ISSUER)),
                 Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_JWKS)), Optional.ofNullable(keyService.get(ServiceEnvironment.UMBRA_KEK_URI)),
-                batchKey);
+                batchKey, modelInCluster(tenant));
+    }
+
+    /**
+     * The tenant's served model as the cluster holds it: the card and key from {@code <t>-model-card} in its namespace, the
+     * model from the pool's Secret {@value #POOL_MODELS}; both checked again as at first ({@link ServedModel#parse}). Empty
+     * unless both are there.
+     */
+    private Optional<ServedModel> modelInCluster(TenantId tenant) {
+        String ns = namespaceOf(tenant);
+        Map<String, String> card = dataOf(ns, TenantOverlay.modelCardConfigMapName(tenant));
+        Secret pool = client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(POOL_MODELS).get();
+        String model = pool == null || pool.getData() == null ? null : pool.getData().get(tenant.value() + ".json");
+        if (model == null || !card.containsKey(TenantOverlay.MODEL_CARD_FILE) || !card.containsKey(TenantOverlay.MODEL_VERIFICATION_KEY_FILE)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ServedModel.parse(tenant, unbase64(model), card.get(TenantOverlay.MODEL_CARD_FILE),
+                    card.get(TenantOverlay.MODEL_VERIFICATION_KEY_FILE)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the model served to " + tenant + " (ConfigMap " + ns + "/" + TenantOverlay.modelCardConfigMapName(tenant)
+                    + ", Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS + ") is unusable (" + e.getMessage()
+                    + "): give it again with --model, --model-card and --model-verification-key", e);
+        }
     }
 
     private Map<String, String> dataOf(String namespace, String configMap) {

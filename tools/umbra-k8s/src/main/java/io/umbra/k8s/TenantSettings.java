@@ -16,13 +16,16 @@ import java.util.Optional;
  * @param batchVerificationKey the encrypt-service's pinned batch-verification key (the public half of its
  *     batch-signing key, {@code batch-verification.json} in its signing directory). Absent: the key-service
  *     is rendered at 0 replicas (it refuses to start without one).
+ * @param model the model the tenant is served ({@link ServedModel}: the signed model, its signed card, the owner's
+ *     verification key). Absent: the alert-service is rendered at 0 replicas (it would alert on a threshold no model
+ *     vouches for), the ingest writes {@link TenantOverlay#DEFAULT_FEATURE_SCHEMA}, and the pool holds no model for the tenant.
  */
 public record TenantSettings(Optional<PinnedVerificationKey> verificationKey, Optional<String> jwtIssuer,
                              Optional<String> jwtJwks, Optional<String> kekUri,
-                             Optional<PinnedVerificationKey> batchVerificationKey) {
+                             Optional<PinnedVerificationKey> batchVerificationKey, Optional<ServedModel> model) {
     /** Nothing decided: what a first apply without options renders. */
     public static final TenantSettings NONE = new TenantSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty());
+            Optional.empty(), Optional.empty());
 
     /** No batch-verification key decided. */
     public TenantSettings(Optional<PinnedVerificationKey> verificationKey, Optional<String> jwtIssuer,
@@ -30,9 +33,16 @@ public record TenantSettings(Optional<PinnedVerificationKey> verificationKey, Op
         this(verificationKey, jwtIssuer, jwtJwks, kekUri, Optional.empty());
     }
 
+    /** No served model decided. */
+    public TenantSettings(Optional<PinnedVerificationKey> verificationKey, Optional<String> jwtIssuer,
+                          Optional<String> jwtJwks, Optional<String> kekUri, Optional<PinnedVerificationKey> batchVerificationKey) {
+        this(verificationKey, jwtIssuer, jwtJwks, kekUri, batchVerificationKey, Optional.empty());
+    }
+
     public TenantSettings {
         Objects.requireNonNull(verificationKey, "verificationKey");
         Objects.requireNonNull(batchVerificationKey, "batchVerificationKey");
+        Objects.requireNonNull(model, "model");
         jwtIssuer = nonBlank(jwtIssuer, "jwtIssuer");
         jwtJwks = nonBlank(jwtJwks, "jwtJwks");
         kekUri = nonBlank(kekUri, "kekUri");
@@ -51,17 +61,22 @@ public record TenantSettings(Optional<PinnedVerificationKey> verificationKey, Op
     }
 
     public TenantSettings withVerificationKey(PinnedVerificationKey key) {
-        return new TenantSettings(Optional.of(key), jwtIssuer, jwtJwks, kekUri, batchVerificationKey);
+        return new TenantSettings(Optional.of(key), jwtIssuer, jwtJwks, kekUri, batchVerificationKey, model);
     }
 
     public TenantSettings withBatchVerificationKey(PinnedVerificationKey key) {
-        return new TenantSettings(verificationKey, jwtIssuer, jwtJwks, kekUri, Optional.of(key));
+        return new TenantSettings(verificationKey, jwtIssuer, jwtJwks, kekUri, Optional.of(key), model);
+    }
+
+    public TenantSettings withModel(ServedModel served) {
+        return new TenantSettings(verificationKey, jwtIssuer, jwtJwks, kekUri, batchVerificationKey, Optional.of(served));
     }
 
     /** These settings, with what is absent here taken from {@code earlier} (what the cluster holds). */
     public TenantSettings orElse(TenantSettings earlier) {
         return new TenantSettings(verificationKey.or(earlier::verificationKey), jwtIssuer.or(earlier::jwtIssuer),
-                jwtJwks.or(earlier::jwtJwks), kekUri.or(earlier::kekUri), batchVerificationKey.or(earlier::batchVerificationKey));
+                jwtJwks.or(earlier::jwtJwks), kekUri.or(earlier::kekUri), batchVerificationKey.or(earlier::batchVerificationKey),
+                model.or(earlier::model));
     }
 
     private static Optional<String> nonBlank(Optional<String> value, String name) {

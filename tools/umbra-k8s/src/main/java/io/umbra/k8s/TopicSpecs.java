@@ -29,6 +29,17 @@ public final class TopicSpecs {
      * restarted alert-service forget every alert older than a week.
      */
     public static final long ALERTS_RETENTION_MS = AUDIT_RETENTION_MS;
+    /**
+     * The largest encrypted batch envelope a tenant's score topics carry: {@link Topics#WIDE_ENVELOPE_BYTES} (16 MiB), since
+     * the tenant default serves the network on feature schema 3 at set (a), whose batch (28 fresh ciphertexts of about
+     * 331 KB and the manifest) exceeds the 8 MiB {@link Topics#MAX_ENVELOPE_BYTES}. The template's encrypt-service and the
+     * scoring pool take it as {@code UMBRA_MAX_ENVELOPE_BYTES}, the brokers' {@code replica.fetch.max.bytes} its
+     * {@link #SCORE_TOPIC_MAX_MESSAGE_BYTES} (tests keep the manifests equal to these); what {@code ./umbra local} does for
+     * the same model (umbra-local's LocalTopics with {@code Topics.WIDE_ENVELOPE_BYTES}).
+     */
+    public static final int ENVELOPE_BYTES = Topics.WIDE_ENVELOPE_BYTES;
+    /** {@code max.message.bytes} of the scoring-zone topics: {@link #ENVELOPE_BYTES} plus {@link Topics#RECORD_OVERHEAD_BYTES}. */
+    public static final int SCORE_TOPIC_MAX_MESSAGE_BYTES = Topics.maxMessageBytes(ENVELOPE_BYTES);
 
     private TopicSpecs() {
     }
@@ -55,8 +66,8 @@ public final class TopicSpecs {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("min.insync.replicas", MIN_IN_SYNC_REPLICAS);
         if (topic.kind().scoringZone()) {
-            // one encrypted batch per record; other topics keep the broker's default
-            config.put("max.message.bytes", topic.kind().maxMessageBytes());
+            // one encrypted batch per record, up to a wide envelope; other topics keep the broker's default
+            config.put("max.message.bytes", SCORE_TOPIC_MAX_MESSAGE_BYTES);
         }
         if (topic.kind().compacted()) {
             // the key-service's replay set: one record per batch id, removed with its key version

@@ -205,7 +205,7 @@ class OperatorBehaviourTest {
         int checked = 0;
         for (Deployment d : deployments) {
             for (var v : d.getSpec().getTemplate().getSpec().getVolumes()) {
-                if (v.getSecret() == null || v.getSecret().getSecretName().endsWith("-kek")) {
+                if (v.getSecret() == null || v.getSecret().getSecretName().endsWith("-kek") || v.getSecret().getSecretName().equals(TenantProvisioner.POOL_MODELS)) {
                     continue;
                 }
                 String name = v.getSecret().getSecretName();

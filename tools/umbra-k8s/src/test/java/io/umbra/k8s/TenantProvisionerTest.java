@@ -480,7 +480,12 @@ class TenantProvisionerTest {
         //    held or waiting any more, every Deployment is scaled up, and the key-service's pods roll onto the key
         PinnedVerificationKey batchKey = PinnedVerificationKey.parseBatch(ACME, TestKeys.ed25519().publicKeyset());
         List<Change> batchPinned = provisioner.apply(ACME, TenantSettings.NONE.withBatchVerificationKey(batchKey), false, false);
-        assertTrue(batchPinned.stream().noneMatch(c -> c.kind().equals("Deployment") && c.note() != null), batchPinned.toString());
+        assertTrue(batchPinned.stream().noneMatch(c -> c.kind().equals("Deployment") && c.note() != null && !c.name().equals("alert-service")),
+                batchPinned.toString());
+        // 4. the served model (its model, signed card and owner key): the alert-service, held for its threshold, runs
+        List<Change> served = provisioner.apply(ACME, TenantSettings.NONE.withModel(TestModels.owner().files(TestModels.network("m-nn", 1, 0.7))
+                .served(ACME)), false, false);
+        assertTrue(served.stream().noneMatch(c -> c.kind().equals("Deployment") && c.note() != null), served.toString());
         List<Deployment> deployments = client.apps().deployments().inNamespace("umbra-acme").list().getItems();
         assertEquals(4, deployments.size());
         for (Deployment d : deployments) {

@@ -80,7 +80,9 @@ class TenantSettingsOverlayTest {
         assertFalse(TenantOverlay.batchKeyPinned(keys));
         assertTrue(o.resources(ConfigMap.class).stream().noneMatch(cm -> cm.getMetadata().getName().endsWith("-batch-verification")));
         assertEquals(2, deployment(o, "ingest-service").getSpec().getReplicas());
-        assertEquals(1, deployment(o, "alert-service").getSpec().getReplicas());
+        // the alert-service is held for its own reason: no served model's card (TenantServedModelTest)
+        assertEquals(0, deployment(o, "alert-service").getSpec().getReplicas());
+        assertTrue(deployment(o, "alert-service").getMetadata().getAnnotations().get(TenantOverlay.HELD_ANNOTATION).contains("--model-card"));
     }
 
     @Test

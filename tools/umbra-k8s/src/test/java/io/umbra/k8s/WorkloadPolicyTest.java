@@ -93,6 +93,8 @@ class WorkloadPolicyTest {
         }
         java.util.Set<String> strimziSecrets = new java.util.HashSet<>(java.util.Set.of(Manifests.CLUSTER_CA_SECRET, "umbra-he-scoring"));
         java.util.Set<String> bankSecrets = new java.util.HashSet<>();
+        // not a Kafka login: the served models, written by provisioning (TenantServedModelTest)
+        strimziSecrets.add(TenantProvisioner.POOL_MODELS);
         for (String tenant : List.of("acme", "acme-eu")) {
             TenantOverlay o = TenantOverlay.render(tenant);
             bankSecrets.addAll(TenantProvisioner.bankSecrets(io.umbra.events.TenantId.of(tenant)));

@@ -31,4 +31,19 @@ class LocalTopicsTest {
         }
         assertThrows(IllegalArgumentException.class, () -> LocalTopics.forTenants(acme, 1 << 20));
     }
+
+    /** The local run serving the network (wide envelopes) sizes every topic as production's tenant template does. */
+    @Test
+    void wideLocalTopicsTakeWhatTheKubernetesTopicsTake() {
+        TenantId acme = TenantId.of("acme");
+        List<TopicSpec> wide = LocalTopics.forTenants(List.of(acme), io.umbra.k8s.TopicSpecs.ENVELOPE_BYTES);
+        int compared = 0;
+        for (var topic : io.umbra.k8s.TopicSpecs.kafkaTopics(acme)) {
+            Object production = topic.getSpec().getConfig().get("max.message.bytes");
+            int expected = production == null ? Topics.KAFKA_DEFAULT_MAX_MESSAGE_BYTES : ((Number) production).intValue();
+            assertEquals(expected, max(wide, topic.getSpec().getTopicName()), topic.getSpec().getTopicName());
+            compared++;
+        }
+        assertEquals(Topics.all(acme).size(), compared);
+    }
 }

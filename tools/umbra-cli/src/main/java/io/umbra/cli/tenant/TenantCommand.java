@@ -8,6 +8,7 @@ import io.umbra.events.TenantId;
 import io.umbra.k8s.PinnedVerificationKey;
 import io.umbra.k8s.TenantOverlay;
 import io.umbra.k8s.TenantProvisioner;
+import io.umbra.k8s.ServedModel;
 import io.umbra.k8s.TenantSettings;
 import io.umbra.k8s.TenantProvisioner.Change;
 import io.umbra.k8s.TenantProvisioner.Outcome;
@@ -42,6 +43,8 @@ import java.util.stream.Collectors;
     footer = {"", "Examples:",
         "  ./umbra tenant apply --tenant acme --jwt-issuer https://idp.acme.example --jwt-jwks https://idp.acme.example/jwks.json",
         "  ./umbra tenant apply --tenant acme --verification-key acme-verification-key.json --wait --timeout 5m",
+        "  ./umbra tenant apply --tenant acme --model models/network.json --model-card models/network.card.json \\",
+        "      --model-verification-key models/model-verification.json",
         "  ./umbra tenant list --context prod",
         "  ./umbra tenant delete --tenant acme"})
 public final class TenantCommand implements Runnable {
@@ -85,7 +88,9 @@ public final class TenantCommand implements Runnable {
                  + "KafkaUser and pinned keys for every tenant present. Prints what was created, changed, deleted or left unchanged; "
                  + "applying twice changes nothing.",
                  "Settings not given are kept as the cluster has them. Without a pinned bundle-verification key the encrypt-service "
-                 + "stays at 0 replicas: it cannot start without one, and the key exists only once key-service has run."})
+                 + "stays at 0 replicas: it cannot start without one, and the key exists only once key-service has run. Without a "
+                 + "served model (--model, --model-card, --model-verification-key) the alert-service stays at 0 replicas: its threshold "
+                 + "is the model's, from the signed card."})
     static final class Apply implements Runnable {
         @Spec
         CommandSpec spec;
@@ -128,6 +133,25 @@ public final class TenantCommand implements Runnable {
         @Option(names = "--jwt-jwks", paramLabel = "URL", description = "The provider's JWK set, a URL (UMBRA_JWT_JWKS).")
         String jwtJwks;
 
+        @Option(names = "--model", paramLabel = "FILE",
+                description = {"Serve the tenant this signed model (`umbra model train`'s network.json or logistic.json): verified under "
+                    + "--model-verification-key, written to the scoring pool's Secret he-scoring-models only (its weights never reach the "
+                    + "bank's namespace). Sets the ingest's feature schema to the model's and, for a network, the key-service's logit bound. "
+                    + "Give --model, --model-card and --model-verification-key together."})
+        Path model;
+
+        @Option(names = "--model-card", paramLabel = "FILE",
+                description = {"The model's signed card (<model>.card.json, written beside it): must be this model's card, signed by the "
+                    + "same key. Written with the key to ConfigMap <T>-model-card, which the alert-service mounts: its threshold is the "
+                    + "card's (UMBRA_ALERT_THRESHOLD added to ConfigMap alert-service by hand overrides it)."})
+        Path modelCard;
+
+        @Option(names = "--model-verification-key", paramLabel = "FILE",
+                description = "The model owner's verification key (model-verification.json, a Tink public keyset): the pool and the "
+                    + "alert-service verify the model and the card under it. One owner per pool: another owner's key is refused while "
+                    + "other tenants are served.")
+        Path modelVerificationKey;
+
         @Option(names = "--kek-uri", paramLabel = "URI",
                 description = "The key-encryption key in a KMS, gcp-kms://… or aws-kms://… (UMBRA_KEK_URI); then no KEK Secret is mounted. "
                     + "Choose at onboarding: a key store made under one KEK does not open under another.")
@@ -140,7 +164,7 @@ public final class TenantCommand implements Runnable {
             // every local input is checked before the cluster is contacted
             TenantSettings settings = new TenantSettings(Optional.ofNullable(verificationKey).map(f -> readKey(id, f)),
                     Optional.ofNullable(jwtIssuer), Optional.ofNullable(jwtJwks), Optional.ofNullable(kekUri),
-                    Optional.ofNullable(batchVerificationKey).map(f -> readBatchKey(id, f)));
+                    Optional.ofNullable(batchVerificationKey).map(f -> readBatchKey(id, f)), readModel(id));
             withCluster(cluster, client -> {
                 TenantProvisioner provisioner = new TenantProvisioner(client, tenant.namespacePrefix);
                 List<Change> changes = provisioner.apply(id, settings, replaceVerificationKey, replaceBatchVerificationKey);
@@ -148,6 +172,10 @@ public final class TenantCommand implements Runnable {
                 out.println(summary(changes));
                 settings.verificationKey().ifPresent(k -> out.println("bundle-verification key of " + id + " pinned: " + k.fingerprint()));
                 settings.batchVerificationKey().ifPresent(k -> out.println("batch-verification key of " + id + " pinned: " + k.fingerprint()));
+                settings.model().ifPresent(m -> out.println(String.format(java.util.Locale.ROOT, "model served to %s: %s %s v%d on feature"
+                        + " schema %d, alert threshold probability %.4f (logit %.4f, %s) from its signed card, owner key %s", id,
+                        m.card().kind(), m.card().modelId(), m.card().version(), m.featureSchemaVersion(), m.card().thresholdProbability(),
+                        m.card().thresholdLogit(), m.card().thresholdRule(), m.keyFingerprint())));
                 explainHeld(changes, provisioner, id, out);
                 out.flush();
                 if (await) {
@@ -168,6 +196,31 @@ public final class TenantCommand implements Runnable {
                 return PinnedVerificationKey.parse(id, text);
             } catch (IllegalArgumentException e) {
                 throw new CommandFailure(file + ": " + e.getMessage());
+            }
+        }
+
+        /** The served model of --model, --model-card and --model-verification-key (all three or none), checked. */
+        private Optional<ServedModel> readModel(TenantId id) {
+            if (model == null && modelCard == null && modelVerificationKey == null) {
+                return Optional.empty();
+            }
+            if (model == null || modelCard == null || modelVerificationKey == null) {
+                throw new CommandFailure("--model, --model-card and --model-verification-key go together: the model for the scoring pool,"
+                        + " its signed card for the alert-service's threshold, the owner's key both are verified under");
+            }
+            try {
+                return Optional.of(ServedModel.parse(id, read(model, "model"), read(modelCard, "model card"),
+                        read(modelVerificationKey, "model verification key")));
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure(e.getMessage());
+            }
+        }
+
+        private static String read(Path file, String what) {
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new CommandFailure("cannot read the " + what + " " + file + ": " + e.getMessage());
             }
         }
 
@@ -211,6 +264,13 @@ public final class TenantCommand implements Runnable {
                 out.println("  curl -fsS -H \"Authorization: Bearer $(cat admin.jwt)\" http://localhost:8084/keys/verification-key > " + id + "-verification-key.json");
                 out.println("  ./umbra tenant apply --tenant " + id + " --verification-key " + id + "-verification-key.json");
                 out.println("and compare the fingerprint printed then with the one key-service logged.");
+            }
+            if (held(changes, "alert-service")) {
+                out.println();
+                out.println("alert-service of " + id + " stays at 0 replicas: no model is served to it, and its alert threshold is the served");
+                out.println("model's, from the model's signed card (scores wait in " + id + ".scores). With the files `umbra model train` wrote:");
+                out.println("  ./umbra tenant apply --tenant " + id + " --model network.json --model-card network.card.json"
+                        + " --model-verification-key model-verification.json");
             }
             if (awaitingBatchKey(changes)) {
                 out.println();

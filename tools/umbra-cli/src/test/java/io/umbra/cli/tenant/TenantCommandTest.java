@@ -167,6 +167,50 @@ class TenantCommandTest {
     }
 
     @Test
+    void theServedModelsThreeFilesGoTogetherAndACardOfAnotherModelIsRefusedBeforeAnyClusterIsContacted(@TempDir Path dir) throws Exception {
+        com.google.crypto.tink.signature.SignatureConfig.register();
+        var owner = com.google.crypto.tink.KeysetHandle.generateNew(com.google.crypto.tink.KeyTemplates.get("ED25519"));
+        String key = com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(owner.getPublicKeysetHandle());
+        var signer = owner.getPrimitive(com.google.crypto.tink.RegistryConfiguration.get(), com.google.crypto.tink.PublicKeySign.class);
+        String fingerprint = io.umbra.verify.BundleVerifier.fromKeyset(key).fingerprint();
+        java.util.function.UnaryOperator<byte[]> sign = bytes -> {
+            try {
+                return signer.sign(bytes);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        var v1 = io.umbra.events.features.FeatureSchema.V1;
+        double[] w = new double[v1.dimension()];
+        w[0] = 0.5;
+        io.umbra.model.ModelArtifact one = io.umbra.model.ModelArtifact.logistic("lr", 1, v1, io.umbra.model.ModelArtifact.Scaler.identity(v1.dimension()),
+                new io.umbra.model.ModelArtifact.Linear(w, -2), new io.umbra.model.ModelArtifact.Threshold(1.5, "test"), Map.of());
+        io.umbra.model.ModelArtifact two = io.umbra.model.ModelArtifact.logistic("lr", 2, v1, io.umbra.model.ModelArtifact.Scaler.identity(v1.dimension()),
+                new io.umbra.model.ModelArtifact.Linear(w, -2), new io.umbra.model.ModelArtifact.Threshold(2.5, "test"), Map.of());
+        Path model = dir.resolve("logistic.json");
+        Path card = dir.resolve("logistic.card.json");
+        Path otherCard = dir.resolve("other.card.json");
+        Path keyFile = dir.resolve("model-verification.json");
+        Files.write(model, io.umbra.model.SignedModel.sign(one, sign, fingerprint));
+        Files.write(card, io.umbra.model.SignedModelCard.sign(io.umbra.model.ModelCard.of(one), sign, fingerprint));
+        Files.write(otherCard, io.umbra.model.SignedModelCard.sign(io.umbra.model.ModelCard.of(two), sign, fingerprint));
+        Files.writeString(keyFile, key);
+        String absentKubeconfig = dir.resolve("absent").toString();
+
+        CommandRun alone = umbra("tenant", "apply", "--tenant", "acme", "--model-card", card.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(alone.isOneLineFailure("tenant apply: ") && alone.err().contains("go together"), alone.err());
+
+        CommandRun wrong = umbra("tenant", "apply", "--tenant", "acme", "--model", model.toString(), "--model-card", otherCard.toString(),
+                "--model-verification-key", keyFile.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(wrong.isOneLineFailure("tenant apply: ") && wrong.err().contains("not the card of the model given"), wrong.err());
+
+        // the three right files go on, to the next error: the missing kubeconfig
+        CommandRun ok = umbra("tenant", "apply", "--tenant", "acme", "--model", model.toString(), "--model-card", card.toString(),
+                "--model-verification-key", keyFile.toString(), "--kubeconfig", absentKubeconfig);
+        assertTrue(ok.isOneLineFailure("tenant apply: ") && ok.err().contains("no kubeconfig file"), ok.err());
+    }
+
+    @Test
     void aKekUriThatIsNotAKmsKeyIsOneLine(@TempDir Path dir) {
         CommandRun run = umbra("tenant", "apply", "--tenant", "acme", "--kek-uri", "file:///etc/kek.keyset", "--kubeconfig", dir.resolve("absent").toString());
         assertTrue(run.isOneLineFailure("tenant apply: "), run.err());

@@ -66,6 +66,6 @@ class TenantListCommandTest {
         String[] lines = run.out().strip().split("\n");
         assertEquals(2, lines.length, run.out());
         assertTrue(lines[0].startsWith("TENANT"), run.out());
-        assertTrue(lines[1].matches("acme +umbra-acme +alert-service 0/1, encrypt-service 0/\\d+, ingest-service 0/\\d+, key-service 0/1"), lines[1]);
+        assertTrue(lines[1].matches("acme +umbra-acme +alert-service 0/\\d+, encrypt-service 0/\\d+, ingest-service 0/\\d+, key-service 0/1"), lines[1]);
     }
 }
