@@ -1,7 +1,6 @@
 package io.umbra.k8s;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -161,6 +159,7 @@ public final class TenantProvisioner {
     private final KubernetesClient client;
     private final String namespacePrefix;
     private final Writer writer;
+    private final ScoringPoolFiles pool;
 
     public TenantProvisioner(KubernetesClient client) {
         this(client, DEFAULT_PREFIX);
@@ -183,6 +182,7 @@ public final class TenantProvisioner {
             throw new IllegalArgumentException("namespace prefix '" + namespacePrefix
                     + "' would not make a valid namespace name (lower-case letters, digits and '-', at most 39 characters)");
         }
+        this.pool = new ScoringPoolFiles(client, this::namespaceOf);
     }
 
     /** Where {@code tenant}'s services run with this provisioner's prefix. */
@@ -264,9 +264,9 @@ public final class TenantProvisioner {
                     + " (a new or restored volume " + BATCH_SIGNING_PVC + "?) or the file is not this tenant's: check with the bank, then apply"
                     + " again with --replace-batch-verification-key. Nothing was changed");
         }
-        given.model().ifPresent(m -> requireOneModelOwner(tenant, m));
+        given.model().ifPresent(m -> pool.requireOneOwner(tenant, m));
         if (given.model().isEmpty() && pinned.model().isEmpty()) {
-            requireNoHalfServedModel(tenant);
+            pool.requireNoHalfServed(tenant);
         }
         TenantSettings settings = given.orElse(pinned);
         List<HasMetadata> desired = resourcesOf(tenant, settings);
@@ -397,8 +397,8 @@ public final class TenantProvisioner {
         if (client.namespaces().withName(Manifests.SCORING_NAMESPACE).get() != null) {
             changes.add(secrets.copy(poolUser.getMetadata().getName(), Manifests.SCORING_NAMESPACE, poolLabels));
             changes.add(secrets.copy(Manifests.CLUSTER_CA_SECRET, Manifests.SCORING_NAMESPACE, poolLabels));
-            changes.add(applyWith(objects, poolPinnedKeys(leaving)));
-            Optional<Secret> models = poolModels(leaving, joining, model);
+            changes.add(applyWith(objects, pool.pinnedKeys(leaving)));
+            Optional<Secret> models = pool.models(leaving, joining, model);
             if (models.isPresent()) {
                 Change c = applyWith(objects, models.get());
                 changes.add(c.outcome() == Outcome.UNCHANGED ? c : c.withNote("the pool reads its models at start: kubectl -n "
@@ -406,123 +406,6 @@ public final class TenantProvisioner {
             }
         }
         return changes;
-    }
-
-    /**
-     * The pool's Secret of models ({@value #POOL_MODELS}): what it holds now, without {@code leaving}'s model, with
-     * {@code joining}'s {@code model} (and its owner's key); empty when there is nothing to write (no Secret and no model).
-     * Kept in the scoring namespace only, so the Secret itself is where a tenant's model is read back from.
-     */
-    Optional<Secret> poolModels(TenantId leaving, TenantId joining, Optional<ServedModel> model) {
-        Secret now = client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(POOL_MODELS).get();
-        if (now == null && model.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, String> data = new TreeMap<>(now == null || now.getData() == null ? Map.of() : now.getData());
-        if (leaving != null) {
-            data.remove(leaving.value() + ".json");
-        }
-        model.ifPresent(m -> {
-            data.put(joining.value() + ".json", base64(m.modelJson()));
-            data.put(POOL_MODEL_KEY, base64(m.verificationKeyJson()));
-        });
-        return Optional.of(new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                    .withName(POOL_MODELS)
-                    .withNamespace(Manifests.SCORING_NAMESPACE)
-                    .withLabels(Map.of("app.kubernetes.io/part-of", "umbra", "app.kubernetes.io/name", "he-scoring-service",
-                            "app.kubernetes.io/managed-by", MANAGED_BY))
-                .endMetadata()
-                .withType("Opaque")
-                .withData(data)
-                .build());
-    }
-
-    /**
-     * The pool verifies every model under one key ({@code UMBRA_MODEL_VERIFICATION_KEY_FILE}): a model signed by another
-     * owner than the models other tenants are served is refused before anything is written.
-     */
-    private void requireOneModelOwner(TenantId tenant, ServedModel model) {
-        Secret now = client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(POOL_MODELS).get();
-        Map<String, String> data = now == null || now.getData() == null ? Map.of() : now.getData();
-        String key = data.containsKey(POOL_MODEL_KEY) ? unbase64(data.get(POOL_MODEL_KEY)) : null;
-        List<String> others = data.keySet().stream().filter(k -> k.endsWith(".json") && !k.equals(tenant.value() + ".json")).sorted().toList();
-        if (key == null || others.isEmpty()) {
-            return;
-        }
-        String fingerprint;
-        try {
-            fingerprint = io.umbra.verify.BundleVerifier.fromKeyset(key).fingerprint();
-        } catch (java.security.GeneralSecurityException e) {
-            fingerprint = "(unreadable)";
-        }
-        if (!fingerprint.equals(model.keyFingerprint())) {
-            throw new IllegalStateException("the scoring pool verifies every model under the one model owner's key " + fingerprint
-                    + " (Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS + ", serving " + others + "); the model for " + tenant
-                    + " is signed under " + model.keyFingerprint() + ": have the model signed by the same owner. Nothing was changed");
-        }
-    }
-
-    /**
-     * A card in the bank's namespace without the model in the pool's Secret (or the other way round: someone deleted one
-     * by hand) would render as "no model" and prune the other half; refused instead, naming what to give.
-     */
-    private void requireNoHalfServedModel(TenantId tenant) {
-        String ns = namespaceOf(tenant);
-        boolean card = !dataOf(ns, TenantOverlay.modelCardConfigMapName(tenant)).isEmpty();
-        Secret pool = client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(POOL_MODELS).get();
-        boolean model = pool != null && pool.getData() != null && pool.getData().containsKey(tenant.value() + ".json");
-        if (card != model) {
-            throw new IllegalStateException("tenant " + tenant + " has " + (card ? "a model card (ConfigMap " + ns + "/"
-                    + TenantOverlay.modelCardConfigMapName(tenant) + ") but no model in Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS
-                    : "a model in Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS + " but no model card in " + ns)
-                    + " (deleted by hand?): give the model again with --model, --model-card and --model-verification-key. Nothing was changed");
-        }
-    }
-
-    private static String base64(String text) {
-        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static String unbase64(String text) {
-        return new String(java.util.Base64.getDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /**
-     * The pool's ConfigMap: {@code <t>.json} for every tenant with a pinned key. A tenant's key is taken
-     * only from {@code <t>-bundle-verification} in the Namespace labelled as that tenant's bank zone
-     * (Namespaces are cluster-scoped: a bank cannot relabel its own), so no bank can pin a key for
-     * another by putting a ConfigMap of that name into its own namespace. One read per bank namespace,
-     * so the provisioner needs no cluster-wide read of ConfigMaps.
-     */
-    ConfigMap poolPinnedKeys(TenantId leaving) {
-        Map<String, String> data = new TreeMap<>();
-        for (Namespace home : client.namespaces().withLabel(ZONE_LABEL, BANK_ZONE).list().getItems()) {
-            TenantId t;
-            try {
-                t = TenantId.of(home.getMetadata().getLabels().get(Manifests.TENANT_LABEL));
-            } catch (IllegalArgumentException | NullPointerException notATenant) {
-                continue;
-            }
-            ConfigMap cm = t.equals(leaving) ? null
-                    : client.configMaps().inNamespace(home.getMetadata().getName()).withName(TenantOverlay.pinnedKeyConfigMapName(t)).get();
-            Map<String, String> labels = cm == null || cm.getMetadata().getLabels() == null ? Map.of() : cm.getMetadata().getLabels();
-            if (!TenantOverlay.PINNED_VALUE.equals(labels.get(TenantOverlay.PINNED_LABEL)) || !t.value().equals(labels.get(Manifests.TENANT_LABEL))) {
-                continue;
-            }
-            String keyset = cm.getData() == null ? null : cm.getData().get(TenantOverlay.VERIFICATION_KEY_FILE);
-            PinnedVerificationKey key = PinnedVerificationKey.fromPinned(t, keyset,
-                    "ConfigMap " + cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName());
-            data.put(t.value() + ".json", key.keysetJson());
-        }
-        return new ConfigMapBuilder()
-                .withNewMetadata()
-                    .withName(POOL_PINNED_KEYS)
-                    .withNamespace(Manifests.SCORING_NAMESPACE)
-                    .withLabels(Map.of("app.kubernetes.io/part-of", "umbra", "app.kubernetes.io/name", "he-scoring-service"))
-                .endMetadata()
-                .withData(data)
-                .build();
     }
 
     /**
@@ -548,30 +431,7 @@ public final class TenantProvisioner {
         Map<String, String> keyService = dataOf(ns, TenantOverlay.KEY_SERVICE);
         return new TenantSettings(key, Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_ISSUER)),
                 Optional.ofNullable(auth.get(ServiceEnvironment.UMBRA_JWT_JWKS)), Optional.ofNullable(keyService.get(ServiceEnvironment.UMBRA_KEK_URI)),
-                batchKey, modelInCluster(tenant));
-    }
-
-    /**
-     * The tenant's served model as the cluster holds it: the card and key from {@code <t>-model-card} in its namespace, the
-     * model from the pool's Secret {@value #POOL_MODELS}; both checked again as at first ({@link ServedModel#parse}). Empty
-     * unless both are there.
-     */
-    private Optional<ServedModel> modelInCluster(TenantId tenant) {
-        String ns = namespaceOf(tenant);
-        Map<String, String> card = dataOf(ns, TenantOverlay.modelCardConfigMapName(tenant));
-        Secret pool = client.secrets().inNamespace(Manifests.SCORING_NAMESPACE).withName(POOL_MODELS).get();
-        String model = pool == null || pool.getData() == null ? null : pool.getData().get(tenant.value() + ".json");
-        if (model == null || !card.containsKey(TenantOverlay.MODEL_CARD_FILE) || !card.containsKey(TenantOverlay.MODEL_VERIFICATION_KEY_FILE)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(ServedModel.parse(tenant, unbase64(model), card.get(TenantOverlay.MODEL_CARD_FILE),
-                    card.get(TenantOverlay.MODEL_VERIFICATION_KEY_FILE)));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("the model served to " + tenant + " (ConfigMap " + ns + "/" + TenantOverlay.modelCardConfigMapName(tenant)
-                    + ", Secret " + Manifests.SCORING_NAMESPACE + "/" + POOL_MODELS + ") is unusable (" + e.getMessage()
-                    + "): give it again with --model, --model-card and --model-verification-key", e);
-        }
+                batchKey, pool.inCluster(tenant));
     }
 
     private Map<String, String> dataOf(String namespace, String configMap) {

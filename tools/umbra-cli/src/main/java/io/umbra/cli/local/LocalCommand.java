@@ -83,8 +83,7 @@ public final class LocalCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--features", paramLabel = "V", defaultValue = "3",
-            description = "Feature schema ingest computes and the model is trained on: 3 (per-card behaviour and digital-goods merchants; "
-                + "the default), 2 (per-card behaviour) or 1.")
+            description = "Feature schema of ingest and the model: 3 (per-card behaviour, digital goods; the default), 2 or 1.")
     int features;
 
     @Option(names = "--breaches", paramLabel = "TIMING", defaultValue = "demo",
