@@ -292,59 +292,41 @@ public final class TenantOverlay {
      * both public (the card holds no weight). The model itself never comes here: it goes to the scoring pool only.
      */
     static ConfigMap modelCardConfigMap(TenantId tenant, String namespace, ServedModel model) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/name", ALERT_SERVICE);
-        labels.put("app.kubernetes.io/part-of", "umbra");
-        labels.put(Manifests.TENANT_LABEL, tenant.value());
-        labels.put(PINNED_LABEL, MODEL_CARD_VALUE);
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(FINGERPRINT_ANNOTATION, model.keyFingerprint());
         annotations.put(MODEL_ANNOTATION, model.card().kind() + " " + model.card().modelId() + " v" + model.card().version());
         Map<String, String> data = new LinkedHashMap<>();
         data.put(MODEL_CARD_FILE, model.cardJson());
         data.put(MODEL_VERIFICATION_KEY_FILE, model.verificationKeyJson());
+        return pinnedConfigMap(tenant, namespace, modelCardConfigMapName(tenant), ALERT_SERVICE, MODEL_CARD_VALUE, annotations, data);
+    }
+
+    static ConfigMap batchKeyConfigMap(TenantId tenant, String namespace, PinnedVerificationKey key) {
+        return pinnedConfigMap(tenant, namespace, batchKeyConfigMapName(tenant), KEY_SERVICE, BATCH_PINNED_VALUE,
+                Map.of(FINGERPRINT_ANNOTATION, key.fingerprint()), Map.of(BATCH_VERIFICATION_KEY_FILE, key.keysetJson()));
+    }
+
+    static ConfigMap pinnedKeyConfigMap(TenantId tenant, String namespace, PinnedVerificationKey key) {
+        return pinnedConfigMap(tenant, namespace, pinnedKeyConfigMapName(tenant), ENCRYPT_SERVICE, PINNED_VALUE,
+                Map.of(FINGERPRINT_ANNOTATION, key.fingerprint()), Map.of(VERIFICATION_KEY_FILE, key.keysetJson()));
+    }
+
+    /** A ConfigMap of public material decided at onboarding, labelled as the tenant's and as what it pins ({@code pinned}), for {@code app}. */
+    private static ConfigMap pinnedConfigMap(TenantId tenant, String namespace, String name, String app, String pinned,
+                                             Map<String, String> annotations, Map<String, String> data) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", app);
+        labels.put("app.kubernetes.io/part-of", "umbra");
+        labels.put(Manifests.TENANT_LABEL, tenant.value());
+        labels.put(PINNED_LABEL, pinned);
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                    .withName(modelCardConfigMapName(tenant))
+                    .withName(name)
                     .withNamespace(namespace)
                     .withLabels(labels)
                     .withAnnotations(annotations)
                 .endMetadata()
                 .withData(data)
-                .build();
-    }
-
-    static ConfigMap batchKeyConfigMap(TenantId tenant, String namespace, PinnedVerificationKey key) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/name", KEY_SERVICE);
-        labels.put("app.kubernetes.io/part-of", "umbra");
-        labels.put(Manifests.TENANT_LABEL, tenant.value());
-        labels.put(PINNED_LABEL, BATCH_PINNED_VALUE);
-        return new ConfigMapBuilder()
-                .withNewMetadata()
-                    .withName(batchKeyConfigMapName(tenant))
-                    .withNamespace(namespace)
-                    .withLabels(labels)
-                    .withAnnotations(Map.of(FINGERPRINT_ANNOTATION, key.fingerprint()))
-                .endMetadata()
-                .withData(Map.of(BATCH_VERIFICATION_KEY_FILE, key.keysetJson()))
-                .build();
-    }
-
-    static ConfigMap pinnedKeyConfigMap(TenantId tenant, String namespace, PinnedVerificationKey key) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/name", ENCRYPT_SERVICE);
-        labels.put("app.kubernetes.io/part-of", "umbra");
-        labels.put(Manifests.TENANT_LABEL, tenant.value());
-        labels.put(PINNED_LABEL, PINNED_VALUE);
-        return new ConfigMapBuilder()
-                .withNewMetadata()
-                    .withName(pinnedKeyConfigMapName(tenant))
-                    .withNamespace(namespace)
-                    .withLabels(labels)
-                    .withAnnotations(Map.of(FINGERPRINT_ANNOTATION, key.fingerprint()))
-                .endMetadata()
-                .withData(Map.of(VERIFICATION_KEY_FILE, key.keysetJson()))
                 .build();
     }
 
