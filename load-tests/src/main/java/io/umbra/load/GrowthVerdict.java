@@ -28,6 +28,13 @@ import java.util.Map;
  * growth stops at retention is the retention settings' job (docs/RELIABILITY.md's table), not something a soak of
  * minutes can show.
  *
+ * <p><b>Heap</b>: Micrometer's heap after GC ({@code jvm_gc_live_data_size_bytes}) only has a value once the old
+ * generation has been collected, and a service whose old generation never fills (the serial collector's tenured space
+ * with room to spare) has none. For such a process its old generation in use is judged instead, by the flat rule: it
+ * is an upper bound of what the old generation keeps alive, so flat there is flat; but growth there may be promoted
+ * garbage that no collection has needed to free yet, so it is <b>inconclusive</b> rather than a failure (a real leak
+ * fills the old generation, which forces the collections that give the heap-after-GC curve).
+ *
  * <p>A curve with fewer than {@link #MIN_SAMPLES} samples in the window is <b>not judged</b> (and does not fail).
  */
 public final class GrowthVerdict {
@@ -40,7 +47,7 @@ public final class GrowthVerdict {
 
     /** What a curve did. */
     public enum Outcome {
-        FLAT(true), SETTLED(true), WITHIN_RETENTION(true), GROWING(false), NOT_JUDGED(true);
+        FLAT(true), SETTLED(true), WITHIN_RETENTION(true), GROWING(false), INCONCLUSIVE(true), NOT_JUDGED(true);
 
         private final boolean passes;
 
@@ -59,6 +66,7 @@ public final class GrowthVerdict {
                 case SETTLED -> "grew, then settled";
                 case WITHIN_RETENTION -> "grows with the data retained";
                 case GROWING -> "GROWING";
+                case INCONCLUSIVE -> "grows, never collected: inconclusive";
                 case NOT_JUDGED -> "not judged";
             };
         }
@@ -89,6 +97,27 @@ public final class GrowthVerdict {
             for (Map.Entry<String, List<ResourceCurves.Point>> e : window.of(kind).entrySet()) {
                 out.add(judge(kind, e.getKey(), e.getValue()));
             }
+            if (kind == ResourceKind.HEAP_AFTER_GC) {
+                out.addAll(upperBounds(window));
+            }
+        }
+        return out;
+    }
+
+    /** The old generation in use of each process whose heap after GC has too few samples, judged as its upper bound. */
+    private static List<Series> upperBounds(ResourceCurves window) {
+        List<Series> out = new ArrayList<>();
+        Map<String, List<ResourceCurves.Point>> afterGc = window.of(ResourceKind.HEAP_AFTER_GC);
+        for (Map.Entry<String, List<ResourceCurves.Point>> e : window.of(ResourceKind.OLD_GEN_USED).entrySet()) {
+            if (afterGc.getOrDefault(e.getKey(), List.of()).size() >= MIN_SAMPLES) {
+                continue;
+            }
+            Series v = judgeCurve(ResourceKind.OLD_GEN_USED, e.getKey(), e.getValue());
+            if (v.outcome() == Outcome.GROWING) {
+                v = new Series(v.kind(), v.name(), Outcome.INCONCLUSIVE, v.samples(), v.first(), v.last(), v.min(), v.max(),
+                        v.slopePerHour(), v.why() + "; no collection of the old generation in the window, so this may be garbage");
+            }
+            out.add(v);
         }
         return out;
     }
@@ -99,6 +128,14 @@ public final class GrowthVerdict {
     }
 
     public static Series judge(ResourceKind kind, String name, List<ResourceCurves.Point> points) {
+        if (kind.rule() == ResourceKind.Rule.SHOWN) {
+            throw new IllegalArgumentException(kind + " is shown, not judged on its own");
+        }
+        return judgeCurve(kind, name, points);
+    }
+
+    /** {@link #judge}, for any kind (the shown old generation too, as an upper bound). */
+    private static Series judgeCurve(ResourceKind kind, String name, List<ResourceCurves.Point> points) {
         int n = points.size();
         double[] t = new double[n];
         double[] v = new double[n];

@@ -9,8 +9,11 @@ public enum ResourceKind {
     RSS("RSS", "MiB", 1 << 20, Rule.FLAT, 32),
     /** Heap in use right after the last collection of the old generation: what the process keeps alive. */
     HEAP_AFTER_GC("heap after GC (old generation after its last collection)", "MiB", 1 << 20, Rule.FLAT, 16),
-    /** Old generation in use now: grows with promoted garbage between collections; shown, not judged. */
-    OLD_GEN_USED("old generation in use (garbage included until it is collected)", "MiB", 1 << 20, Rule.SHOWN, 0),
+    /**
+     * Old generation in use now: grows with promoted garbage between collections. Shown; judged only for a process
+     * without a heap-after-GC curve, as its upper bound ({@link GrowthVerdict}).
+     */
+    OLD_GEN_USED("old generation in use (garbage included until it is collected)", "MiB", 1 << 20, Rule.SHOWN, 16),
     /** Threads, from {@code Threads} in {@code /proc/<pid>/status}. */
     THREADS("threads", "threads", 1, Rule.FLAT, 4),
     /** Open file descriptors: the entries of {@code /proc/<pid>/fd}. */

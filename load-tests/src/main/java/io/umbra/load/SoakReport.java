@@ -111,9 +111,13 @@ public final class SoakReport {
             b.append("### ").append(capitalised(kind.title())).append(" (").append(kind.unit()).append(")\n\n");
             b.append("![").append(kind.title()).append("](").append(base).append("-soak-").append(kind.slug()).append(".svg)\n\n");
             if (kind.rule() == ResourceKind.Rule.SHOWN) {
-                b.append("Shown, not judged: between two collections of the old generation it also holds the garbage promoted"
-                        + " since the last one; the judged figure is the heap after GC above.\n\n");
-                continue;
+                b.append("Between two collections of the old generation it also holds the garbage promoted since the last one;"
+                        + " the judged figure is the heap after GC above. A process without enough heap-after-GC samples (its old"
+                        + " generation was never collected in the window) is judged here instead, as an upper bound: flat is"
+                        + " flat, growth is inconclusive (it may be garbage no collection has needed to free).\n\n");
+                if (r.verdicts().stream().noneMatch(v -> v.kind() == kind)) {
+                    continue;
+                }
             }
             boolean retained = kind.rule() == ResourceKind.Rule.RETAINED;
             b.append("| ").append(kind == ResourceKind.TOPIC ? "topic" : "process").append(" | samples | first third (median) | last third"

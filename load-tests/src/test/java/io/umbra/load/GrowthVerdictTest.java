@@ -3,6 +3,7 @@ package io.umbra.load;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.function.IntToDoubleFunction;
 
@@ -93,7 +94,26 @@ class GrowthVerdictTest {
             c.add(ResourceKind.FDS, "a", i * 1000L, 100 + i * 10);
         }
         List<GrowthVerdict.Series> all = GrowthVerdict.judgeAll(c);
-        assertEquals(List.of(ResourceKind.RSS, ResourceKind.FDS), all.stream().map(GrowthVerdict.Series::kind).toList());
+        // "a" has no heap after GC: its old generation is judged instead, and its growth is only inconclusive
+        assertEquals(List.of(ResourceKind.RSS, ResourceKind.OLD_GEN_USED, ResourceKind.FDS),
+                all.stream().map(GrowthVerdict.Series::kind).toList());
+        assertEquals(GrowthVerdict.Outcome.INCONCLUSIVE, all.get(1).outcome(), all.get(1).why());
+        assertEquals(GrowthVerdict.Outcome.GROWING, all.get(2).outcome());
         assertFalse(GrowthVerdict.passed(all));
+    }
+
+    @Test
+    void theOldGenerationStandsInForTheHeapAfterGcOnlyWhereThereIsNone() {
+        ResourceCurves c = new ResourceCurves();
+        for (int i = 0; i < 60; i++) {
+            c.add(ResourceKind.OLD_GEN_USED, "never-collected", i * 5000L, 20 * MIB + (i % 3) * MIB);
+            c.add(ResourceKind.OLD_GEN_USED, "collected", i * 5000L, (i % 12) * 30 * MIB);
+            c.add(ResourceKind.HEAP_AFTER_GC, "collected", i * 5000L, 40 * MIB);
+        }
+        List<GrowthVerdict.Series> all = GrowthVerdict.judgeAll(c);
+        assertEquals(2, all.size(), all.toString());
+        assertEquals(new HashSet<>(List.of("collected/HEAP_AFTER_GC/FLAT", "never-collected/OLD_GEN_USED/FLAT")), new HashSet<>(
+                all.stream().map(v -> v.name() + "/" + v.kind() + "/" + v.outcome()).toList()));
+        assertTrue(GrowthVerdict.passed(all));
     }
 }
