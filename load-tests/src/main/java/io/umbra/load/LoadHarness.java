@@ -119,7 +119,7 @@ public final class LoadHarness {
                                     + " /proc, heap from each one's `/q/metrics`, the Kafka Streams state directory on disk)",
                             "this JVM, which runs the load harness and the Kafka broker together (LocalPipeline starts the broker in"
                                     + " process): its curves are the broker's and the harness's at once (the harness's ledger and"
-                                    + " per-second figures grow with the run)",
+                                    + " histograms are allocated before the run starts)",
                             "the topics' sizes from the broker (`describeLogDirs`, every partition)"));
                 }
                 try {
