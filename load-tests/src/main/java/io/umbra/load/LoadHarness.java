@@ -3,10 +3,15 @@ package io.umbra.load;
 import io.umbra.local.LocalPipeline;
 import io.umbra.local.ServiceProcess;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,10 +33,18 @@ public final class LoadHarness {
      * @param progress       where progress lines go (stderr in the CLI)
      * @param clientProperties Kafka client settings for a secured broker (login, TLS); empty for plaintext
      * @param sla            the SLA to check after the run, or null
+     * @param soakEvery      soak mode: sample every process's resources and the topics' sizes this often and judge their
+     *                       growth ({@link ResourceSampler}, {@link GrowthVerdict}); null: off
      */
     public record Options(LoadPlan plan, String bootstrap, Path repositoryRoot, Path runDirectory, int basePort,
                           Duration readyTimeout, Path reportDir, PrintStream progress, Map<String, Object> clientProperties,
-                          Sla sla) {
+                          Sla sla, Duration soakEvery) {
+        /** Without soak mode. */
+        public Options(LoadPlan plan, String bootstrap, Path repositoryRoot, Path runDirectory, int basePort, Duration readyTimeout,
+                       Path reportDir, PrintStream progress, Map<String, Object> clientProperties, Sla sla) {
+            this(plan, bootstrap, repositoryRoot, runDirectory, basePort, readyTimeout, reportDir, progress, clientProperties, sla, null);
+        }
+
         public Options {
             clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
             if (bootstrap == null && !clientProperties.isEmpty()) {
@@ -49,8 +62,8 @@ public final class LoadHarness {
         }
     }
 
-    /** The run's figures, the SLA's verdict (null without an SLA) and where its report went. */
-    public record Outcome(LoadResult result, SlaVerdict verdict, LoadReport.ReportFiles report) {
+    /** The run's figures, the SLA's verdict (null without an SLA), the soak's (null without soak mode) and where its report went. */
+    public record Outcome(LoadResult result, SlaVerdict verdict, LoadReport.ReportFiles report, SoakReport.Result soak) {
     }
 
     private LoadHarness() {
@@ -59,9 +72,25 @@ public final class LoadHarness {
     public static Outcome run(Options o) {
         TransactionSource traffic = new GeneratedTraffic(o.plan().tenants(), o.plan().seed());
         LoadResult result;
+        Soak soak = null;
         if (o.bootstrap() != null) {
-            result = new LoadRun(o.plan(), o.bootstrap(), false, traffic, o.progress(), o.readyTimeout())
-                    .clientProperties(o.clientProperties()).run();
+            if (o.soakEvery() != null) {
+                List<ResourceSampler.Target> found = ResourceSampler.discoverServices();
+                soak = Soak.start(o, o.bootstrap(), found, found.isEmpty()
+                        ? List.of("no Umbra service process was found on this machine (a pipeline elsewhere): only the topics' sizes")
+                        : List.of(found.size() + " service processes found on this machine by their command line (`quarkus-run.jar`),"
+                                + " heap from `/q/metrics` where their environment names the management port; the broker is not"
+                                + " sampled (not started by this run)",
+                                "the topics' sizes from the brokers (`describeLogDirs`)"));
+            }
+            try {
+                result = new LoadRun(o.plan(), o.bootstrap(), false, traffic, o.progress(), o.readyTimeout())
+                        .clientProperties(o.clientProperties()).run();
+            } finally {
+                if (soak != null) {
+                    soak.stop();
+                }
+            }
         } else {
             o.progress().println("[load] starting the pipeline (LocalPipeline, run directory " + o.runDirectory() + ")");
             try (LocalPipeline pipeline = LocalPipeline.builder().repositoryRoot(o.repositoryRoot())
@@ -75,14 +104,73 @@ public final class LoadHarness {
                         // not running: it has no CPU to report
                     }
                 }
-                names.put(ProcessHandle.current().pid(), "load harness + Kafka broker (this JVM)");
-                result = new LoadRun(o.plan(), pipeline.bootstrapServers(), true, traffic, o.progress(), o.readyTimeout())
-                        .processNames(names).run();
+                String self = "load harness + Kafka broker (this JVM)";
+                names.put(ProcessHandle.current().pid(), self);
+                if (o.soakEvery() != null) {
+                    List<ResourceSampler.Target> targets = new ArrayList<>();
+                    for (ServiceProcess p : pipeline.processes()) {
+                        String state = p.environment().get("UMBRA_STATE_DIR");
+                        targets.add(new ResourceSampler.Target(p.name(), p::pid, p.managementPort(),
+                                state == null ? null : Path.of(state), false));
+                    }
+                    targets.add(ResourceSampler.Target.self(self));
+                    soak = Soak.start(o, pipeline.bootstrapServers(), targets, List.of(
+                            targets.size() - 1 + " service processes of the pipeline this run started (RSS, threads and descriptors from"
+                                    + " /proc, heap from each one's `/q/metrics`, the Kafka Streams state directory on disk)",
+                            "this JVM, which runs the load harness and the Kafka broker together (LocalPipeline starts the broker in"
+                                    + " process): its curves are the broker's and the harness's at once (the harness's ledger and"
+                                    + " histograms are allocated before the run starts)",
+                            "the topics' sizes from the broker (`describeLogDirs`, every partition)"));
+                }
+                try {
+                    result = new LoadRun(o.plan(), pipeline.bootstrapServers(), true, traffic, o.progress(), o.readyTimeout())
+                            .processNames(names).run();
+                } finally {
+                    if (soak != null) {
+                        soak.stop();
+                    }
+                }
                 o.progress().println("[load] stopping the pipeline");
             }
         }
         SlaVerdict verdict = o.sla() == null ? null : SlaVerdict.check(o.sla(), result);
         LoadReport.ReportFiles files = LoadReport.write(result, verdict, o.reportDir());
-        return new Outcome(result, verdict, files);
+        SoakReport.Result soakResult = null;
+        if (soak != null) {
+            soakResult = soak.result(result);
+            SoakReport.append(files.markdown(), soakResult);
+        }
+        return new Outcome(result, verdict, files, soakResult);
+    }
+
+    /** A running sampler, its admin client and what it samples. */
+    private record Soak(ResourceSampler sampler, Admin admin, ResourceCurves curves, Duration every, List<String> sampled) {
+        static Soak start(Options o, String bootstrap, List<ResourceSampler.Target> targets, List<String> sampled) {
+            Map<String, Object> config = new HashMap<>(o.clientProperties());
+            config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            config.put(AdminClientConfig.CLIENT_ID_CONFIG, "umbra-load-soak");
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+            Admin admin = Admin.create(config);
+            ResourceCurves curves = new ResourceCurves();
+            ResourceSampler sampler = new ResourceSampler(targets, admin, o.soakEvery(), curves);
+            o.progress().println("[load] soak mode: sampling " + targets.size() + " processes and the topics every "
+                    + LoadRun.human(o.soakEvery()));
+            sampler.start();
+            return new Soak(sampler, admin, curves, o.soakEvery(), sampled);
+        }
+
+        void stop() {
+            sampler.close();
+            admin.close(Duration.ofSeconds(5));
+        }
+
+        /** The measured window's samples (from the end of the warm-up to the end of the duration) and their verdicts. */
+        SoakReport.Result result(LoadResult r) {
+            long from = r.startedAt().toEpochMilli() + Math.round(r.warmupOutcome().seconds() * 1000);
+            long to = from + r.plan().duration().toMillis();
+            ResourceCurves window = curves.between(from, to);
+            return new SoakReport.Result(window, GrowthVerdict.judgeAll(window), every, sampled, sampler.topicPolicies());
+        }
     }
 }

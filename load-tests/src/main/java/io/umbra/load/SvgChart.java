@@ -23,6 +23,11 @@ final class SvgChart {
     }
 
     static String render(String title, String yUnit, List<Series> series) {
+        return render(title, yUnit, series, "seconds since the measured window began", 1);
+    }
+
+    /** As {@link #render(String, String, List)}, with point {@code i} at {@code i · xPerPoint} on an x axis called {@code xLabel}. */
+    static String render(String title, String yUnit, List<Series> series, String xLabel, double xPerPoint) {
         int n = 0;
         double max = 0;
         for (Series s : series) {
@@ -37,9 +42,28 @@ final class SvgChart {
         double plotW = WIDTH - LEFT - RIGHT;
         double plotH = HEIGHT - TOP - BOTTOM;
         double xStep = n > 1 ? plotW / (n - 1) : 0;
+        // the legend goes top right when it fits beside the title, else in rows under the chart
+        int legendWidth = 0;
+        for (Series s : series) {
+            legendWidth += legendItemWidth(s);
+        }
+        boolean legendOnTop = LEFT + 8 * title.length() + legendWidth <= WIDTH - RIGHT;
+        int rows = 0;
+        if (!legendOnTop) {
+            int x = LEFT;
+            rows = series.isEmpty() ? 0 : 1;
+            for (Series s : series) {
+                if (x + legendItemWidth(s) > WIDTH - RIGHT && x > LEFT) {
+                    rows++;
+                    x = LEFT;
+                }
+                x += legendItemWidth(s);
+            }
+        }
+        int height = HEIGHT + (rows > 0 ? rows * 16 + 6 : 0);
         StringBuilder b = new StringBuilder();
-        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-                .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\" role=\"img\" aria-label=\"")
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height)
+                .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height).append("\" role=\"img\" aria-label=\"")
                 .append(LoadReport.escape(title)).append("\">\n");
         b.append("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
         b.append("<text x=\"").append(LEFT).append("\" y=\"18\" font-size=\"14\" font-weight=\"bold\">")
@@ -60,19 +84,30 @@ final class SvgChart {
         for (int i = 0; i < n; i += every) {
             double x = LEFT + xStep * i;
             b.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(HEIGHT - BOTTOM + 16)
-                    .append("\" font-size=\"11\" text-anchor=\"middle\">").append(i).append("</text>\n");
+                    .append("\" font-size=\"11\" text-anchor=\"middle\">").append(label(i * xPerPoint)).append("</text>\n");
         }
         b.append("<text x=\"").append(fmt(LEFT + plotW / 2)).append("\" y=\"").append(HEIGHT - 6)
-                .append("\" font-size=\"11\" text-anchor=\"middle\">seconds since the measured window began</text>\n");
+                .append("\" font-size=\"11\" text-anchor=\"middle\">").append(LoadReport.escape(xLabel)).append("</text>\n");
         b.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"").append(TOP).append("\" y2=\"")
                 .append(fmt(TOP + plotH)).append("\" stroke=\"#888\"/>\n");
-        int legendX = WIDTH - RIGHT;
-        for (int k = series.size() - 1; k >= 0; k--) {
-            Series s = series.get(k);
-            legendX -= 12 + 7 * s.name().length() + 18;
-            b.append("<rect x=\"").append(legendX).append("\" y=\"8\" width=\"12\" height=\"4\" fill=\"").append(s.color()).append("\"/>");
-            b.append("<text x=\"").append(legendX + 16).append("\" y=\"14\" font-size=\"11\">").append(LoadReport.escape(s.name()))
-                    .append("</text>\n");
+        if (legendOnTop) {
+            int legendX = WIDTH - RIGHT;
+            for (int k = series.size() - 1; k >= 0; k--) {
+                Series s = series.get(k);
+                legendX -= legendItemWidth(s);
+                legendItem(b, s, legendX, 14);
+            }
+        } else {
+            int x = LEFT;
+            int y = HEIGHT + 12;
+            for (Series s : series) {
+                if (x + legendItemWidth(s) > WIDTH - RIGHT && x > LEFT) {
+                    x = LEFT;
+                    y += 16;
+                }
+                legendItem(b, s, x, y);
+                x += legendItemWidth(s);
+            }
         }
         for (Series s : series) {
             StringBuilder d = new StringBuilder();
@@ -95,6 +130,18 @@ final class SvgChart {
         }
         b.append("</svg>");
         return b.toString();
+    }
+
+    private static int legendItemWidth(Series s) {
+        return 12 + 7 * s.name().length() + 18;
+    }
+
+    /** A colour swatch and the series' name, the text's baseline at {@code y}. */
+    private static void legendItem(StringBuilder b, Series s, int x, int y) {
+        b.append("<rect x=\"").append(x).append("\" y=\"").append(y - 6).append("\" width=\"12\" height=\"4\" fill=\"")
+                .append(s.color()).append("\"/>");
+        b.append("<text x=\"").append(x + 16).append("\" y=\"").append(y).append("\" font-size=\"11\">")
+                .append(LoadReport.escape(s.name())).append("</text>\n");
     }
 
     /** 1, 2 or 5 times a power of ten, at or above {@code v} (1 for nothing). */

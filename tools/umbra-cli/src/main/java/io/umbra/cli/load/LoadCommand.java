@@ -8,6 +8,7 @@ import io.umbra.load.LoadResult;
 import io.umbra.load.LoadSummary;
 import io.umbra.load.Sla;
 import io.umbra.load.SlaVerdict;
+import io.umbra.load.SoakReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,15 +47,20 @@ import java.util.concurrent.Callable;
         "Writes <report-dir>/load-<date>-<rate>.md, .html and .json; the last line on standard output is a JSON summary.",
         "With --sla FILE the run is checked against an SLA (rate, duration, p99, lost, duplicates, request bytes per tx): each "
             + "criterion is printed with what was measured and allowed, the verdict goes into the reports, and the exit code is "
-            + "3 when any criterion is missed."},
+            + "3 when any criterion is missed.",
+        "With --soak, every --sample-every each service process's RSS, heap after GC, threads and open file descriptors, its "
+            + "Kafka Streams state on disk and every topic's size are sampled through the run; the report gets a chart per resource "
+            + "and a growth verdict per curve, and the exit code is 4 when one keeps growing under the steady load (a suspected leak)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the run completed (and met the SLA, if one was given)",
         "1:the run could not be made (broker unreachable, topics missing, no first score within --ready-timeout, jars not built)",
         "2:bad options or a bad SLA file",
-        "3:the run completed and MISSED the SLA of --sla"},
+        "3:the run completed and MISSED the SLA of --sla",
+        "4:the run completed (met the SLA, if one was given) and, with --soak, a resource KEPT GROWING"},
     footer = {"", "Examples:",
         "  ./umbra load --rate 300 --duration 60s",
         "  ./umbra load --sla load-tests/sla/smoke.yaml",
+        "  ./umbra load --soak --rate 500 --duration 30m",
         "  ./umbra local --no-traffic &   # then, in another shell:",
         "  ./umbra load --rate 1000 --duration 60s --bootstrap 127.0.0.1:<port it printed>",
         "  ./umbra load --sla bank-sla.yaml --bootstrap kafka:9093 --sasl-user load --sasl-password-file load.password "
@@ -64,6 +70,8 @@ public final class LoadCommand implements Callable<Integer> {
     public static final class SlaExit {
         /** The run completed and missed the SLA. */
         public static final int MISSED = 3;
+        /** The run completed (and met its SLA, if any), and with {@code --soak} a resource kept growing. */
+        public static final int GROWING = 4;
 
         private SlaExit() {
         }
@@ -103,6 +111,16 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--steady-p99", paramLabel = "D", converter = DurationConverter.class,
             description = "With --until-steady: the p99 latency that counts as keeping up (default: the SLA's p99_ms, else 2s).")
     Duration steadyP99;
+
+    @Option(names = "--soak",
+            description = "Soak mode: sample every process's RSS, heap after GC, threads and open file descriptors, the services' state "
+                + "stores on disk and the topics' sizes every --sample-every, chart them in the report and judge their growth (exit code 4 "
+                + "when one keeps growing). Meant for long runs: --duration 30m.")
+    boolean soak;
+
+    @Option(names = "--sample-every", paramLabel = "D", defaultValue = "5s", converter = DurationConverter.class,
+            description = "With --soak: the sampling period (default: ${DEFAULT-VALUE}).")
+    Duration sampleEvery;
 
     @Mixin
     KafkaClientOptions kafka;
@@ -196,8 +214,12 @@ public final class LoadCommand implements Callable<Integer> {
                     : Path.of(System.getProperty("java.io.tmpdir"), "umbra-load-" + stamp + ".log");
             System.setProperty("umbra.cli.log", log.toString());
         }
+        if (soak && (sampleEvery.toMillis() < 100 || sampleEvery.compareTo(d0) > 0)) {
+            throw new ParameterException(spec.commandLine(), "--sample-every must be at least 100ms and no longer than the duration, got "
+                    + sampleEvery);
+        }
         LoadHarness.Outcome outcome = LoadHarness.run(new LoadHarness.Options(plan, bootstrap, root, runDir, basePort, readyTimeout,
-                reportDir, progress, clientProperties, sla));
+                reportDir, progress, clientProperties, sla, soak ? sampleEvery : null));
         LoadResult r = outcome.result();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "produced %d, scored %d, duplicates %d, lost %d; %.1f scored/s; p50 %s, p99 %s, max %s%n",
@@ -209,12 +231,21 @@ public final class LoadCommand implements Callable<Integer> {
         if (verdict != null) {
             verdict.lines().forEach(out::println);
         }
+        SoakReport.Result soakResult = outcome.soak();
+        if (soakResult != null) {
+            out.println(soakResult.passed() ? "soak: bounded (" + soakResult.verdicts().size() + " curves judged; none kept growing)"
+                    : "soak: GROWING: " + soakResult.growing().size() + " curve(s) kept growing");
+            soakResult.growing().forEach(g -> out.println("  " + g));
+        }
         out.println("report: " + outcome.report().markdown());
         out.println("chart:  " + outcome.report().html());
         out.println("json:   " + outcome.report().json());
         out.println(LoadSummary.of(r).toJson(verdict));
         out.flush();
-        return verdict != null && !verdict.passed() ? SlaExit.MISSED : 0;
+        if (verdict != null && !verdict.passed()) {
+            return SlaExit.MISSED;
+        }
+        return soakResult != null && !soakResult.passed() ? SlaExit.GROWING : 0;
     }
 
     /** The rate as the reports write it: 300, not 300.0. */

@@ -154,4 +154,29 @@ class LoadSlaCommandTest {
         CommandRun badSla = CommandRun.umbra("load", "--sla", dir.resolve("none.yaml"), "--bootstrap", "127.0.0.1:1");
         assertTrue(badSla.isUsageError("load") && badSla.err().contains("cannot read the SLA file"), badSla.err());
     }
+
+    @Test
+    void soakModeChartsTheTopicsOfTheRealBrokerAndJudgesNothingOnTooFewSamples() throws Exception {
+        Path reports = dir.resolve("soak");
+        CommandRun run = CommandRun.umbra("load", "--rate", "50", "--duration", "2s", "--soak", "--sample-every", "500ms",
+                "--tenants", "acme", "--bootstrap", kafka.bootstrapServers(), "--sasl-user", "admin", "--sasl-password-file",
+                passwordFile(), "--warmup", "1s", "--drain", "10s", "--ready-timeout", "60s", "--report-dir", reports);
+
+        // a 2 s window holds at most 5 samples: fewer than the verdict needs, so nothing fails
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("soak: bounded"), run.out());
+        Path md;
+        try (var files = Files.list(reports)) {
+            md = files.filter(p -> p.toString().endsWith(".md")).findFirst().orElseThrow();
+        }
+        String text = Files.readString(md);
+        assertTrue(text.contains("## Soak: resources over the measured window"), text);
+        assertTrue(text.contains("| `acme.tx.raw` | "), "the topic sizes came from the secured broker: " + text);
+        String chart = Files.readString(md.resolveSibling(md.getFileName().toString().replace(".md", "-soak-topic.svg")));
+        assertTrue(chart.contains("acme.tx.raw") && chart.contains("<path d=\"M"), chart);
+
+        CommandRun tooSlow = CommandRun.umbra("load", "--rate", "10", "--duration", "2s", "--soak", "--sample-every", "5s",
+                "--bootstrap", "127.0.0.1:1");
+        assertTrue(tooSlow.isUsageError("load") && tooSlow.err().contains("--sample-every"), tooSlow.err());
+    }
 }
