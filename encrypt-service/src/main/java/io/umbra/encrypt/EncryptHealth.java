@@ -1,5 +1,6 @@
 package io.umbra.encrypt;
 
+import io.umbra.kafka.KafkaErrors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -14,6 +15,13 @@ import org.eclipse.microprofile.health.Readiness;
  */
 public final class EncryptHealth {
     private EncryptHealth() {
+    }
+
+    /** Says so when the loop stopped because a newer incarnation took its transactional id over (however the client wrapped it). */
+    private static void fenced(EncryptPipeline pipeline, HealthCheckResponseBuilder b) {
+        if (pipeline.failure().filter(KafkaErrors::isFenced).isPresent()) {
+            b.withData("fenced", "another incarnation with this instance id took over; this one stopped and must be restarted");
+        }
     }
 
     @Readiness
@@ -32,6 +40,7 @@ public final class EncryptHealth {
                     .withData("keyVersion", pipeline.keyVersion());
             pipeline.waitingFor().ifPresent(w -> b.withData("waitingFor", w));
             pipeline.failure().ifPresent(f -> b.withData("failure", f.getClass().getSimpleName()));
+            fenced(pipeline, b);
             boolean stale = pipeline.keysStale();
             if (stale) {
                 b.withData("bundleStale", "the bundle in use passed its signed validity; is the key-service re-signing?");
@@ -53,6 +62,7 @@ public final class EncryptHealth {
         public HealthCheckResponse call() {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("encrypt-batch-loop");
             pipeline.failure().ifPresent(f -> b.withData("failure", f.getClass().getSimpleName() + ": " + f.getMessage()));
+            fenced(pipeline, b);
             // Fenced or fatally failed: restarting the pod is the way back.
             return b.status(pipeline.failure().isEmpty()).build();
         }

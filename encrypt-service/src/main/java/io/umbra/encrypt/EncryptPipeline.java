@@ -216,7 +216,7 @@ public class EncryptPipeline {
                 EnvelopeLimits.DEFAULT.withMaxEnvelopeBytes(envelopeBytes), Clock.systemUTC(),
                 batchSigningKey::current));
         FeatureBatchHandler handler = new FeatureBatchHandler(tenant, Topics.name(tenant, TopicKind.SCORE_REQUESTS), keys::get,
-                encryptor, maxSlots, metrics);
+                encryptor, maxSlots, maxMessageBytes, metrics);
         processor = ExactlyOnceProcessor.builder()
                 .bootstrapServers(bootstrapServers)
                 .groupId(tenant + "." + SERVICE_NAME)

@@ -66,16 +66,22 @@ public final class FeatureBatchHandler implements BatchHandler {
     private final Supplier<EncryptionKeys> keys;
     private final BatchEncryptor encryptor;
     private final int maxSlots;
+    private final int maxMessageBytes;
     private final EncryptMetrics metrics;
     private final HopTracing tracing = HopTracing.forService("encrypt-service");
 
+    /**
+     * @param maxMessageBytes the score topic's {@code max.message.bytes} ({@link Topics#maxMessageBytes} of the configured
+     *                        envelope limit): what a batch record and its trace headers must fit in
+     */
     public FeatureBatchHandler(TenantId tenant, String scoreTopic, Supplier<EncryptionKeys> keys, BatchEncryptor encryptor,
-                               int maxSlots, EncryptMetrics metrics) {
+                               int maxSlots, int maxMessageBytes, EncryptMetrics metrics) {
         this.tenant = tenant;
         this.scoreTopic = scoreTopic;
         this.keys = keys;
         this.encryptor = encryptor;
         this.maxSlots = maxSlots;
+        this.maxMessageBytes = maxMessageBytes;
         this.metrics = metrics;
     }
 
@@ -116,7 +122,8 @@ public final class FeatureBatchHandler implements BatchHandler {
                 byte[] value = b.request().encode();
                 List<ConsumerRecord<byte[], byte[]>> slots = g.records.subList(b.from(), b.to());
                 // the batch's span, linking its transactions; their contexts ride along unless the record would not fit
-                int room = Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES - value.length - key.length - TRACE_HEADROOM_BYTES;
+                // (from the topic's configured limit: with 16 MiB envelopes a batch over 8 MiB still carries them)
+                int room = maxMessageBytes - value.length - key.length - TRACE_HEADROOM_BYTES;
                 out.emit(new ProducerRecord<>(scoreTopic, null, key, value, tracing.batch("encrypt batch", slots, started, room)), slots);
                 made.add(b);
             }

@@ -279,6 +279,58 @@ class EncryptServiceTest {
         assertEquals(List.of("late-0", "late-1", "late-2", "late-3", "late-4"), ids, "slot order is the card's order");
     }
 
+    @Test
+    @Order(5)
+    void aBundlePastItsSignedValidityTakesReadinessDownUntilItIsReSigned() throws Exception {
+        // v4, valid for a few seconds only: accepted, then it expires in use (a key-service that stopped re-signing)
+        Instant now = Instant.now();
+        BundleSigningKey signer = PinnedBundleKey.current();
+        ManifestKeys v4Keys = ManifestKeys.generate();
+        PublicBundle v4 = bundle(ACME, 4, v4Keys);
+        produce(List.of(new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v4".getBytes(), sign(v4, signer, now, now.plusSeconds(6)).encode())));
+        await(() -> given().get("/q/health/ready").asString().contains("\"keyVersion\": 4"), "key version 4 in use");
+        await(() -> given().get("/q/health/ready").statusCode() == 503, "readiness DOWN once v4's validity has passed");
+        String stale = given().get("/q/health/ready").asString();
+        assertTrue(stale.contains("bundleStale") && stale.contains("re-signing"), stale);
+        assertTrue(given().get("/q/metrics").asString().contains("umbra_encrypt_bundle_stale 1.0"), "the stale-bundle gauge");
+
+        // still encrypting under the verified v4 meanwhile: stopping would only pile up the backlog
+        int before = readAll("acme.score.requests").size();
+        FeatureVector v = vector("while-stale", "card-s", 4444);
+        produce(List.of(new ProducerRecord<>("acme.tx.features", v.cardId().getBytes(StandardCharsets.UTF_8), v.toJson())));
+        await(() -> readAll("acme.score.requests").size() > before, "a batch while the bundle is stale");
+        assertEquals(4, ScoreRequest.decode(readAll("acme.score.requests").get(before).value()).keyVersion());
+
+        // the key-service re-signs the same v4: UP again
+        Instant later = Instant.now();
+        produce(List.of(new ProducerRecord<>(Topics.PUBLIC_KEYS, "acme/v4".getBytes(), sign(v4, signer, later, later.plusSeconds(3600)).encode())));
+        await(() -> given().get("/q/health/ready").statusCode() == 200, "readiness UP after the re-signature");
+        assertFalse(given().get("/q/health/ready").asString().contains("bundleStale"));
+        assertTrue(given().get("/q/metrics").asString().contains("umbra_encrypt_bundle_stale 0.0"), "the gauge back at 0");
+    }
+
+    @Test
+    @Order(6)
+    void aFencedServiceSaysSoInReadinessAndLivenessSoThePodIsRestarted() throws Exception {
+        // a second incarnation with the same instance id (a pod rescheduled while the old one still runs) takes the
+        // transactional id over; the old one's next commit is fenced and it stops instead of writing beside it
+        int before;
+        try (KafkaProducer<byte[], byte[]> newer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "acme.encrypt-service-test-1"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            newer.initTransactions();
+            before = readAll("acme.score.requests").size();
+            FeatureVector v = vector("after-fencing", "card-f", 4545);
+            produce(List.of(new ProducerRecord<>("acme.tx.features", v.cardId().getBytes(StandardCharsets.UTF_8), v.toJson())));
+            await(() -> given().get("/q/health/live").statusCode() == 503, "liveness DOWN once fenced");
+            String live = given().get("/q/health/live").asString();
+            assertTrue(live.contains("\"fenced\": \"another incarnation with this instance id took over"), live);
+            String ready = given().get("/q/health/ready").asString();
+            assertEquals(503, given().get("/q/health/ready").statusCode(), ready);
+            assertTrue(ready.contains("\"fenced\""), ready);
+        }
+        assertEquals(before, readAll("acme.score.requests").size(), "the fenced incarnation committed nothing more");
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private static FeatureVector vector(String txId, String cardId, int n) {

@@ -86,6 +86,7 @@ class NetworkPipelineTest {
                 .start();
         collector = new TopicCollector(pipeline.bootstrapServers(), List.of(Topics.name(ACME, TopicKind.TX_FEATURES),
                 Topics.name(ACME, TopicKind.SCORES), Topics.name(ACME, TopicKind.SCORE_DLQ), Topics.name(ACME, TopicKind.DECRYPT_DLQ),
+                Topics.name(ACME, TopicKind.SCORE_REQUESTS),
                 Topics.PUBLIC_KEYS));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
@@ -146,6 +147,17 @@ class NetworkPipelineTest {
         assertTrue(worst <= PublishedLogits.STEP / 2 + PublishedLogits.HE_TOLERANCE, "worst |Δ logit| " + worst);
         assertEquals(List.of(), collector.records(Topics.name(ACME, TopicKind.SCORE_DLQ)), "nothing refused by the pool");
         assertEquals(List.of(), collector.records(Topics.name(ACME, TopicKind.DECRYPT_DLQ)), "nothing refused by the key-service");
+
+        // batches over 8 MiB still carry their transactions' trace contexts (./umbra trace follows a transaction through them)
+        List<ConsumerRecord<byte[], byte[]>> requests = collector.records(Topics.name(ACME, TopicKind.SCORE_REQUESTS));
+        assertTrue(!requests.isEmpty(), "score requests read");
+        for (ConsumerRecord<byte[], byte[]> r : requests) {
+            assertTrue(r.value().length > Topics.MAX_ENVELOPE_BYTES, "28 ciphertexts at set (a) exceed 8 MiB: " + r.value().length + " bytes");
+            assertEquals(io.umbra.events.envelope.ScoreRequest.decode(r.value(), io.umbra.events.envelope.EnvelopeLimits.DEFAULT
+                    .withMaxEnvelopeBytes(Topics.WIDE_ENVELOPE_BYTES)).slotCount(),
+                    io.umbra.kafka.tracing.HopTracing.transactionsOf(r.headers()).count(),
+                    "batch " + r.offset() + " (" + r.value().length + " bytes) carries each transaction's trace context");
+        }
 
         // the bundle that made it possible: set (a), with relinearization keys, signed
         SignedBundle bundle = collector.records(Topics.PUBLIC_KEYS).stream().filter(r -> r.value() != null)
