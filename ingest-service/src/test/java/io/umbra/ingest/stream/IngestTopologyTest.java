@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shape of the topology per feature schema: one sub-topology, no repartition topic; schema 2 adds exactly its store. */
 class IngestTopologyTest {
@@ -73,7 +75,11 @@ class IngestTopologyTest {
     }
 
     @Test
-    void onlySchemas1And2Exist() {
-        assertThrows(IllegalArgumentException.class, () -> new FeatureExtractor("DE", ReferenceRates.only("EUR"), 3));
+    void onlySchemas1To3Exist() {
+        FeatureExtractor v3 = new FeatureExtractor("DE", ReferenceRates.only("EUR"), 3);
+        assertEquals(io.umbra.events.features.FeatureSchema.V3, v3.schema());
+        assertTrue(v3.needsCardHistory(), "schema 3 keeps schema 2's per-card state");
+        assertFalse(new FeatureExtractor("DE", ReferenceRates.only("EUR"), 1).needsCardHistory());
+        assertThrows(IllegalArgumentException.class, () -> new FeatureExtractor("DE", ReferenceRates.only("EUR"), 4));
     }
 }
