@@ -1,6 +1,7 @@
 package io.umbra.ingest;
 
 import io.umbra.events.TenantId;
+import io.umbra.events.features.FeatureSchema;
 import io.umbra.events.features.ReferenceRates;
 import io.umbra.events.tx.TransactionValidator;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,8 +59,8 @@ public class IngestBeans {
 
     private static int schemaVersion(IngestConfig config) {
         int v = config.featureSchemaVersion();
-        if (v < 1 || v > 3) {
-            throw new IllegalStateException("UMBRA_FEATURE_SCHEMA_VERSION must be 1, 2 or 3, not " + v);
+        if (!FeatureSchema.isKnownTx(v)) {
+            throw new IllegalStateException("UMBRA_FEATURE_SCHEMA_VERSION must be " + FeatureSchema.knownTxVersions() + ", not " + v);
         }
         return v;
     }

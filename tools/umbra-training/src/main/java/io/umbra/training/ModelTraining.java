@@ -57,8 +57,8 @@ public final class ModelTraining {
             if (!(trainShare > 0 && trainShare < 1)) {
                 throw new IllegalArgumentException("trainShare must be in (0, 1)");
             }
-            if (featureSchema < 1 || featureSchema > 3) {
-                throw new IllegalArgumentException("feature schema must be 1, 2 or 3, not " + featureSchema);
+            if (!FeatureSchema.isKnownTx(featureSchema)) {
+                throw new IllegalArgumentException("feature schema must be " + FeatureSchema.knownTxVersions() + ", not " + featureSchema);
             }
             if (!(targetPrecision > 0 && targetPrecision < 1)) {
                 throw new IllegalArgumentException("the target precision must be in (0, 1), not " + targetPrecision);

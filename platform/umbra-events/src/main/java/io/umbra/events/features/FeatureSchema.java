@@ -110,6 +110,17 @@ public record FeatureSchema(String id, int version, List<Feature> features) {
         }
     }
 
+    /** Whether {@code version} is a known schema of {@link #TX}: what a setting or option naming a version is checked against. */
+    public static boolean isKnownTx(int version) {
+        return KNOWN.stream().anyMatch(s -> s.id.equals(TX) && s.version == version);
+    }
+
+    /** The known versions of {@link #TX} in words, for refusals: "1, 2 or 3". */
+    public static String knownTxVersions() {
+        List<String> v = KNOWN.stream().filter(s -> s.id.equals(TX)).map(s -> Integer.toString(s.version)).toList();
+        return v.size() == 1 ? v.get(0) : String.join(", ", v.subList(0, v.size() - 1)) + " or " + v.get(v.size() - 1);
+    }
+
     /** The known schema {@code id} version {@code version}, or an {@link IllegalArgumentException}. */
     public static FeatureSchema of(String id, int version) {
         for (FeatureSchema s : KNOWN) {

@@ -11,7 +11,9 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TransactionFeaturesTest {
     static final TransactionFeatures FEATURES = new TransactionFeatures("DE", ReferenceRates.of("EUR", Map.of("USD", 0.92)));
@@ -34,6 +36,10 @@ class TransactionFeaturesTest {
         assertEquals(V1, FeatureSchema.of("umbra.tx", 1));
         assertEquals(V1, FeatureSchema.current());
         assertThrows(IllegalArgumentException.class, () -> FeatureSchema.of("umbra.tx", 4));
+        // what settings and options naming a version are checked against, and their refusals say
+        assertTrue(FeatureSchema.isKnownTx(1) && FeatureSchema.isKnownTx(3));
+        assertFalse(FeatureSchema.isKnownTx(0) || FeatureSchema.isKnownTx(4));
+        assertEquals("1, 2 or 3", FeatureSchema.knownTxVersions());
         assertThrows(IllegalArgumentException.class, () -> V1.indexOf("velocity_1h"));
     }
 

@@ -155,8 +155,8 @@ public final class LocalCommand implements Callable<Integer> {
         if (!model.equals("network") && !model.equals("logistic")) {
             throw new ParameterException(spec.commandLine(), "--model must be network or logistic, got " + model);
         }
-        if (features < 1 || features > 3) {
-            throw new ParameterException(spec.commandLine(), "--features must be 1, 2 or 3, got " + features);
+        if (!io.umbra.events.features.FeatureSchema.isKnownTx(features)) {
+            throw new ParameterException(spec.commandLine(), "--features must be " + io.umbra.events.features.FeatureSchema.knownTxVersions() + ", got " + features);
         }
         if (!breaches.equals("demo") && !breaches.equals("realistic")) {
             throw new ParameterException(spec.commandLine(), "--breaches must be demo or realistic, got " + breaches);

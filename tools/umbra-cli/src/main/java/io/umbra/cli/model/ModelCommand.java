@@ -1,6 +1,7 @@
 package io.umbra.cli.model;
 
 import io.umbra.cli.CommandFailure;
+import io.umbra.events.features.FeatureSchema;
 import io.umbra.model.ModelArtifact;
 import io.umbra.model.SignedModel;
 import io.umbra.training.ModelOwnerKey;
@@ -121,8 +122,8 @@ public final class ModelCommand {
         @Override
         public void run() {
             PrintWriter o = spec.commandLine().getOut();
-            if (featureSchema < 1 || featureSchema > 3) {
-                throw new CommandFailure("--feature-schema must be 1, 2 or 3, not " + featureSchema);
+            if (!FeatureSchema.isKnownTx(featureSchema)) {
+                throw new CommandFailure("--feature-schema must be " + FeatureSchema.knownTxVersions() + ", not " + featureSchema);
             }
             ModelTraining.Config base = ModelTraining.Config.defaults();
             ModelTraining.Config config = new ModelTraining.Config(transactions, fraudRate, seed, base.homeCountry(), base.trainShare(),
