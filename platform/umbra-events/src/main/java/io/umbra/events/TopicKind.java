@@ -58,6 +58,15 @@ public enum TopicKind {
     }
 
     /**
+     * Whether the topic is one of the two ciphertext streams between the bank zone and the pool
+     * ({@link #SCORE_REQUESTS}, {@link #SCORE_RESULTS}): about 25 KB per transaction, read within seconds,
+     * kept {@link Topics#CIPHERTEXT_RETENTION_MS} instead of Kafka's week (docs/RELIABILITY.md).
+     */
+    public boolean ciphertextStream() {
+        return this == SCORE_REQUESTS || this == SCORE_RESULTS;
+    }
+
+    /**
      * The topic's {@code max.message.bytes}: {@link Topics#SCORE_TOPIC_MAX_MESSAGE_BYTES} on the
      * scoring-zone topics (one encrypted batch per record), Kafka's default 1,048,588 elsewhere.
      */

@@ -29,6 +29,15 @@ public final class Topics {
      */
     public static final long PUBLIC_KEYS_MIN_COMPACTION_LAG_MS = 3_600_000L;
 
+    /**
+     * {@code retention.ms} of the ciphertext streams ({@link TopicKind#ciphertextStream}): 12 hours. Each transaction
+     * costs about 25 KB there (a bank at 250 tx/s writes ≈ 530 GiB a day to {@code score.requests}, ≈ 3.6 TiB per replica
+     * at Kafka's 7-day default), and the records are read within seconds. 12 h covers an outage of the pool or of
+     * the key-service through a night; a consumer further behind than that loses batches, so the lag alerts
+     * (k8s/monitoring) fire hours earlier. A bank that needs longer raises it, with the disk to match.
+     */
+    public static final long CIPHERTEXT_RETENTION_MS = 12 * 3_600_000L;
+
     /** Kafka's default {@code message.max.bytes} / {@code max.message.bytes} (1 MiB plus record overhead). */
     public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     /** The largest encrypted batch envelope (request or result) a score topic carries: 8 MiB. */

@@ -69,6 +69,11 @@ public final class TopicSpecs {
             // one encrypted batch per record, up to a wide envelope; other topics keep the broker's default
             config.put("max.message.bytes", SCORE_TOPIC_MAX_MESSAGE_BYTES);
         }
+        if (topic.kind().ciphertextStream()) {
+            // read within seconds, ≈ 25 KB a transaction: hours, not Kafka's week (Topics.CIPHERTEXT_RETENTION_MS)
+            // (an int, as the template's YAML reads 43200000 back; the 400 days below need a long)
+            config.put("retention.ms", Math.toIntExact(Topics.CIPHERTEXT_RETENTION_MS));
+        }
         if (topic.kind().compacted()) {
             // the key-service's replay set: one record per batch id, removed with its key version
             config.put("cleanup.policy", "compact");

@@ -114,6 +114,11 @@ class TenantOverlayTest {
                     assertEquals(java.time.Duration.ofDays(400).toMillis(), ((Number) config.get("retention.ms")).longValue());
                 }
                 case DECRYPTED -> assertEquals("compact", config.get("cleanup.policy"), "tombstoned with its key version");
+                case SCORE_REQUESTS, SCORE_RESULTS -> {
+                    // ≈ 25 KB of ciphertext per transaction, read within seconds: 12 hours, not a week
+                    assertEquals(null, config.get("cleanup.policy"), topic.name());
+                    assertEquals(java.time.Duration.ofHours(12).toMillis(), ((Number) config.get("retention.ms")).longValue());
+                }
                 default -> {
                     // deleted by age at the cluster's default (Kafka's 7 days): nothing set here may make it unbounded
                     assertEquals(null, config.get("cleanup.policy"), topic.name());

@@ -49,6 +49,9 @@ public final class LocalTopics {
                     // as in production (umbra-k8s TopicSpecs): one record per alert id, the store's changelog
                     spec = spec.with("cleanup.policy", "compact,delete");
                 }
+                if (topic.kind().ciphertextStream()) {
+                    spec = spec.with("retention.ms", Long.toString(Topics.CIPHERTEXT_RETENTION_MS));
+                }
                 specs.add(topic.kind().compacted() ? spec.compacted() : spec);
             }
         }

@@ -46,4 +46,22 @@ class LocalTopicsTest {
         }
         assertEquals(Topics.all(acme).size(), compared);
     }
+
+    /** A local run keeps the ciphertext streams as long as production does (hours), every other topic by the broker's default. */
+    @Test
+    void theCiphertextStreamsKeepTheirRecordsForHoursAsInProduction() {
+        TenantId acme = TenantId.of("acme");
+        List<TopicSpec> local = LocalTopics.forTenants(List.of(acme), io.umbra.k8s.TopicSpecs.ENVELOPE_BYTES);
+        for (var topic : io.umbra.k8s.TopicSpecs.kafkaTopics(acme)) {
+            String name = topic.getSpec().getTopicName();
+            if (topic.getSpec().getConfig().get("cleanup.policy") != null) {
+                continue; // the alerts and audit topics: the local run keeps Kafka's default age, not 400 days
+            }
+            Object production = topic.getSpec().getConfig().get("retention.ms");
+            String here = local.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().config().get("retention.ms");
+            assertEquals(production == null ? null : production.toString(), here, name);
+        }
+        assertEquals(Long.toString(12 * 3_600_000L), local.stream().filter(s -> s.name().equals("acme.score.requests"))
+                .findFirst().orElseThrow().config().get("retention.ms"));
+    }
 }
