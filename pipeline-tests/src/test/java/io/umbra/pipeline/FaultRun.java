@@ -70,8 +70,15 @@ final class FaultRun implements AutoCloseable {
 
     /** @param supervise whether the run's supervisor restarts a service that exits unasked ({@code LocalPipelineBuilder.supervise}) */
     FaultRun(int brokers, int basePort, String runName, boolean supervise) {
+        this(brokers, basePort, runName, supervise, List.of());
+    }
+
+    /** As above, every service process started with {@code jvmOptions} as well ({@code LocalPipelineBuilder.jvmOption}). */
+    FaultRun(int brokers, int basePort, String runName, boolean supervise, List<String> jvmOptions) {
         Path root = Path.of(System.getProperty("umbra.repository.root", "..")).toAbsolutePath().normalize();
-        pipeline = LocalPipeline.builder()
+        var builder = LocalPipeline.builder();
+        jvmOptions.forEach(builder::jvmOption);
+        pipeline = builder
                 .repositoryRoot(root)
                 .tenants(TENANTS)
                 .runDirectory(root.resolve("pipeline-tests/target/" + runName))

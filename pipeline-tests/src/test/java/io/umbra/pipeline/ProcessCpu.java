@@ -38,4 +38,16 @@ final class ProcessCpu {
         double after = seconds(pid);
         return (after - before) / ((System.nanoTime() - start) / 1e9);
     }
+
+    /** The share of one core each of {@code pids} (by name) used over the same {@code millis} from now. */
+    static java.util.Map<String, Double> sharesOfACore(java.util.Map<String, Long> pids, long millis) throws InterruptedException {
+        java.util.Map<String, Double> before = new java.util.LinkedHashMap<>();
+        pids.forEach((name, pid) -> before.put(name, seconds(pid)));
+        long start = System.nanoTime();
+        Thread.sleep(millis);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        java.util.Map<String, Double> shares = new java.util.LinkedHashMap<>();
+        pids.forEach((name, pid) -> shares.put(name, (seconds(pid) - before.get(name)) / elapsed));
+        return shares;
+    }
 }
