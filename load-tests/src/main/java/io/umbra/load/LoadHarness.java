@@ -1,5 +1,6 @@
 package io.umbra.load;
 
+import io.umbra.kafka.local.KafkaCluster;
 import io.umbra.local.LocalPipeline;
 import io.umbra.local.ServiceProcess;
 
@@ -35,10 +36,19 @@ public final class LoadHarness {
      * @param sla            the SLA to check after the run, or null
      * @param soakEvery      soak mode: sample every process's resources and the topics' sizes this often and judge their
      *                       growth ({@link ResourceSampler}, {@link GrowthVerdict}); null: off
+     * @param brokers        self-start only: 0 runs the broker inside this JVM with the harness; 1 or 3 run broker processes
+     *                       of their own ({@code LocalPipelineBuilder.brokers}), each with its CPU in the report and, in soak
+     *                       mode, its own curves (heap after GC from its GC log)
      */
     public record Options(LoadPlan plan, String bootstrap, Path repositoryRoot, Path runDirectory, int basePort,
                           Duration readyTimeout, Path reportDir, PrintStream progress, Map<String, Object> clientProperties,
-                          Sla sla, Duration soakEvery) {
+                          Sla sla, Duration soakEvery, int brokers) {
+        /** The broker inside this JVM. */
+        public Options(LoadPlan plan, String bootstrap, Path repositoryRoot, Path runDirectory, int basePort, Duration readyTimeout,
+                       Path reportDir, PrintStream progress, Map<String, Object> clientProperties, Sla sla, Duration soakEvery) {
+            this(plan, bootstrap, repositoryRoot, runDirectory, basePort, readyTimeout, reportDir, progress, clientProperties, sla, soakEvery, 0);
+        }
+
         /** Without soak mode. */
         public Options(LoadPlan plan, String bootstrap, Path repositoryRoot, Path runDirectory, int basePort, Duration readyTimeout,
                        Path reportDir, PrintStream progress, Map<String, Object> clientProperties, Sla sla) {
@@ -55,6 +65,12 @@ public final class LoadHarness {
             Objects.requireNonNull(readyTimeout, "readyTimeout");
             Objects.requireNonNull(reportDir, "reportDir");
             Objects.requireNonNull(progress, "progress");
+            if (brokers != 0 && brokers != 1 && brokers != 3) {
+                throw new IllegalArgumentException("brokers must be 0 (in this JVM), 1 or 3, got " + brokers);
+            }
+            if (bootstrap != null && brokers != 0) {
+                throw new IllegalArgumentException("broker processes are for a pipeline this run starts, not a running one (bootstrap " + bootstrap + ")");
+            }
             if (bootstrap == null) {
                 Objects.requireNonNull(repositoryRoot, "repositoryRoot (to start the pipeline)");
                 Objects.requireNonNull(runDirectory, "runDirectory (to start the pipeline)");
@@ -95,7 +111,7 @@ public final class LoadHarness {
             o.progress().println("[load] starting the pipeline (LocalPipeline, run directory " + o.runDirectory() + ")");
             try (LocalPipeline pipeline = LocalPipeline.builder().repositoryRoot(o.repositoryRoot())
                     .tenants(o.plan().tenants().toArray(String[]::new)).runDirectory(o.runDirectory()).basePort(o.basePort())
-                    .progress(line -> o.progress().println("[local] " + line)).start()) {
+                    .brokers(o.brokers()).progress(line -> o.progress().println("[local] " + line)).start()) {
                 Map<Long, String> names = new HashMap<>();
                 for (ServiceProcess p : pipeline.processes()) {
                     try {
@@ -104,8 +120,18 @@ public final class LoadHarness {
                         // not running: it has no CPU to report
                     }
                 }
-                String self = "load harness + Kafka broker (this JVM)";
+                String self = o.brokers() == 0 ? "load harness + Kafka broker (this JVM)" : "load harness (this JVM)";
                 names.put(ProcessHandle.current().pid(), self);
+                List<ResourceSampler.Target> brokerTargets = new ArrayList<>();
+                if (o.brokers() > 0) {
+                    KafkaCluster cluster = pipeline.cluster();
+                    for (int id : cluster.nodeIds()) {
+                        String name = "kafka broker " + id;
+                        names.put(cluster.process(id).pid(), name);
+                        brokerTargets.add(ResourceSampler.Target.withGcLog(name,
+                                () -> cluster.isAlive(id) ? cluster.process(id).pid() : -1, cluster.gcLog(id)));
+                    }
+                }
                 if (o.soakEvery() != null) {
                     List<ResourceSampler.Target> targets = new ArrayList<>();
                     for (ServiceProcess p : pipeline.processes()) {
@@ -113,13 +139,18 @@ public final class LoadHarness {
                         targets.add(new ResourceSampler.Target(p.name(), p::pid, p.managementPort(),
                                 state == null ? null : Path.of(state), false));
                     }
+                    int services = targets.size();
+                    targets.addAll(brokerTargets);
                     targets.add(ResourceSampler.Target.self(self));
                     soak = Soak.start(o, pipeline.bootstrapServers(), targets, List.of(
-                            targets.size() - 1 + " service processes of the pipeline this run started (RSS, threads and descriptors from"
+                            services + " service processes of the pipeline this run started (RSS, threads and descriptors from"
                                     + " /proc, heap from each one's `/q/metrics`, the Kafka Streams state directory on disk)",
-                            "this JVM, which runs the load harness and the Kafka broker together (LocalPipeline starts the broker in"
+                            o.brokers() == 0
+                                    ? "this JVM, which runs the load harness and the Kafka broker together (LocalPipeline starts the broker in"
                                     + " process): its curves are the broker's and the harness's at once (the harness's ledger and"
-                                    + " histograms are allocated before the run starts)",
+                                    + " histograms are allocated before the run starts); `--brokers 1` separates them"
+                                    : o.brokers() + " broker process(es) of their own (RSS, threads and descriptors from /proc, heap after"
+                                    + " GC from each one's GC log, `-Xlog:gc`) and this JVM, the load harness alone",
                             "the topics' sizes from the broker (`describeLogDirs`, every partition)"));
                 }
                 try {

@@ -62,12 +62,24 @@ public final class ResourceSampler implements AutoCloseable {
      * @param managementPort where its {@code /q/metrics} answers, or -1 (no heap figures)
      * @param stateDir       its Kafka Streams state directory, or null
      * @param thisJvm        whether it is this JVM: its heap is read from its own memory pools
+     * @param gcLog          its GC log ({@code -Xlog:gc}), its heap curves read from there ({@link GcLog}), or null
+     *                       (a process without {@code /q/metrics}: a broker process)
      */
-    public record Target(String name, LongSupplier pid, int managementPort, Path stateDir, boolean thisJvm) {
-        /** This JVM, named {@code name} (in a self-started run it hosts the broker too). */
+    public record Target(String name, LongSupplier pid, int managementPort, Path stateDir, boolean thisJvm, Path gcLog) {
+        /** A process without a GC log. */
+        public Target(String name, LongSupplier pid, int managementPort, Path stateDir, boolean thisJvm) {
+            this(name, pid, managementPort, stateDir, thisJvm, null);
+        }
+
+        /** This JVM, named {@code name} (in a self-started run it hosts the broker too, unless the brokers are processes). */
         public static Target self(String name) {
             long me = ProcessHandle.current().pid();
             return new Target(name, () -> me, -1, null, true);
+        }
+
+        /** A JVM without a metrics endpoint whose heap after GC comes from its GC log, e.g. a broker process. */
+        public static Target withGcLog(String name, LongSupplier pid, Path gcLog) {
+            return new Target(name, pid, -1, null, false, java.util.Objects.requireNonNull(gcLog, "gcLog"));
         }
     }
 
@@ -153,6 +165,14 @@ public final class ResourceSampler implements AutoCloseable {
                 sampleOwnHeap(t.name(), now);
             } else if (t.managementPort() > 0) {
                 sampleMetrics(t, now);
+            } else if (t.gcLog() != null) {
+                GcLog.Heap heap = GcLog.read(t.gcLog());
+                if (heap.afterFull() >= 0) {
+                    curves.add(ResourceKind.HEAP_AFTER_GC, t.name(), now, heap.afterFull());
+                }
+                if (heap.afterLatest() >= 0) {
+                    curves.add(ResourceKind.OLD_GEN_USED, t.name(), now, heap.afterLatest());
+                }
             } else {
                 curves.note(t.name() + ": no management port known, so no heap figures");
             }

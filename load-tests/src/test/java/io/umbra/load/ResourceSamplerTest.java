@@ -139,4 +139,44 @@ class ResourceSamplerTest {
             metrics.stop(0);
         }
     }
+
+    /** A broker process has no /q/metrics: its heap after GC comes from its -Xlog:gc file, here a real JVM's. */
+    @Test
+    void aJvmWithoutMetricsHasItsHeapAfterGcReadFromItsGcLog(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("gc.log");
+        Path program = dir.resolve("Collect.java");
+        // holds 24 MiB live, collects (a full GC, logged), then waits to be sampled
+        Files.writeString(program, "class Collect { static byte[] live = new byte[24 << 20];"
+                + " public static void main(String[] a) throws Exception { System.gc(); System.out.println(\"collected\"); Thread.sleep(60_000); } }");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-Xlog:gc:file=" + log + ":uptime", program.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertEquals("collected", first, "the child JVM ran");
+            ResourceCurves curves = new ResourceCurves();
+            new ResourceSampler(List.of(ResourceSampler.Target.withGcLog("broker", child::pid, log)), null, Duration.ofSeconds(1), curves)
+                    .sample();
+            double after = curves.of(ResourceKind.HEAP_AFTER_GC).get("broker").get(0).value();
+            assertTrue(after >= 24 << 20 && after < 64 << 20, "heap after the child's full GC: " + after + " bytes; log: " + Files.readString(log));
+            assertEquals(after, curves.of(ResourceKind.OLD_GEN_USED).get("broker").get(0).value(), "its latest collection was the full one");
+            assertEquals(1, curves.of(ResourceKind.RSS).get("broker").size());
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void theGcLogGivesTheHeapAfterTheLatestCollectionAndAfterTheLatestFullOne() {
+        String log = """
+                [0.010s][info][gc] Using Serial
+                [3.112s][info][gc] GC(0) Pause Young (Allocation Failure) 33M->9M(123M) 12.801ms
+                [9.502s][info][gc] GC(1) Pause Full (System.gc()) 51M->27M(123M) 30.112ms
+                [12.004s][info][gc] GC(2) Pause Young (Allocation Failure) 60M->812K(123M) 1.005ms
+                """;
+        assertEquals(new GcLog.Heap(812L << 10, 27L << 20), GcLog.read(log));
+        assertEquals(new GcLog.Heap(9L << 20, -1), GcLog.read(log.substring(0, log.indexOf("[9.502s]"))));
+        assertEquals(new GcLog.Heap(-1, -1), GcLog.read("[0.010s][info][gc] Using Serial\n"));
+        assertEquals(new GcLog.Heap(2L << 30, -1), GcLog.read("[1.0s][info][gc] GC(9) Pause Remark 3G->2G(4G) 1.0ms"));
+    }
 }

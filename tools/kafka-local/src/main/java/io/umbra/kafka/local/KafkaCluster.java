@@ -215,6 +215,8 @@ public final class KafkaCluster implements AutoCloseable {
 
     private Process spawn(int id) {
         List<String> cmd = new ArrayList<>(command);
+        // each collection's heap before -> after on one line, for a soak's "heap after GC" of the broker (two files of 10 MB at most)
+        cmd.add(1, "-Xlog:gc:file=" + gcLog(id) + ":uptime:filecount=2,filesize=10m");
         cmd.addAll(List.of("--host", host, "--port", Integer.toString(ports[id - 1]),
                 "--controller-port", Integer.toString(controllerPorts[id - 1]),
                 "--data-dir", dataDir.resolve("node-" + id).toString(),
@@ -226,6 +228,15 @@ public final class KafkaCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start broker node " + id + ": " + cmd, e);
         }
+    }
+
+    /**
+     * Node {@code id}'s GC log ({@code -Xlog:gc}): one line per collection with the heap before and after it, e.g.
+     * {@code [12.3s][info][gc] GC(7) Pause Young (Allocation Failure) 98M->41M(370M) 4.2ms}.
+     */
+    public Path gcLog(int id) {
+        checkId(id);
+        return dataDir.resolve("node-" + id + "-gc.log");
     }
 
     private Path log(int id) {

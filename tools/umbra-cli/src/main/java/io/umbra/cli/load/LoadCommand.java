@@ -161,6 +161,13 @@ public final class LoadCommand implements Callable<Integer> {
             description = "HTTP base port of a pipeline this command starts (default: ${DEFAULT-VALUE}, clear of ./umbra local's 8080).")
     int basePort;
 
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "0",
+            description = {"For a pipeline this command starts: run N Kafka brokers as processes of their own (1, or 3 with "
+                + "replication factor 3), so the broker's CPU is reported apart from the load generator's and, with --soak, "
+                + "the broker has curves of its own (heap after GC from its GC log). Default ${DEFAULT-VALUE}: the broker "
+                + "inside this JVM, with the generator."})
+    int brokers;
+
     @Option(names = "--root", paramLabel = "DIR",
             description = "The repository with the built service jars, for a pipeline this command starts (default: $UMBRA_ROOT, "
                 + "else the checkout this CLI was built in).")
@@ -214,12 +221,19 @@ public final class LoadCommand implements Callable<Integer> {
                     : Path.of(System.getProperty("java.io.tmpdir"), "umbra-load-" + stamp + ".log");
             System.setProperty("umbra.cli.log", log.toString());
         }
+        if (brokers != 0 && brokers != 1 && brokers != 3) {
+            throw new ParameterException(spec.commandLine(), "--brokers must be 0 (in this JVM), 1 or 3, got " + brokers);
+        }
+        if (brokers != 0 && bootstrap != null) {
+            throw new ParameterException(spec.commandLine(), "--brokers starts broker processes for a pipeline this command starts; "
+                    + "with --bootstrap the pipeline's brokers are already running");
+        }
         if (soak && (sampleEvery.toMillis() < 100 || sampleEvery.compareTo(d0) > 0)) {
             throw new ParameterException(spec.commandLine(), "--sample-every must be at least 100ms and no longer than the duration, got "
                     + sampleEvery);
         }
         LoadHarness.Outcome outcome = LoadHarness.run(new LoadHarness.Options(plan, bootstrap, root, runDir, basePort, readyTimeout,
-                reportDir, progress, clientProperties, sla, soak ? sampleEvery : null));
+                reportDir, progress, clientProperties, sla, soak ? sampleEvery : null, brokers));
         LoadResult r = outcome.result();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "produced %d, scored %d, duplicates %d, lost %d; %.1f scored/s; p50 %s, p99 %s, max %s%n",

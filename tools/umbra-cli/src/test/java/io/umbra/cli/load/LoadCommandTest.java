@@ -39,6 +39,14 @@ class LoadCommandTest {
         StringWriter err4 = new StringWriter();
         assertEquals(2, run(err4, "load", "--duration", "60s"));
         assertTrue(err4.toString().contains("--rate"), err4.toString());
+
+        StringWriter err5 = new StringWriter();
+        assertEquals(2, run(err5, "load", "--rate", "10", "--duration", "60s", "--brokers", "2"));
+        assertTrue(err5.toString().contains("--brokers must be 0 (in this JVM), 1 or 3, got 2"), err5.toString());
+
+        StringWriter err6 = new StringWriter();
+        assertEquals(2, run(err6, "load", "--rate", "10", "--duration", "60s", "--brokers", "1", "--bootstrap", "127.0.0.1:1"));
+        assertTrue(err6.toString().contains("with --bootstrap the pipeline's brokers are already running"), err6.toString());
     }
 
     @Test
