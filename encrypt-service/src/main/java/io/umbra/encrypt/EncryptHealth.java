@@ -1,6 +1,6 @@
 package io.umbra.encrypt;
 
-import io.umbra.kafka.KafkaErrors;
+import io.umbra.kafka.LoopHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -11,17 +11,12 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: UP once the batch loop runs (a verified bundle is loaded and the input topic exists) and
- * while that bundle is within its signed validity. Liveness: DOWN once the loop gave up.
+ * while that bundle is within its signed validity; DOWN with {@code notAuthorized} while the broker refuses the loop an
+ * ACL (UP again once it is granted), with {@code fenced} once a newer incarnation took over. Liveness: DOWN once the
+ * loop gave up.
  */
 public final class EncryptHealth {
     private EncryptHealth() {
-    }
-
-    /** Says so when the loop stopped because a newer incarnation took its transactional id over (however the client wrapped it). */
-    private static void fenced(EncryptPipeline pipeline, HealthCheckResponseBuilder b) {
-        if (pipeline.failure().filter(KafkaErrors::isFenced).isPresent()) {
-            b.withData("fenced", "another incarnation with this instance id took over; this one stopped and must be restarted");
-        }
     }
 
     @Readiness
@@ -40,12 +35,12 @@ public final class EncryptHealth {
                     .withData("keyVersion", pipeline.keyVersion());
             pipeline.waitingFor().ifPresent(w -> b.withData("waitingFor", w));
             pipeline.failure().ifPresent(f -> b.withData("failure", f.getClass().getSimpleName()));
-            fenced(pipeline, b);
+            boolean blocked = LoopHealth.describe(b, pipeline.failure(), pipeline.notAuthorized());
             boolean stale = pipeline.keysStale();
             if (stale) {
                 b.withData("bundleStale", "the bundle in use passed its signed validity; is the key-service re-signing?");
             }
-            return b.status(pipeline.isRunning() && !stale).build();
+            return b.status(pipeline.isRunning() && !stale && !blocked).build();
         }
     }
 
@@ -62,7 +57,7 @@ public final class EncryptHealth {
         public HealthCheckResponse call() {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("encrypt-batch-loop");
             pipeline.failure().ifPresent(f -> b.withData("failure", f.getClass().getSimpleName() + ": " + f.getMessage()));
-            fenced(pipeline, b);
+            LoopHealth.describe(b, pipeline.failure(), java.util.Optional.empty());
             // Fenced or fatally failed: restarting the pod is the way back.
             return b.status(pipeline.failure().isEmpty()).build();
         }

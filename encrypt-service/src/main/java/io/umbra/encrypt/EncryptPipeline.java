@@ -278,6 +278,12 @@ public class EncryptPipeline {
         return Optional.ofNullable(waitingFor.get());
     }
 
+    /** While the broker refuses the batch loop an ACL it needs: why (the loop retries meanwhile). */
+    public Optional<String> notAuthorized() {
+        ExactlyOnceProcessor p = processor;
+        return p == null ? Optional.empty() : p.notAuthorized();
+    }
+
     /** Why the processor stopped by itself (fenced, fatal), if it did. */
     public Optional<Throwable> failure() {
         ExactlyOnceProcessor p = processor;

@@ -140,6 +140,12 @@ public class ScoringPipeline {
         return p == null ? Optional.empty() : p.failure();
     }
 
+    /** While the broker refuses the loop an ACL it needs: why (the loop retries meanwhile). */
+    public Optional<String> notAuthorized() {
+        ExactlyOnceProcessor p = processor;
+        return p == null ? Optional.empty() : p.notAuthorized();
+    }
+
     public int bundlesKnown() {
         PublicKeyDirectory k = keys;
         return k == null ? 0 : k.size();

@@ -179,6 +179,35 @@ class ScoringPipelineTest {
         }
     }
 
+    @Test
+    @Order(5)
+    void aFencedPoolSaysSoInReadinessAndLivenessSoThePodIsRestarted() throws Exception {
+        banksPublished();
+        // a second incarnation with the same instance id (a pod rescheduled while the old one still runs) takes the
+        // transactional id over; the old one's next transaction is fenced and it stops instead of writing beside it
+        double[][] features = TestBank.features(D, 20, 5);
+        ScoreRequest request = acme.request(features, 20, 1, 1, TestBank.randomBytes(64));
+        try (KafkaProducer<byte[], byte[]> newer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaLocalTestResource.broker().bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, ScoringPipeline.GROUP_ID + "-pool-test-1"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            newer.initTransactions();
+            send(requests(acme), null, request.batchId().toString(), request.encode());
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (given().get("/q/health/live").statusCode() != 503) {
+                assertTrue(System.nanoTime() < deadline, "liveness DOWN once fenced: " + given().get("/q/health/live").asString());
+                Thread.sleep(250);
+            }
+            String live = given().get("/q/health/live").asString();
+            assertTrue(live.contains("\"fenced\": \"another incarnation with this instance id took over"), live);
+            String ready = given().get("/q/health/ready").asString();
+            assertEquals(503, given().get("/q/health/ready").statusCode(), ready);
+            assertTrue(ready.contains("\"fenced\""), ready);
+        }
+        String id = request.batchId().toString();
+        assertTrue(committedKeys(results(acme)).stream().noneMatch(id::equals), "the fenced incarnation committed no result");
+        assertTrue(committedKeys(Topics.name(acme.tenant, TopicKind.SCORE_DLQ)).stream().noneMatch(id::equals), "nor a dead letter");
+    }
+
     private static boolean nativeLibraryBuilt() {
         try (var in = Backends.class.getClassLoader().getResourceAsStream("io/umbra/he/jni/build-status.properties")) {
             java.util.Properties p = new java.util.Properties();
@@ -265,6 +294,32 @@ class ScoringPipelineTest {
         assertEquals(keys.size(), found.size(), "records on " + topic + " within " + WAIT + ": found " + found.stream().map(r -> key(r)).toList()
                 + " of " + keys);
         return found;
+    }
+
+    /** The keys of every committed record of {@code topic} now, read to its end. */
+    private static List<String> committedKeys(String topic) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaLocalTestResource.broker().bootstrapServers());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES);
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertTrue(System.nanoTime() < deadline, "reading " + topic);
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+                    keys.add(r.key() == null ? null : key(r));
+                }
+            }
+        }
+        return keys;
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {

@@ -140,6 +140,12 @@ public class KeyService {
         return p != null && p.isRunning();
     }
 
+    /** While the broker refuses the decrypt loop an ACL it needs: why (the loop retries meanwhile). */
+    public Optional<String> decryptNotAuthorized() {
+        ExactlyOnceProcessor p = processor;
+        return p == null ? Optional.empty() : p.notAuthorized();
+    }
+
     /** Why the decrypt loop gave up by itself (fenced by a newer instance, a fatal error), if it did. */
     public Optional<Throwable> decryptFailure() {
         ExactlyOnceProcessor p = processor;

@@ -1,5 +1,6 @@
 package io.umbra.keys;
 
+import io.umbra.kafka.LoopHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -9,7 +10,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: the bundle is published and the decrypt loop runs (DOWN, with why, while it waits for the pinned
- * batch-verification key of a new tenant). Liveness: the loop has not given up (fenced, fatal).
+ * batch-verification key of a new tenant; with {@code notAuthorized} while the broker refuses the loop an ACL, UP again
+ * once it is granted; with {@code fenced} once a newer incarnation took the transactional id over). Liveness: the loop
+ * has not given up (fenced, fatal).
  */
 public final class KeyServiceHealth {
     private KeyServiceHealth() {
@@ -24,11 +27,11 @@ public final class KeyServiceHealth {
         @Override
         public HealthCheckResponse call() {
             var b = HealthCheckResponse.named("key-service")
-                    .status(service.bundlePublished() && service.decrypting())
                     .withData("bundlePublished", service.bundlePublished())
                     .withData("decrypting", service.decrypting());
             service.waitingFor().ifPresent(w -> b.withData("waiting", w));
-            return b.build();
+            boolean blocked = LoopHealth.describe(b, service.decryptFailure(), service.decryptNotAuthorized());
+            return b.status(service.bundlePublished() && service.decrypting() && !blocked).build();
         }
     }
 
@@ -43,6 +46,7 @@ public final class KeyServiceHealth {
             var failure = service.decryptFailure();
             var b = HealthCheckResponse.named("key-service decrypt loop").status(failure.isEmpty());
             failure.ifPresent(f -> b.withData("stoppedBecause", f.getClass().getSimpleName()));
+            LoopHealth.describe(b, failure, java.util.Optional.empty());
             return b.build();
         }
     }

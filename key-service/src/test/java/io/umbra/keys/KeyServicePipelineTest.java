@@ -473,6 +473,62 @@ class KeyServicePipelineTest {
                 .map(r -> Score.fromJson(r.value()).transactionId()).toList());
     }
 
+    @Test
+    @Order(5)
+    void aFencedDecryptLoopSaysSoInReadinessAndLivenessSoThePodIsRestarted() throws Exception {
+        awaitReady();
+        int scoresBefore = committedNow("acme.scores").size();
+        int dlqBefore = committedNow("acme.decrypt.dlq").size();
+        // a second incarnation with the same instance id (a pod rescheduled while the old one still runs) takes the
+        // transactional id over; the old one's next transaction is fenced and it stops instead of writing beside it
+        try (KafkaProducer<byte[], byte[]> newer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaLocalTestResource.broker().bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "acme.key-service-test-1"), new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaProducer<byte[], byte[]> p = producer()) {
+            newer.initTransactions();
+            // any result makes the loop open a transaction (this one would be dead-lettered as malformed)
+            p.send(new ProducerRecord<>("acme.score.results", "after-fencing".getBytes(StandardCharsets.UTF_8),
+                    "not a result".getBytes(StandardCharsets.UTF_8))).get();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (RestAssured.given().get("/q/health/live").statusCode() != 503) {
+                if (System.nanoTime() > deadline) {
+                    fail("liveness not DOWN within 60 s of the fencing: " + RestAssured.given().get("/q/health/live").asString());
+                }
+                Thread.sleep(200);
+            }
+            String live = RestAssured.given().get("/q/health/live").asString();
+            assertTrue(live.contains("\"fenced\": \"another incarnation with this instance id took over"), live);
+            String ready = RestAssured.given().get("/q/health/ready").asString();
+            assertEquals(503, RestAssured.given().get("/q/health/ready").statusCode(), ready);
+            assertTrue(ready.contains("\"fenced\""), ready);
+        }
+        assertEquals(scoresBefore, committedNow("acme.scores").size(), "the fenced incarnation committed no score");
+        assertEquals(dlqBefore, committedNow("acme.decrypt.dlq").size(), "nor a dead letter");
+    }
+
+    /** Every committed record of partition 0 of {@code topic} now, read to its end. */
+    private static List<ConsumerRecord<byte[], byte[]>> committedNow(String topic) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaLocalTestResource.broker().bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Topics.SCORE_TOPIC_MAX_MESSAGE_BYTES)),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(tp) < end) {
+                if (System.nanoTime() > deadline) {
+                    fail("could not read " + topic + " to its end");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
     /** The latest bundle of {@code version} on the public-key topic once one matching {@code wanted} is there. */
     private static SignedBundle latestBundle(int version, Predicate<SignedBundle> wanted) {
         String key = "acme/v" + version;

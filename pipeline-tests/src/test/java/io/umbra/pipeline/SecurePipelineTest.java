@@ -313,6 +313,75 @@ class SecurePipelineTest {
         }
     }
 
+    // ---- 5: an ACL the operator takes away and grants back ----
+
+    @Test
+    @Order(5)
+    void aRevokedAclTakesTheKeyServiceOutOfReadinessWithTheReasonAndItResumesUnrestartedWhenGrantedBack() throws Exception {
+        String keyService = pipeline.kafkaPrincipal(ACME, Service.KEY);
+        String scores = Topics.name(ACME, TopicKind.SCORES);
+        org.apache.kafka.clients.admin.Admin admin = pipeline.kafka().admin();
+        var writeScores = new org.apache.kafka.common.acl.AclBindingFilter(
+                new org.apache.kafka.common.resource.ResourcePatternFilter(org.apache.kafka.common.resource.ResourceType.TOPIC, scores,
+                        org.apache.kafka.common.resource.PatternType.MATCH),
+                new org.apache.kafka.common.acl.AccessControlEntryFilter("User:" + keyService, null,
+                        org.apache.kafka.common.acl.AclOperation.WRITE, org.apache.kafka.common.acl.AclPermissionType.ALLOW));
+        var grants = List.copyOf(admin.describeAcls(writeScores).values().get(30, TimeUnit.SECONDS));
+        assertFalse(grants.isEmpty(), keyService + " may write " + scores);
+        ServiceProcess key = pipeline.process(ACME, Service.KEY);
+        int restarts = key.restarts();
+
+        admin.deleteAcls(grants.stream().map(org.apache.kafka.common.acl.AclBinding::toFilter).toList()).all().get(30, TimeUnit.SECONDS);
+        awaitTrue(() -> admin.describeAcls(writeScores).values().get(30, TimeUnit.SECONDS).isEmpty(), "the WRITE on " + scores + " gone");
+        LabelledTransaction tx = new TrafficGenerator(TrafficProfile.of(ACME), 35).next(Instant.now());
+        try (KafkaProducer<byte[], byte[]> producer = producer(pipeline.kafkaPrincipal(ACME, Service.INGEST), null)) {
+            producer.send(new ProducerRecord<>(Topics.name(ACME, TopicKind.TX_RAW), tx.key().getBytes(StandardCharsets.UTF_8),
+                    tx.payload())).get(30, TimeUnit.SECONDS);
+        }
+        String id = tx.transaction().transactionId();
+        // its score waits at the key-service, whose readiness says why; liveness stays UP (a restart would not help)
+        awaitTrue(() -> health(key, "/q/health/ready").startsWith("503") && health(key, "/q/health/ready").contains("notAuthorized"),
+                "the key-service's readiness DOWN with notAuthorized");
+        String ready = health(key, "/q/health/ready");
+        assertTrue(ready.contains("TopicAuthorizationException") && ready.contains(scores), ready);
+        assertFalse(ready.contains(Files.readString(pipeline.kafkaPasswordFile(keyService)).strip()), "no secret in readiness");
+        assertTrue(health(key, "/q/health/live").startsWith("200"), health(key, "/q/health/live"));
+        assertFalse(keys(readToEnd(OPERATOR, scores)).contains(id), "nothing committed while refused");
+        assertEquals(0, readToEnd(OPERATOR, Topics.name(ACME, TopicKind.DECRYPT_DLQ)).size(), "nor dead-lettered");
+
+        admin.createAcls(grants).all().get(30, TimeUnit.SECONDS);
+        await(OPERATOR, scores, l -> keys(l).contains(id), "the waiting score once the ACL is back");
+        awaitTrue(() -> health(key, "/q/health/ready").startsWith("200"), "the key-service's readiness UP again");
+        assertEquals(1, readToEnd(OPERATOR, scores).stream().filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8))).count(),
+                "scored exactly once");
+        assertEquals(0, readToEnd(OPERATOR, Topics.name(ACME, TopicKind.DECRYPT_DLQ)).size());
+        assertEquals(restarts, key.restarts(), "no restart needed");
+        assertTrue(key.isAlive());
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** The status code and body of a health endpoint of {@code process}, e.g. "503 {...}". */
+    private static String health(ServiceProcess process, String path) throws Exception {
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            var response = client.send(java.net.http.HttpRequest.newBuilder(process.managementUrl(path)).timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body();
+        }
+    }
+
     /** Polls for {@code time}; returns the first records read (an authorization failure throws from poll). */
     private static List<ConsumerRecord<byte[], byte[]>> pollFor(KafkaConsumer<byte[], byte[]> c, Duration time) {
         long deadline = System.nanoTime() + time.toNanos();

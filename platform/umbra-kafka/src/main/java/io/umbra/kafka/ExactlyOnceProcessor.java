@@ -62,7 +62,13 @@ import org.slf4j.LoggerFactory;
  *       back-off (100 ms doubling to 5 s).</li>
  *   <li>When fenced ({@code ProducerFencedException}, {@code InvalidProducerEpochException}, a fenced
  *       static member) another instance has taken over: it stops, with that as its {@link #failure()}.
- *       So it does on authorization and other fatal errors.</li>
+ *       So it does on a refused login and other fatal errors.</li>
+ *   <li>When the broker refuses an ACL it needs (WRITE on an output or dead-letter topic, READ on an input topic
+ *       or the group, WRITE on the transactional id) it does not stop: the transaction is aborted and the batch
+ *       rewound as on any abortable error (nothing skipped, nothing doubled), the producer replaced if the refusal
+ *       left it unusable, and it retries with back-off; {@link #notAuthorized()} says why meanwhile (readiness DOWN),
+ *       and the first commit (or poll, for a consumer-side refusal) after the operator granted the ACL back clears
+ *       it. No restart needed.</li>
  * </ul>
  *
  * <p>Batch mode ({@link ProcessorConfig.Builder#batchHandler}): the whole poll goes to a {@link BatchHandler} at once,
@@ -108,6 +114,10 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile Throwable failure;
+    /** The ACL refusal that keeps the producer side (init, send, commit) from working, until a commit succeeds. */
+    private volatile String produceRefused;
+    /** The ACL refusal that keeps the consumer (topic READ, group READ) from polling, until a poll succeeds. */
+    private volatile String consumeRefused;
     /** The test seam: when set, the transaction in progress is not committed and the process "dies". */
     private volatile boolean crashBeforeCommit;
     private Duration backoff = MIN_BACKOFF;
@@ -201,6 +211,16 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
     }
 
     /**
+     * While the broker refuses this loop an ACL it needs: the refusal in one line (its kind and the resource it
+     * names, no credential). The loop keeps retrying meanwhile; empty again once it works.
+     */
+    public Optional<String> notAuthorized() {
+        String p = produceRefused;
+        String c = consumeRefused;
+        return Optional.ofNullable(p != null && c != null && !p.equals(c) ? p + "; " + c : p != null ? p : c);
+    }
+
+    /**
      * Test seam: dies like a killed process before the transaction in progress commits. The outputs sent so
      * far are flushed to the broker, then both clients are closed without committing or aborting (the
      * consumer does leave its group, so a successor need not wait out the session timeout). Call it from
@@ -225,7 +245,18 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
                         records = consumer.poll(config.pollTimeout());
                     } catch (WakeupException e) {
                         continue; // stop(): the loop condition decides
+                    } catch (KafkaException e) {
+                        // READ on an input topic or on the group refused: nothing was handed over, nothing to rewind
+                        var refused = KafkaErrors.refusal(e);
+                        if (refused.isEmpty()) {
+                            throw e;
+                        }
+                        consumeRefused = refused(consumeRefused, refused.get(), "polling");
+                        sleepUnlessStopped();
+                        backoff = next(backoff);
+                        continue;
                     }
+                    consumeRefused = null;
                     if (!records.isEmpty()) {
                         processBatch(records);
                     }
@@ -253,19 +284,58 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         }
     }
 
-    /** Fences any older incarnation with this transactional id and aborts what it left open. False if stopped meanwhile. */
+    /**
+     * Fences any older incarnation with this transactional id and aborts what it left open. False if stopped meanwhile.
+     * A refused transactional-id ACL leaves the producer unusable: a new one tries again after the back-off.
+     */
     private boolean initTransactions() {
         while (true) {
             try {
                 producer.initTransactions();
+                produceRefused = null;
                 return true;
             } catch (TimeoutException e) {
                 LOG.warn("processor {}: initTransactions timed out ({}); retrying", transactionalId, e.getMessage());
                 if (sleepUnlessStopped()) {
                     return false;
                 }
+            } catch (KafkaException e) {
+                var refused = KafkaErrors.refusal(e);
+                if (refused.isEmpty()) {
+                    throw e;
+                }
+                produceRefused = refused(produceRefused, refused.get(), "initTransactions");
+                if (sleepUnlessStopped()) {
+                    return false;
+                }
+                backoff = next(backoff);
+                newProducer();
             }
         }
+    }
+
+    /** Closes the producer without waiting (its open transaction is aborted by the next initTransactions) and creates another. */
+    private void newProducer() {
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.warn("processor {}: closing the refused producer: {}", transactionalId, e.toString());
+        }
+        producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        tell(l -> l.clientsCreated(consumer, producer));
+    }
+
+    /** Logs a refusal when it is new or changed (not at every retry) and returns its one-line form. */
+    private String refused(String before, String why, String where) {
+        if (!why.equals(before)) {
+            LOG.error("processor {}: the broker refused an ACL this service needs ({}): {}; retrying with back-off until it is granted",
+                    transactionalId, where, why);
+        }
+        return why;
+    }
+
+    private static Duration next(Duration backoff) {
+        return backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
 
     private void subscribe() {
@@ -325,7 +395,8 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
                 commit();
             }
         } catch (KafkaException e) {
-            if (KafkaErrors.isFatal(e) || !open) {
+            // an ACL refusal even before the transaction began is aborted (or the producer replaced) like any other
+            if (KafkaErrors.isFatal(e) || (!open && KafkaErrors.refusal(e).isEmpty())) {
                 throw e;
             }
             failures.batch(e);
@@ -335,6 +406,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
             return;
         }
         backoff = MIN_BACKOFF;
+        produceRefused = null;
         strikes.committed(records);
         config.handler().batchCommitted();
         BatchStats stats = transaction.stats(records.count(), Duration.ofNanos(System.nanoTime() - startNanos));
@@ -363,6 +435,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
 
     private void abort(int recordCount, Map<TopicPartition, Long> firstOffsets, PollTransaction.SendFailures failures) {
         Throwable cause = failures.first.get();
+        var refusal = KafkaErrors.refusal(cause);
         for (int attempt = 1; ; attempt++) {
             try {
                 producer.abortTransaction();
@@ -371,7 +444,25 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
                 if (attempt == COMMIT_ATTEMPTS) {
                     throw new IllegalStateException("abortTransaction timed out " + attempt + " times", e);
                 }
+            } catch (KafkaException e) {
+                // A refused transactional-id or cluster ACL is fatal to the producer: it cannot abort. A new producer's
+                // initTransactions (below) aborts the open transaction instead; a fencing still stops the loop.
+                var unusable = KafkaErrors.refusal(e); // empty for a fencing
+                if (unusable.isEmpty()) {
+                    throw e;
+                }
+                if (refusal.isEmpty()) {
+                    refusal = unusable;
+                }
+                newProducer();
+                if (!initTransactions()) {
+                    return; // stopping; the next incarnation's initTransactions aborts it
+                }
+                break;
             }
+        }
+        if (refusal.isPresent()) {
+            produceRefused = refused(produceRefused, refusal.get(), "sending or committing");
         }
         boolean recordSpecific = false;
         for (Map.Entry<Coordinates, Strikes.SendFailure> f : failures.byRecord.entrySet()) {
@@ -392,7 +483,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         tell(l -> l.batchAborted(recordCount, cause));
         if (!recordSpecific) {
             sleepUnlessStopped();
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            backoff = next(backoff);
         }
     }
 

@@ -17,7 +17,8 @@ public interface ProcessorListener {
 
     /**
      * The processor created its clients, before its loop starts: bind their metrics here (consumer lag
-     * above all, e.g. Micrometer's {@code KafkaClientMetrics}). Never poll, send or commit with them.
+     * above all, e.g. Micrometer's {@code KafkaClientMetrics}). Never poll, send or commit with them. Called again
+     * with a new producer when a refused ACL left the old one unusable (bind anew, releasing the old one's meters).
      */
     default void clientsCreated(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
     }

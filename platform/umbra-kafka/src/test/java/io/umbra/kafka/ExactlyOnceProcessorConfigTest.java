@@ -75,6 +75,23 @@ class ExactlyOnceProcessorConfigTest {
     }
 
     @Test
+    void anAclRefusalIsNotFatalAndIsNamedHoweverTheClientWrappedIt() {
+        var topic = new org.apache.kafka.common.errors.TopicAuthorizationException(java.util.Set.of("acme.score.results"));
+        assertFalse(KafkaErrors.isFatal(topic), "the loop waits for the ACL instead of stopping");
+        assertEquals(java.util.Optional.of("TopicAuthorizationException: Not authorized to access topics: [acme.score.results]"),
+                KafkaErrors.refusal(new KafkaException("Cannot execute transactional method because we are in an error state", topic)));
+        // what the transactional producer makes of a topic READ refused while it commits the consumed offsets
+        assertTrue(KafkaErrors.refusal(new KafkaException("Cannot execute transactional method because we are in an error state",
+                new KafkaException("Unexpected error in TxnOffsetCommitResponse: Topic authorization failed."))).isPresent());
+        assertTrue(KafkaErrors.refusal(new org.apache.kafka.common.errors.TransactionalIdAuthorizationException("acme.x-0")).isPresent());
+        assertTrue(KafkaErrors.refusal(new KafkaException("commit failed", new ProducerFencedException("newer epoch"))).isEmpty(),
+                "a fencing is no refusal: it stops the loop");
+        assertTrue(KafkaErrors.refusal(new TimeoutException("broker away")).isEmpty());
+        assertTrue(KafkaErrors.isFatal(new org.apache.kafka.common.errors.SaslAuthenticationException("login refused")),
+                "a refused login still stops");
+    }
+
+    @Test
     void rejectionReasonsAreUpperCaseCodesAndMessagesAreCut() {
         assertThrows(IllegalArgumentException.class, () -> Outcome.reject("bad amount", "x"));
         assertThrows(IllegalArgumentException.class, () -> Outcome.reject(null, "x"));
