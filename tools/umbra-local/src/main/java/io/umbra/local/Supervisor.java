@@ -82,15 +82,19 @@ final class Supervisor implements AutoCloseable {
     /** Watches every node of {@code cluster} from now on (its present processes and every later one). */
     void superviseBrokers(KafkaCluster cluster) {
         cluster.nodeIds().forEach(id -> brokerRestarts.putIfAbsent(id, 0));
-        cluster.onNodeStarted((process, id) -> process.onExit().thenRun(() -> {
-            if (!closed) {
-                try {
-                    brokerScheduler.execute(() -> brokerExited(cluster, id, process));
-                } catch (java.util.concurrent.RejectedExecutionException ignored) {
-                    // closing
+        cluster.onNodeStarted((process, id) -> {
+            // read while it runs: /proc of an exited process tells nothing
+            Instant started = process.info().startInstant().orElseGet(Instant::now);
+            process.onExit().thenRun(() -> {
+                if (!closed) {
+                    try {
+                        brokerScheduler.execute(() -> brokerExited(cluster, id, process, started));
+                    } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                        // closing
+                    }
                 }
-            }
-        }));
+            });
+        });
     }
 
     /** Restarts of broker node {@code id} by this supervisor so far. */
@@ -103,11 +107,11 @@ final class Supervisor implements AutoCloseable {
         return brokersRestarting.contains(id);
     }
 
-    private void brokerExited(KafkaCluster cluster, int id, Process process) {
+    private void brokerExited(KafkaCluster cluster, int id, Process process, Instant started) {
         if (closed || cluster.exitAsked(id, process)) {
             return;    // the run's own kill, the cluster closing, or a process already replaced
         }
-        Duration up = process.info().startInstant().map(s -> Duration.between(s, Instant.now())).orElse(Duration.ZERO);
+        Duration up = Duration.between(started, Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         int n = up.compareTo(resetAfter) >= 0 ? 1 : brokerCrashesInARow.getOrDefault(id, 0) + 1;
         brokerCrashesInARow.put(id, n);
         Duration wait = backoff(n, firstBackoff, maxBackoff);

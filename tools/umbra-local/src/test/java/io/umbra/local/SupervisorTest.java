@@ -215,6 +215,7 @@ class SupervisorTest {
             assertTrue(changes.get() >= 2, "the run's status rewritten at the exit and the restart");
             assertTrue(log.stream().anyMatch(l -> l.startsWith("broker-1 (pid " + first + ") exited (code 137) after ")
                     && l.endsWith("; restarting it with its data in 0.2 s (restart 1)")), log.toString());
+            assertFalse(log.stream().anyMatch(l -> l.contains(" after 0 s;")), "its uptime, read while it ran: " + log);
             assertTrue(log.stream().anyMatch(l -> l.startsWith("broker-1 restarted (restart 1, pid ")), log.toString());
 
             // the run's own kill (a broker fault test that restarts it itself) is left alone
