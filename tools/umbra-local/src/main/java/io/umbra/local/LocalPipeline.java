@@ -247,6 +247,37 @@ public final class LocalPipeline implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Restarts by the supervisor so far per broker process, {@code broker-1} … (empty without broker processes; all 0
+     * when not supervised). A {@link KafkaCluster#kill} of the run's own is not restarted and not counted.
+     */
+    public Map<String, Integer> brokerRestarts() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        if (cluster != null) {
+            for (int id : cluster.nodeIds()) {
+                out.put("broker-" + id, supervisor == null ? 0 : supervisor.brokerRestarts(id));
+            }
+        }
+        return out;
+    }
+
+    /** The broker processes as {@code services.properties} records them (empty for the broker in this JVM). */
+    List<RunStatus.Broker> brokerStatus() {
+        List<RunStatus.Broker> out = new ArrayList<>();
+        if (cluster == null) {
+            return out;
+        }
+        for (int id : cluster.nodeIds()) {
+            ProcessHandle h = cluster.process(id);
+            boolean alive = h.isAlive();
+            String state = cluster.isServing(id) && (supervisor == null || !supervisor.brokerRestarting(id)) ? RunStatus.Broker.RUNNING
+                    : alive || (supervisor != null && supervisor.brokerRestarting(id)) ? RunStatus.Broker.RESTARTING : RunStatus.Broker.DOWN;
+            out.add(new RunStatus.Broker(id, alive ? h.pid() : -1, alive ? h.info().startInstant().orElse(null) : null, state,
+                    supervisor == null ? 0 : supervisor.brokerRestarts(id)));
+        }
+        return out;
+    }
+
     /** Waits until every service reports ready. */
     public void awaitReady() {
         for (ServiceProcess p : processes()) {
@@ -308,6 +339,9 @@ public final class LocalPipeline implements AutoCloseable {
         watch = ParentWatch.start(runDirectory.resolve("services.pids"));
         if (b.supervise) {
             supervisor = new Supervisor(progress, this::pidsChanged);
+            if (cluster != null) {
+                supervisor.superviseBrokers(cluster);    // as the kubelet restarts a StatefulSet's broker pod
+            }
         }
         javaCommand = javaCommand();
         started = b;
@@ -483,7 +517,8 @@ public final class LocalPipeline implements AutoCloseable {
             synchronized (statusLock) {
                 List<ServiceProcess> now = List.copyOf(processes());
                 w.update(now);
-                RunStatus.write(runDirectory.resolve(RunStatus.FILE), supervisor != null, cluster != null ? cluster.size() : 0, now);
+                RunStatus.write(runDirectory.resolve(RunStatus.FILE), supervisor != null, cluster != null ? cluster.size() : 0, now,
+                        brokerStatus());
             }
         }
     }

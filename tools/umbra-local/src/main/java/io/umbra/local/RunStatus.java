@@ -31,10 +31,32 @@ import java.util.Properties;
  * acme-key-service.pid=4243         -1 while it is not running
  * acme-key-service.started=2026-12-07T16:40:05.120Z   the OS process's start (so that a reused pid is told apart)
  * acme-key-service.restarts=2
+ * broker-1.pid=4240                 with broker processes (run.brokers 1 or 3): one block per node, -1 while it is down
+ * broker-1.started=2026-12-07T16:40:01.003Z
+ * broker-1.state=running            running (serves clients), restarting (exited unasked; the supervisor brings it
+ *                                   back), down (ended by the run itself, e.g. a fault test's KafkaCluster.kill)
+ * broker-1.restarts=1               restarts by the supervisor
  * </pre>
  */
-public record RunStatus(long runPid, boolean supervised, int brokers, List<Entry> services) {
+public record RunStatus(long runPid, boolean supervised, int brokers, List<Entry> services, List<Broker> brokerProcesses) {
     public static final String FILE = "services.properties";
+
+    /** One broker process (KRaft node) as the run last recorded it. */
+    public record Broker(int nodeId, long pid, Instant started, String state, int restarts) {
+        public static final String RUNNING = "running";
+        public static final String RESTARTING = "restarting";
+        public static final String DOWN = "down";
+
+        /** {@code broker-<node id>}: how chaos and the run's console name it. */
+        public String name() {
+            return "broker-" + nodeId;
+        }
+
+        /** Whether the run recorded it serving clients and the recorded pid is still that process. */
+        public boolean isRunning() {
+            return RUNNING.equals(state) && new Entry(name(), null, null, pid, started, restarts).isRunning();
+        }
+    }
 
     /** One service process as the run last recorded it. */
     public record Entry(String name, Service service, String tenant, long pid, Instant started, int restarts) {
@@ -54,6 +76,10 @@ public record RunStatus(long runPid, boolean supervised, int brokers, List<Entry
     }
 
     static void write(Path file, boolean supervised, int brokers, Collection<ServiceProcess> processes) {
+        write(file, supervised, brokers, processes, List.of());
+    }
+
+    static void write(Path file, boolean supervised, int brokers, Collection<ServiceProcess> processes, List<Broker> brokerProcesses) {
         StringBuilder text = new StringBuilder("# this local run's service processes (umbra-local RunStatus); rewritten at every start,"
                 + " exit and restart\n");
         text.append("run.pid=").append(ProcessHandle.current().pid()).append('\n');
@@ -73,6 +99,15 @@ public record RunStatus(long runPid, boolean supervised, int brokers, List<Entry
                 text.append(n).append(".started=").append(started).append('\n');
             }
             text.append(n).append(".restarts=").append(p.restarts()).append('\n');
+        }
+        for (Broker b : brokerProcesses) {
+            String n = b.name();
+            text.append(n).append(".pid=").append(b.pid()).append('\n');
+            if (b.started() != null) {
+                text.append(n).append(".started=").append(b.started()).append('\n');
+            }
+            text.append(n).append(".state=").append(b.state()).append('\n');
+            text.append(n).append(".restarts=").append(b.restarts()).append('\n');
         }
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -103,8 +138,19 @@ public record RunStatus(long runPid, boolean supervised, int brokers, List<Entry
                         Long.parseLong(p.getProperty(n + ".pid", "-1")), started == null ? null : Instant.parse(started),
                         Integer.parseInt(p.getProperty(n + ".restarts", "0"))));
             }
+            int brokers = Integer.parseInt(p.getProperty("run.brokers", "0"));
+            List<Broker> nodes = new ArrayList<>();
+            for (int id = 1; id <= brokers; id++) {
+                String n = "broker-" + id;
+                if (p.getProperty(n + ".state") == null) {
+                    continue;
+                }
+                String started = p.getProperty(n + ".started");
+                nodes.add(new Broker(id, Long.parseLong(p.getProperty(n + ".pid", "-1")), started == null ? null : Instant.parse(started),
+                        p.getProperty(n + ".state"), Integer.parseInt(p.getProperty(n + ".restarts", "0"))));
+            }
             return Optional.of(new RunStatus(Long.parseLong(p.getProperty("run.pid")), Boolean.parseBoolean(p.getProperty("run.supervised")),
-                    Integer.parseInt(p.getProperty("run.brokers", "0")), List.copyOf(entries)));
+                    brokers, List.copyOf(entries), List.copyOf(nodes)));
         } catch (RuntimeException e) {
             throw new IllegalStateException(file + " is not a local run's status file (" + e.getMessage() + ")", e);
         }

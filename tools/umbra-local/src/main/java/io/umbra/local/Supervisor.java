@@ -1,7 +1,11 @@
 package io.umbra.local;
 
+import io.umbra.kafka.local.KafkaCluster;
+
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +24,12 @@ import java.util.function.Consumer;
  * <p>An exit the run asked for is never fought: {@link ServiceProcess#kill()}, {@link ServiceProcess#stop},
  * {@link ServiceProcess#restart()} and {@link LocalPipeline#close()} mark the process they end, and the fault tests
  * that kill a service and restart it themselves behave as without a supervisor.
+ *
+ * <p>The broker processes of a run with {@link LocalPipelineBuilder#brokers} are supervised the same way
+ * ({@link #superviseBrokers}), as the kubelet restarts a StatefulSet's broker pod: a node that exits unasked is started
+ * again with its data and ports ({@link KafkaCluster#restartIfDown}) after the same back-off; {@link KafkaCluster#kill}
+ * and {@link KafkaCluster#close} are exits the run asked for. Broker restarts run on a thread of their own (each
+ * waits until the node serves clients), so they never hold up a service's.
  */
 final class Supervisor implements AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
@@ -35,6 +45,12 @@ final class Supervisor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     /** Crashes in a row per service (reset after a process stayed up {@link #resetAfter}). */
     private final Map<ServiceProcess, Integer> crashesInARow = new ConcurrentHashMap<>();
+    /** Broker restarts run here: each blocks until the node serves clients. */
+    private final ScheduledExecutorService brokerScheduler;
+    /** Per broker node id: restarts so far, crashes in a row, and the nodes between an unasked exit and serving again. */
+    private final Map<Integer, Integer> brokerRestarts = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> brokerCrashesInARow = new ConcurrentHashMap<>();
+    private final Set<Integer> brokersRestarting = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -56,6 +72,81 @@ final class Supervisor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.brokerScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "umbra-local-broker-supervisor");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Watches every node of {@code cluster} from now on (its present processes and every later one). */
+    void superviseBrokers(KafkaCluster cluster) {
+        cluster.nodeIds().forEach(id -> brokerRestarts.putIfAbsent(id, 0));
+        cluster.onNodeStarted((process, id) -> {
+            // read while it runs: /proc of an exited process tells nothing
+            Instant started = process.info().startInstant().orElseGet(Instant::now);
+            process.onExit().thenRun(() -> {
+                if (!closed) {
+                    try {
+                        brokerScheduler.execute(() -> brokerExited(cluster, id, process, started));
+                    } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                        // closing
+                    }
+                }
+            });
+        });
+    }
+
+    /** Restarts of broker node {@code id} by this supervisor so far. */
+    int brokerRestarts(int id) {
+        return brokerRestarts.getOrDefault(id, 0);
+    }
+
+    /** Whether broker node {@code id} exited unasked and is not serving again yet (waiting its back-off, or starting). */
+    boolean brokerRestarting(int id) {
+        return brokersRestarting.contains(id);
+    }
+
+    private void brokerExited(KafkaCluster cluster, int id, Process process, Instant started) {
+        if (closed || cluster.exitAsked(id, process)) {
+            return;    // the run's own kill, the cluster closing, or a process already replaced
+        }
+        Duration up = Duration.between(started, Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        int n = up.compareTo(resetAfter) >= 0 ? 1 : brokerCrashesInARow.getOrDefault(id, 0) + 1;
+        brokerCrashesInARow.put(id, n);
+        Duration wait = backoff(n, firstBackoff, maxBackoff);
+        brokersRestarting.add(id);
+        int restart = brokerRestarts(id) + 1;
+        log.accept("broker-" + id + " (pid " + process.pid() + ") exited (code " + process.exitValue() + ") after " + seconds(up)
+                + "; restarting it with its data in " + seconds(wait) + " (restart " + restart + ")");
+        notifyChanged();
+        brokerScheduler.schedule(() -> restartBroker(cluster, id, restart), wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void restartBroker(KafkaCluster cluster, int id, int restart) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (cluster.restartIfDown(id)) {
+                brokerRestarts.merge(id, 1, Integer::sum);
+                log.accept("broker-" + id + " restarted (restart " + restart + ", pid " + cluster.process(id).pid() + "), serving again");
+            }
+            brokersRestarting.remove(id);
+        } catch (RuntimeException e) {
+            if (closed) {
+                return;
+            }
+            int n = brokerCrashesInARow.merge(id, 1, Integer::sum);
+            Duration wait = backoff(n, firstBackoff, maxBackoff);
+            log.accept("broker-" + id + " could not be restarted (" + e.getMessage() + "); trying again in " + seconds(wait));
+            try {
+                brokerScheduler.schedule(() -> restartBroker(cluster, id, restart), wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // closing
+            }
+        }
+        notifyChanged();
     }
 
     /** The wait before the {@code n}-th restart in a row (n ≥ 1): first, 2 × first, 4 × first … at most max. */
@@ -133,8 +224,10 @@ final class Supervisor implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
+        brokerScheduler.shutdownNow();
         try {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            brokerScheduler.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,6 +1,8 @@
 package io.umbra.local;
 
 import io.umbra.events.TenantId;
+import io.umbra.kafka.local.KafkaCluster;
+import io.umbra.kafka.local.TopicSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -184,6 +186,95 @@ class SupervisorTest {
             Thread.sleep(100);
         }
         return p.restarts();
+    }
+
+    @Test
+    void aBrokerKilledFromOutsideIsRestartedWithItsDataAndTheRunsOwnKillIsNot() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        try (KafkaCluster cluster = KafkaCluster.builder().brokers(1).dataDir(run.resolve("kafka-cluster")).start();
+             Supervisor supervisor = new Supervisor(log::add, changes::incrementAndGet, Duration.ofMillis(200), Duration.ofSeconds(1),
+                     Duration.ofMinutes(1))) {
+            supervisor.superviseBrokers(cluster);
+            cluster.createTopics(TopicSpec.of("acme.tx.raw", 1));
+            int port = cluster.port(1);
+            long first = cluster.process(1).pid();
+
+            // a SIGKILL from outside (the chaos command): restarted with the same port and its data
+            assertTrue(ProcessHandle.of(first).orElseThrow().destroyForcibly());
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (supervisor.brokerRestarts(1) < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(1, supervisor.brokerRestarts(1), "restarted: " + log);
+            assertTrue(cluster.isServing(1), "serving again: " + log);
+            assertFalse(supervisor.brokerRestarting(1));
+            assertNotEquals(first, cluster.process(1).pid());
+            assertEquals(port, cluster.port(1));
+            assertTrue(cluster.admin().listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains("acme.tx.raw"),
+                    "its data (the topic) kept");
+            assertTrue(changes.get() >= 2, "the run's status rewritten at the exit and the restart");
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("broker-1 (pid " + first + ") exited (code 137) after ")
+                    && l.endsWith("; restarting it with its data in 0.2 s (restart 1)")), log.toString());
+            assertFalse(log.stream().anyMatch(l -> l.contains(" after 0 s;")), "its uptime, read while it ran: " + log);
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("broker-1 restarted (restart 1, pid ")), log.toString());
+
+            // the run's own kill (a broker fault test that restarts it itself) is left alone
+            cluster.kill(1);
+            Thread.sleep(2_000);    // ten times the back-off of a restart, had there been one
+            assertFalse(cluster.isAlive(1), "a kill() of the run's own is not restarted: " + log);
+            assertEquals(1, supervisor.brokerRestarts(1));
+            cluster.restart(1);
+            assertTrue(cluster.isServing(1));
+        }
+    }
+
+    @Test
+    void chaosTakesABrokerOnlyWhileEveryBrokerOfAThreeBrokerRunIsRunning() {
+        ProcessHandle me = ProcessHandle.current();    // a live pid with its start time, as a running broker's
+        java.time.Instant started = me.info().startInstant().orElseThrow();
+        java.util.function.Function<String, RunStatus.Broker> broker2 = state -> new RunStatus.Broker(2, me.pid(), started, state, 0);
+        List<RunStatus.Broker> allRunning = List.of(new RunStatus.Broker(1, me.pid(), started, "running", 0), broker2.apply("running"),
+                new RunStatus.Broker(3, me.pid(), started, "running", 1));
+        RunStatus three = new RunStatus(me.pid(), true, 3, List.of(), allRunning);
+        assertEquals(allRunning, Chaos.brokerCandidates(three, true));
+        assertEquals(List.of(), Chaos.brokerCandidates(three, false), "brokers only when asked for");
+        for (String state : List.of("restarting", "down")) {
+            RunStatus oneNotRunning = new RunStatus(me.pid(), true, 3, List.of(),
+                    List.of(allRunning.get(0), broker2.apply(state), allRunning.get(2)));
+            assertEquals(List.of(), Chaos.brokerCandidates(oneNotRunning, true), "no broker while broker-2 is " + state);
+        }
+        RunStatus deadPid = new RunStatus(me.pid(), true, 3, List.of(),
+                List.of(allRunning.get(0), new RunStatus.Broker(2, -1, null, "running", 0), allRunning.get(2)));
+        assertEquals(List.of(), Chaos.brokerCandidates(deadPid, true), "no broker while one's process is gone (status not rewritten yet)");
+        RunStatus single = new RunStatus(me.pid(), true, 1, List.of(), List.of(allRunning.get(0)));
+        assertEquals(List.of(), Chaos.brokerCandidates(single, true), "never the only broker");
+    }
+
+    @Test
+    void theStatusFileListsTheBrokerProcesses() {
+        ProcessHandle me = ProcessHandle.current();
+        java.time.Instant started = me.info().startInstant().orElseThrow();
+        List<RunStatus.Broker> brokers = List.of(new RunStatus.Broker(1, me.pid(), started, "running", 2),
+                new RunStatus.Broker(2, -1, null, "restarting", 1), new RunStatus.Broker(3, -1, null, "down", 0));
+        RunStatus.write(run.resolve(RunStatus.FILE), true, 3, List.of(), brokers);
+        RunStatus read = RunStatus.read(run).orElseThrow();
+        assertEquals(3, read.brokers());
+        assertEquals(brokers, read.brokerProcesses());
+        assertEquals(List.of("broker-1", "broker-2", "broker-3"), read.brokerProcesses().stream().map(RunStatus.Broker::name).toList());
+        assertTrue(read.brokerProcesses().get(0).isRunning());
+        assertFalse(read.brokerProcesses().get(1).isRunning());
+    }
+
+    @Test
+    void chaosWithBrokersRefusesARunWithoutThreeBrokerProcesses() {
+        Chaos chaos = Chaos.builder(run).brokers(true).services(Set.of()).build();
+        RunStatus.write(run.resolve(RunStatus.FILE), true, 0, List.of());
+        IllegalStateException inJvm = assertThrows(IllegalStateException.class, chaos::check);
+        assertTrue(inJvm.getMessage().contains("has its broker inside its JVM"), inJvm.getMessage());
+        RunStatus.write(run.resolve(RunStatus.FILE), true, 1, List.of(), List.of(new RunStatus.Broker(1, -1, null, "running", 0)));
+        IllegalStateException single = assertThrows(IllegalStateException.class, chaos::check);
+        assertTrue(single.getMessage().contains("has a single broker process: killing it stops every write"), single.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Chaos.builder(run).services(Set.of()).build(), "nothing to kill");
     }
 
     @Test

@@ -18,6 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.ObjIntConsumer;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -58,6 +61,11 @@ public final class KafkaCluster implements AutoCloseable {
     private final List<String> command;
     private final int maxMessageBytes;
     private final Process[] nodes;
+    /** Per node: 1 once its current process serves clients (0 from its spawn until then). */
+    private final AtomicIntegerArray ready;
+    /** Per node: 1 when the run itself ended its current process ({@link #kill}); reset at each start. */
+    private final boolean[] exitAsked;
+    private final List<ObjIntConsumer<Process>> startListeners = new CopyOnWriteArrayList<>();
     private final Admin admin;
     private final Thread shutdownHook;
     private boolean closed;
@@ -72,6 +80,8 @@ public final class KafkaCluster implements AutoCloseable {
         this.command = javaCommand(b.classpath);
         this.maxMessageBytes = b.maxMessageBytes;
         this.nodes = new Process[ports.length];
+        this.ready = new AtomicIntegerArray(ports.length);
+        this.exitAsked = new boolean[ports.length];
         this.shutdownHook = new Thread(this::close, "kafka-cluster-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
@@ -83,6 +93,7 @@ public final class KafkaCluster implements AutoCloseable {
             }
             for (int id = 1; id <= ports.length; id++) {
                 awaitReady(id, nodes[id - 1], ready.get(id - 1));
+                this.ready.set(id - 1, 1);
             }
         } catch (RuntimeException e) {
             stopAll();
@@ -142,6 +153,46 @@ public final class KafkaCluster implements AutoCloseable {
         return nodes[id - 1].isAlive();
     }
 
+    /** Whether node {@code id}'s process is alive and has served clients since it started (false while a restart waits for it). */
+    public boolean isServing(int id) {
+        checkId(id);
+        return ready.get(id - 1) == 1 && nodes[id - 1].isAlive();
+    }
+
+    /**
+     * Calls {@code listener} with each node's process now and with every process a node gets later ({@link #restart},
+     * {@link #restartIfDown}), for a supervisor that watches their exits. Runs on the caller's thread.
+     */
+    public void onNodeStarted(ObjIntConsumer<Process> listener) {
+        startListeners.add(Objects.requireNonNull(listener, "listener"));
+        for (int id = 1; id <= ports.length; id++) {
+            listener.accept(nodes[id - 1], id);
+        }
+    }
+
+    /**
+     * Whether the exit of {@code process} (node {@code id}'s) was asked for: by {@link #kill}, by {@link #close}, or
+     * because the node has another process by now. A supervisor restarts a node only after an exit nobody asked for.
+     */
+    public synchronized boolean exitAsked(int id, Process process) {
+        checkId(id);
+        return closed || exitAsked[id - 1] || nodes[id - 1] != process;
+    }
+
+    /**
+     * Starts node {@code id} again (same ports, same data) if its process is dead and the run did not end it
+     * ({@link #kill}, {@link #close}); returns once it serves clients, true. False, and nothing done, when it runs
+     * (someone restarted it meanwhile), was killed by the run's own call, or the cluster is closed. For a supervisor.
+     */
+    public synchronized boolean restartIfDown(int id) {
+        checkId(id);
+        if (closed || exitAsked[id - 1] || nodes[id - 1].isAlive()) {
+            return false;
+        }
+        start(id);
+        return true;
+    }
+
     /** The data directory: {@code node-<id>/} and {@code node-<id>.log} per node. */
     public Path dataDir() {
         return dataDir;
@@ -177,6 +228,7 @@ public final class KafkaCluster implements AutoCloseable {
     public synchronized void kill(int id) {
         checkId(id);
         Process p = nodes[id - 1];
+        exitAsked[id - 1] = true;
         p.destroyForcibly();
         try {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -194,9 +246,17 @@ public final class KafkaCluster implements AutoCloseable {
         if (nodes[id - 1].isAlive()) {
             throw new IllegalStateException("node " + id + " is still running (pid " + nodes[id - 1].pid() + "): kill it first");
         }
+        start(id);
+    }
+
+    private void start(int id) {
         Process p = spawn(id);
         nodes[id - 1] = p;
+        exitAsked[id - 1] = false;
+        ready.set(id - 1, 0);
+        startListeners.forEach(l -> l.accept(p, id));
         awaitReady(id, p, firstLine(p));
+        ready.set(id - 1, 1);
     }
 
     private void checkId(int id) {

@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code umbra chaos}: SIGKILLs of random service processes of a running {@code ./umbra local}, every interval for
- * a while; the run's supervisor restarts them. Prints each kill and, at the end, the kills and restarts per service.
+ * {@code umbra chaos}: SIGKILLs of random service processes (and, with {@code --brokers}, broker processes of a
+ * {@code --brokers 3} run, one at a time) of a running {@code ./umbra local}, every interval for a while; the run's
+ * supervisor restarts them. Prints each kill and, at the end, the kills and restarts per process.
  */
 @Command(
     name = "chaos",
@@ -40,10 +41,16 @@ import java.util.stream.Stream;
             + "killer would; the run's supervisor starts it again (same instance id, back-off 1 s, 2 s, 4 s … 30 s). Prints "
             + "each kill and, at the end, the kills and restarts per service. Watch the run's console: every transaction "
             + "must still be scored once (the summary's counts).",
-        "Never kills a broker. Refuses when no local run is running, or when the run has no supervisor (--no-supervisor)."},
+        "With --brokers, the broker processes of a ./umbra local --brokers 3 run are candidates too, but a broker only while "
+            + "all three run: replication factor 3 and min.insync.replicas 2 keep every write going with one broker down, "
+            + "not two. The supervisor restarts a killed broker with its data.",
+        "Refuses when no local run is running, when the run has no supervisor (--no-supervisor), and --brokers against a run "
+            + "without three broker processes (a single broker down stops every write of the run)."},
     footer = {"", "Examples:", "  ./umbra chaos                                   # the latest run, every 5 s for 3 min",
         "  ./umbra chaos --duration 10m --every 2s --seed 7",
-        "  ./umbra chaos --services encrypt,key --tenant acme"})
+        "  ./umbra chaos --services encrypt,key --tenant acme",
+        "  ./umbra chaos --brokers                         # services and brokers (./umbra local --brokers 3)",
+        "  ./umbra chaos --brokers --services none         # brokers only"})
 public final class ChaosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -58,8 +65,13 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Option(names = "--services", paramLabel = "S1,S2", split = ",",
             description = "Which services may be killed: ingest, encrypt, scoring, key, alert (or their module names, e.g. "
-                + "encrypt-service); default all five.")
+                + "encrypt-service); default all five; none (with --brokers): brokers only.")
     List<String> services;
+
+    @Option(names = "--brokers",
+            description = "Broker processes are candidates too (a ./umbra local --brokers 3 run), one down at a time: a broker "
+                + "only while all three are running.")
+    boolean brokers;
 
     @Option(names = "--tenant", paramLabel = "T",
             description = "Only this tenant's services (and the shared scoring pool, unless --services leaves it out).")
@@ -81,10 +93,13 @@ public final class ChaosCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--duration must be positive, got " + duration);
         }
         Set<Service> chosen = services == null ? EnumSet.allOf(Service.class) : parseServices(services);
+        if (chosen.isEmpty() && !brokers) {
+            throw new ParameterException(spec.commandLine(), "--services none leaves nothing to kill without --brokers");
+        }
         long s = seed != null ? seed : new SecureRandom().nextInt(1_000_000);
         Path run = runDir != null ? runDir.toAbsolutePath().normalize() : latestRunning();
         PrintWriter out = spec.commandLine().getOut();
-        Chaos chaos = Chaos.builder(run).every(every).duration(duration).services(chosen).tenant(tenant).seed(s)
+        Chaos chaos = Chaos.builder(run).every(every).duration(duration).services(chosen).brokers(brokers).tenant(tenant).seed(s)
                 .output(line -> {
                     out.println(line);
                     out.flush();
@@ -123,9 +138,12 @@ public final class ChaosCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code encrypt}, {@code encrypt-service}, {@code scoring}, {@code he-scoring}, {@code he-scoring-service}, … */
+    /** {@code encrypt}, {@code encrypt-service}, {@code scoring}, {@code he-scoring}, {@code he-scoring-service}, …; {@code none} alone: empty. */
     Set<Service> parseServices(List<String> names) {
         Set<Service> out = EnumSet.noneOf(Service.class);
+        if (names.size() == 1 && names.get(0).trim().equalsIgnoreCase("none")) {
+            return out;
+        }
         for (String raw : names) {
             String n = raw.trim().toLowerCase(Locale.ROOT);
             Service s = switch (n.endsWith("-service") ? n.substring(0, n.length() - "-service".length()) : n) {
@@ -135,7 +153,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 case "key", "keys" -> Service.KEY;
                 case "alert", "alerts" -> Service.ALERT;
                 default -> throw new ParameterException(spec.commandLine(), "--services: no service '" + raw
-                        + "'; choose from ingest, encrypt, scoring, key, alert");
+                        + "'; choose from ingest, encrypt, scoring, key, alert" + (n.startsWith("broker") ? " (brokers: --brokers)" : ""));
             };
             out.add(s);
         }

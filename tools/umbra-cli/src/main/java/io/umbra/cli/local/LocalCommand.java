@@ -110,8 +110,9 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--no-supervisor",
             description = {"Leave a service that exits dead. By default a supervisor restarts it, as Kubernetes' restartPolicy Always "
-                + "would (same instance id; back-off 1 s, 2 s, 4 s … 30 s on repeated crashes), prints each exit and restart, and "
-                + "the summary counts the restarts per service. ./umbra chaos needs the supervisor."})
+                + "would (same instance id; back-off 1 s, 2 s, 4 s … 30 s on repeated crashes), and with --brokers a broker process "
+                + "too (with its data, as a StatefulSet's pod), prints each exit and restart, and the summary counts the restarts "
+                + "per process. ./umbra chaos needs the supervisor."})
     boolean noSupervisor;
 
     @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "8080",
@@ -434,8 +435,11 @@ public final class LocalCommand implements Callable<Integer> {
         out.println("  scoring pool     http://localhost:" + pipeline.managementPort(pipeline.tenants().get(0), Service.HE_SCORING)
                 + "/q/metrics   (shared by every tenant)");
         out.println("  logs             " + pipeline.logDirectory());
-        out.println("  supervisor       " + (pipeline.supervised() ? "on: a service that exits is restarted (./umbra chaos kills them at random)"
-                : "off (--no-supervisor): a service that exits stays dead"));
+        boolean brokerProcesses = !pipeline.brokerRestarts().isEmpty();
+        out.println("  supervisor       " + (!pipeline.supervised() ? "off (--no-supervisor): a service that exits stays dead"
+                : brokerProcesses ? "on: a service or broker process that exits is restarted (./umbra chaos"
+                        + (pipeline.brokerRestarts().size() == 3 ? " --brokers" : "") + " kills them at random)"
+                : "on: a service that exits is restarted (./umbra chaos kills them at random)"));
         out.println(duration == null ? "Press Ctrl-C to stop." : "Stopping by itself after " + human(duration) + " (or Ctrl-C).");
         out.println();
         out.flush();
@@ -493,13 +497,15 @@ public final class LocalCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** The supervisor's restarts per service ("none" when nothing was restarted). */
+    /** The supervisor's restarts per service and broker process ("none" when nothing was restarted). */
     private static void printRestarts(LocalPipeline pipeline, PrintWriter out) {
         if (!pipeline.supervised()) {
             out.println("  restarts         not supervised (--no-supervisor)");
         } else {
             StringBuilder line = new StringBuilder();
-            pipeline.restarts().forEach((name, n) -> {
+            Map<String, Integer> all = new LinkedHashMap<>(pipeline.restarts());
+            all.putAll(pipeline.brokerRestarts());
+            all.forEach((name, n) -> {
                 if (n > 0) {
                     line.append(line.isEmpty() ? "" : ", ").append(name).append(' ').append(n);
                 }
