@@ -386,7 +386,10 @@ public final class KafkaCluster implements AutoCloseable {
 
     private static List<String> javaCommand(String classpath) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx384m",
+                // the whole heap committed and touched at start (Kafka's own advice: -Xms equal to -Xmx): the broker's RSS
+                // is flat from the start, so a soak reads its growth as growth, not as pages touched for the first time
+                "-Xms384m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "--enable-native-access=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 24) {
             cmd.add("--sun-misc-unsafe-memory-access=allow");
