@@ -63,6 +63,11 @@ import org.slf4j.LoggerFactory;
  *   <li>When fenced ({@code ProducerFencedException}, {@code InvalidProducerEpochException}, a fenced
  *       static member) another instance has taken over: it stops, with that as its {@link #failure()}.
  *       So it does on authorization and other fatal errors.</li>
+ *   <li>A producer left in an error state that no abort clears, by no other instance (the coordinator aborted the
+ *       transaction at its timeout while this instance was cut off from the brokers, and refused the commit after
+ *       the heal: {@code InvalidTxnStateException}, or fenced on a transaction open longer than
+ *       {@code transaction.timeout.ms}), is replaced by a new one with the same transactional id, and the batch is
+ *       replayed.</li>
  * </ul>
  *
  * <p>Batch mode ({@link ProcessorConfig.Builder#batchHandler}): the whole poll goes to a {@link BatchHandler} at once,
@@ -111,6 +116,8 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
     /** The test seam: when set, the transaction in progress is not committed and the process "dies". */
     private volatile boolean crashBeforeCommit;
     private Duration backoff = MIN_BACKOFF;
+    /** When the transaction in progress began (the loop's thread only). */
+    private long transactionBeganNanos;
 
     ExactlyOnceProcessor(ProcessorConfig config) {
         this.config = config;
@@ -314,6 +321,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         boolean open = false;
         try {
             producer.beginTransaction();
+            transactionBeganNanos = System.nanoTime();
             open = true;
             transaction.send(records);
             if (crashBeforeCommit) {
@@ -325,7 +333,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
                 commit();
             }
         } catch (KafkaException e) {
-            if (KafkaErrors.isFatal(e) || !open) {
+            if ((KafkaErrors.isFatal(e) && !timedOutByTheCoordinator(e)) || !open) {
                 throw e;
             }
             failures.batch(e);
@@ -371,6 +379,12 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
                 if (attempt == COMMIT_ATTEMPTS) {
                     throw new IllegalStateException("abortTransaction timed out " + attempt + " times", e);
                 }
+            } catch (KafkaException e) {
+                if (KafkaErrors.isFatal(e) && !timedOutByTheCoordinator(e)) {
+                    throw e;
+                }
+                replaceProducer(e);
+                break;
             }
         }
         boolean recordSpecific = false;
@@ -394,6 +408,50 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
             sleepUnlessStopped();
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
+    }
+
+    /**
+     * Whether a fencing error ({@code ProducerFencedException}, {@code InvalidProducerEpochException}) comes from the
+     * coordinator itself rather than from another incarnation: the transaction in progress has been open longer than
+     * {@code transaction.timeout.ms}, so the coordinator has aborted it and bumped the producer's epoch, and the stale
+     * producer is told it is fenced. Another incarnation with this instance id does not run beside this one (in k8s/
+     * the instance id is the pod's name, unique to the pod; a local run restarts a process only once it is gone), so
+     * this is not a takeover.
+     */
+    private boolean timedOutByTheCoordinator(Throwable e) {
+        return KafkaErrors.isFenced(e) && !hasOtherFatalCause(e)
+                && System.nanoTime() - transactionBeganNanos > TimeUnit.MILLISECONDS.toNanos(transactionTimeoutMs);
+    }
+
+    private static boolean hasOtherFatalCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.FencedInstanceIdException) {
+                return true; // a static member fenced by another: a real takeover
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The producer is in an error state that no abort clears, and no other instance put it there (fencing and other
+     * fatal errors stop the loop before this): typically the coordinator ended the transaction itself at
+     * {@code transaction.timeout.ms}, with an epoch bump, while this instance was cut off from the brokers, and
+     * refused what the stale producer sent after the heal ({@code InvalidTxnStateException}, or a fencing error on a
+     * transaction older than its timeout: {@link #timedOutByTheCoordinator}). A new producer with the same
+     * transactional id takes over: its {@code initTransactions} aborts whatever is still open, and the caller rewinds
+     * the consumer to the batch's first offsets, so the batch is replayed instead of the loop stopping for good.
+     */
+    private void replaceProducer(KafkaException cause) {
+        LOG.warn("processor {}: the producer is in an error state no abort clears ({}); replacing it with a new producer"
+                + " under the same transactional id, then replaying the batch", transactionalId, KafkaErrors.describe(cause));
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.warn("processor {}: closing the broken producer: {}", transactionalId, e.toString());
+        }
+        producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        tell(l -> l.clientsCreated(consumer, producer));
+        initTransactions(); // false when a stop was asked for meanwhile: the loop ends at its next check
     }
 
     /** The end of {@link #crashWithoutCommitting()}: no commit, no abort, as if the process were killed. */
