@@ -6,6 +6,7 @@ import io.umbra.events.Topics;
 import io.umbra.events.score.Alert;
 import io.umbra.events.score.Score;
 import io.umbra.local.LocalPipeline;
+import io.umbra.local.LocalPipelineBuilder;
 import io.umbra.local.ServiceProcess;
 import io.umbra.traffic.LabelledTransaction;
 import io.umbra.traffic.TrafficGenerator;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,15 +72,13 @@ final class FaultRun implements AutoCloseable {
 
     /** @param supervise whether the run's supervisor restarts a service that exits unasked ({@code LocalPipelineBuilder.supervise}) */
     FaultRun(int brokers, int basePort, String runName, boolean supervise) {
-        this(brokers, basePort, runName, supervise, List.of());
+        this(brokers, basePort, runName, supervise, b -> b);
     }
 
-    /** As above, every service process started with {@code jvmOptions} as well ({@code LocalPipelineBuilder.jvmOption}). */
-    FaultRun(int brokers, int basePort, String runName, boolean supervise, List<String> jvmOptions) {
+    /** @param customize applied to the run's builder last, before it starts (e.g. a proxied listener, one service's bootstrap) */
+    FaultRun(int brokers, int basePort, String runName, boolean supervise, UnaryOperator<LocalPipelineBuilder> customize) {
         Path root = Path.of(System.getProperty("umbra.repository.root", "..")).toAbsolutePath().normalize();
-        var builder = LocalPipeline.builder();
-        jvmOptions.forEach(builder::jvmOption);
-        pipeline = builder
+        pipeline = customize.apply(LocalPipeline.builder()
                 .repositoryRoot(root)
                 .tenants(TENANTS)
                 .runDirectory(root.resolve("pipeline-tests/target/" + runName))
@@ -86,7 +86,7 @@ final class FaultRun implements AutoCloseable {
                 .brokers(brokers)
                 .supervise(supervise)
                 .readyTimeout(Duration.ofMinutes(4))
-                .progress(line -> System.out.println("[faults] " + line))
+                .progress(line -> System.out.println("[faults] " + line)))
                 .start();
         List<String> topics = new ArrayList<>();
         for (TenantId t : TENANTS) {
@@ -204,12 +204,17 @@ final class FaultRun implements AutoCloseable {
      * (empty when all did).
      */
     List<String> awaitReadiness(boolean up, Duration within) throws InterruptedException {
+        return awaitReadiness(pipeline.processes(), up, within);
+    }
+
+    /** As {@link #awaitReadiness(boolean, Duration)} for the given services only. */
+    List<String> awaitReadiness(java.util.Collection<ServiceProcess> services, boolean up, Duration within) throws InterruptedException {
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + within.toNanos();
         List<String> missing;
         do {
             missing = new ArrayList<>();
-            for (ServiceProcess p : pipeline.processes()) {
+            for (ServiceProcess p : services) {
                 int status;
                 try {
                     status = http.send(java.net.http.HttpRequest.newBuilder(p.managementUrl("/q/health/ready"))

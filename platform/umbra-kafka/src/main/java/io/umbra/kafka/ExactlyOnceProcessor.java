@@ -69,6 +69,11 @@ import org.slf4j.LoggerFactory;
  *       left it unusable, and it retries with back-off; {@link #notAuthorized()} says why meanwhile (readiness DOWN),
  *       and the first commit (or poll, for a consumer-side refusal) after the operator granted the ACL back clears
  *       it. No restart needed.</li>
+ *   <li>A producer left in an error state that no abort clears, by no other instance (the coordinator aborted the
+ *       transaction at its timeout while this instance was cut off from the brokers, and refused the commit after
+ *       the heal: {@code InvalidTxnStateException}, or fenced on a transaction open longer than
+ *       {@code transaction.timeout.ms}), is replaced by a new one with the same transactional id, and the batch is
+ *       replayed.</li>
  * </ul>
  *
  * <p>Batch mode ({@link ProcessorConfig.Builder#batchHandler}): the whole poll goes to a {@link BatchHandler} at once,
@@ -121,6 +126,8 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
     /** The test seam: when set, the transaction in progress is not committed and the process "dies". */
     private volatile boolean crashBeforeCommit;
     private Duration backoff = MIN_BACKOFF;
+    /** When the transaction in progress began (the loop's thread only). */
+    private long transactionBeganNanos;
 
     ExactlyOnceProcessor(ProcessorConfig config) {
         this.config = config;
@@ -384,6 +391,7 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
         boolean open = false;
         try {
             producer.beginTransaction();
+            transactionBeganNanos = System.nanoTime();
             open = true;
             transaction.send(records);
             if (crashBeforeCommit) {
@@ -395,8 +403,9 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
                 commit();
             }
         } catch (KafkaException e) {
-            // an ACL refusal even before the transaction began is aborted (or the producer replaced) like any other
-            if (KafkaErrors.isFatal(e) || (!open && KafkaErrors.refusal(e).isEmpty())) {
+            // an ACL refusal even before the transaction began is aborted (or the producer replaced) like any other;
+            // so is a fencing by the coordinator's own timeout (a partition outlasted it), which is not a takeover
+            if ((KafkaErrors.isFatal(e) && !timedOutByTheCoordinator(e)) || (!open && KafkaErrors.refusal(e).isEmpty())) {
                 throw e;
             }
             failures.batch(e);
@@ -445,17 +454,18 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
                     throw new IllegalStateException("abortTransaction timed out " + attempt + " times", e);
                 }
             } catch (KafkaException e) {
-                // A refused transactional-id or cluster ACL is fatal to the producer: it cannot abort. A new producer's
-                // initTransactions (below) aborts the open transaction instead; a fencing still stops the loop.
+                // The producer cannot abort: a refused transactional-id or cluster ACL, or an error state the coordinator
+                // left it in (it aborted the transaction at its timeout while this instance was cut off). A new producer's
+                // initTransactions aborts what is open instead; a fencing by another incarnation or another fatal error
+                // still stops the loop.
                 var unusable = KafkaErrors.refusal(e); // empty for a fencing
-                if (unusable.isEmpty()) {
+                if (unusable.isEmpty() && KafkaErrors.isFatal(e) && !timedOutByTheCoordinator(e)) {
                     throw e;
                 }
                 if (refusal.isEmpty()) {
                     refusal = unusable;
                 }
-                newProducer();
-                if (!initTransactions()) {
+                if (!replaceProducer(e, unusable.isEmpty())) {
                     return; // stopping; the next incarnation's initTransactions aborts it
                 }
                 break;
@@ -485,6 +495,48 @@ public final class ExactlyOnceProcessor implements AutoCloseable {
             sleepUnlessStopped();
             backoff = next(backoff);
         }
+    }
+
+    /**
+     * Whether a fencing error ({@code ProducerFencedException}, {@code InvalidProducerEpochException}) comes from the
+     * coordinator itself rather than from another incarnation: the transaction in progress has been open longer than
+     * {@code transaction.timeout.ms}, so the coordinator has aborted it and bumped the producer's epoch, and the stale
+     * producer is told it is fenced. Another incarnation with this instance id does not run beside this one (in k8s/
+     * the instance id is the pod's name, unique to the pod; a local run restarts a process only once it is gone), so
+     * this is not a takeover.
+     */
+    private boolean timedOutByTheCoordinator(Throwable e) {
+        return KafkaErrors.isFenced(e) && !hasOtherFatalCause(e)
+                && System.nanoTime() - transactionBeganNanos > TimeUnit.MILLISECONDS.toNanos(transactionTimeoutMs);
+    }
+
+    private static boolean hasOtherFatalCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.FencedInstanceIdException) {
+                return true; // a static member fenced by another: a real takeover
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The producer is in an error state that no abort clears, and no other instance put it there (fencing and other
+     * fatal errors stop the loop before this): typically the coordinator ended the transaction itself at
+     * {@code transaction.timeout.ms}, with an epoch bump, while this instance was cut off from the brokers, and
+     * refused what the stale producer sent after the heal ({@code InvalidTxnStateException}, or a fencing error on a
+     * transaction older than its timeout: {@link #timedOutByTheCoordinator}). A new producer with the same
+     * transactional id takes over: its {@code initTransactions} aborts whatever is still open, and the caller rewinds
+     * the consumer to the batch's first offsets, so the batch is replayed instead of the loop stopping for good. The
+     * same when a refused ACL left the producer unusable ({@code log} false: {@link #refused} says that once). False when
+     * a stop was asked for meanwhile.
+     */
+    private boolean replaceProducer(KafkaException cause, boolean log) {
+        if (log) {
+            LOG.warn("processor {}: the producer is in an error state no abort clears ({}); replacing it with a new producer"
+                    + " under the same transactional id, then replaying the batch", transactionalId, KafkaErrors.describe(cause));
+        }
+        newProducer();
+        return initTransactions(); // false when a stop was asked for meanwhile
     }
 
     /** The end of {@link #crashWithoutCommitting()}: no commit, no abort, as if the process were killed. */

@@ -293,7 +293,7 @@ public final class LocalPipeline implements AutoCloseable {
         return i;
     }
 
-    private static String key(TenantId tenant, Service service) {
+    static String key(TenantId tenant, Service service) {
         return tenant == null ? service.module() : tenant + "/" + service.module();
     }
 
@@ -314,11 +314,14 @@ public final class LocalPipeline implements AutoCloseable {
             deleteRecursively(runDirectory.resolve("state"));
         }
         if (b.brokers > 0) {
-            startCluster(b.brokers, b.maxEnvelopeBytes);
+            startCluster(b.brokers, b.maxEnvelopeBytes, b.proxiedPort, b.proxiedAdvertisedPort);
         } else {
             progress.accept("starting the Kafka broker (data in " + runDirectory.resolve("kafka") + ")");
             EmbeddedKafka.Builder broker = EmbeddedKafka.builder().dataDir(runDirectory.resolve("kafka"))
                     .maxMessageBytes(Topics.maxMessageBytes(b.maxEnvelopeBytes));
+            if (b.proxiedPort != 0) {
+                broker.proxiedListener(b.proxiedPort, b.proxiedAdvertisedPort);
+            }
             if (kafkaSecurity) {
                 kafkaAccess = KafkaAccess.forTenants(tenants);
                 kafkaCredentials = KafkaCredentials.forBroker(broker, kafkaAccess, runDirectory);
@@ -373,12 +376,16 @@ public final class LocalPipeline implements AutoCloseable {
      * in {@code <run>/kafka-cluster/}. A cluster is formatted afresh at every start (its id and ports are
      * new), so earlier cluster data and the services' state built on it are deleted first.
      */
-    private void startCluster(int n, int envelopeBytes) {
+    private void startCluster(int n, int envelopeBytes, int proxiedPort, int proxiedAdvertisedPort) {
         Path data = runDirectory.resolve("kafka-cluster");
         deleteRecursively(data);
         deleteRecursively(runDirectory.resolve("state"));
         progress.accept("starting " + n + " Kafka broker process" + (n == 1 ? "" : "es") + " (data and logs in " + data + ")");
-        cluster = KafkaCluster.builder().brokers(n).dataDir(data).maxMessageBytes(Topics.maxMessageBytes(envelopeBytes)).start();
+        KafkaCluster.Builder nodes = KafkaCluster.builder().brokers(n).dataDir(data).maxMessageBytes(Topics.maxMessageBytes(envelopeBytes));
+        if (proxiedPort != 0) {
+            nodes.proxiedListener(proxiedPort, proxiedAdvertisedPort);
+        }
+        cluster = nodes.start();
         List<TopicSpec> topics = LocalTopics.forTenants(tenants, envelopeBytes);
         cluster.createTopics(topics);
         progress.accept("brokers on " + cluster.bootstrapServers() + ", " + topics.size() + " topics created (replication factor "
@@ -471,7 +478,7 @@ public final class LocalPipeline implements AutoCloseable {
         String instanceId = replicaName != null ? replicaName : name + "-0";
         // the services' environment contract (io.umbra.k8s.ServiceEnvironment), as k8s/ renders it for pods
         ServiceEnvironment.Builder contract = ServiceEnvironment.forService(ServiceEnvironment.Role.ofModule(service.module()))
-                .kafka(bootstrapServers()).instanceId(instanceId).http(b.httpHost, port)
+                .kafka(b.serviceBootstrap.getOrDefault(key(tenant, service), bootstrapServers())).instanceId(instanceId).http(b.httpHost, port)
                 // the management interface is fixed at build time (on, port 9000 in Kubernetes); nine services on one
                 // machine each get their own: the HTTP port + MANAGEMENT_PORT_OFFSET
                 .management(true, port + MANAGEMENT_PORT_OFFSET)

@@ -41,6 +41,11 @@ public final class LocalPipelineBuilder {
     int brokers;
     boolean supervise;
     int maxEnvelopeBytes = io.umbra.events.Topics.MAX_ENVELOPE_BYTES;
+    /** The brokers' PROXIED listener ports ({@link #proxiedListener}); 0: none. */
+    int proxiedPort;
+    int proxiedAdvertisedPort;
+    /** Per service process key ({@code LocalPipeline.key}): a bootstrap of its own. */
+    final Map<String, String> serviceBootstrap = new LinkedHashMap<>();
     Consumer<String> progress = message -> { };
 
     LocalPipelineBuilder() {
@@ -195,6 +200,44 @@ public final class LocalPipelineBuilder {
         return this;
     }
 
+    /**
+     * Gives the broker(s) a second PLAINTEXT client listener, {@code PROXIED}, that binds {@code firstPort} and
+     * advertises {@code firstAdvertisedPort}, where the caller runs a proxy (kafka-local's {@code FaultProxy}) to
+     * {@code firstPort}; with {@link #brokers(int) brokers(3)} node {@code i} uses {@code firstPort + i − 1} and
+     * {@code firstAdvertisedPort + i − 1}. A service given the proxies' addresses with {@link #serviceBootstrap}
+     * then reaches the brokers only through them, so a test can partition that one service from the brokers.
+     * Not with {@link #kafkaSecurity} (the listener is PLAINTEXT).
+     */
+    public LocalPipelineBuilder proxiedListener(int firstPort, int firstAdvertisedPort) {
+        if (firstPort < 1024 || firstPort > 65_000 || firstAdvertisedPort < 1024 || firstAdvertisedPort > 65_000
+                || Math.abs(firstPort - firstAdvertisedPort) < 3) {
+            throw new IllegalArgumentException("proxied listener ports must be 1024..65000 and at least 3 apart, got " + firstPort
+                    + " and " + firstAdvertisedPort);
+        }
+        this.proxiedPort = firstPort;
+        this.proxiedAdvertisedPort = firstAdvertisedPort;
+        return this;
+    }
+
+    /**
+     * {@code bootstrap.servers} of {@code tenant}'s {@code service} instead of the run's brokers (e.g. the address of a
+     * proxy in front of the {@link #proxiedListener}); the service's every Kafka client (its loop, its readiness
+     * probe, its key reader) uses it. For the shared scoring pool give {@code tenant} null: every replica of the pool
+     * then uses it.
+     */
+    public LocalPipelineBuilder serviceBootstrap(TenantId tenant, Service service, String bootstrap) {
+        Objects.requireNonNull(service, "service");
+        if (service.perTenant() == (tenant == null)) {
+            throw new IllegalArgumentException(service.perTenant() ? service.module() + " runs per tenant: name the tenant"
+                    : service.module() + " serves every tenant: give tenant null");
+        }
+        if (!Objects.requireNonNull(bootstrap, "bootstrap").matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
+            throw new IllegalArgumentException("bootstrap must be host:port[,host:port]..., got '" + bootstrap + "'");
+        }
+        serviceBootstrap.put(LocalPipeline.key(tenant, service), bootstrap);
+        return this;
+    }
+
     /** Where to report progress ("broker on …", "acme-key-service ready …"); default nowhere. */
     public LocalPipelineBuilder progress(Consumer<String> progress) {
         this.progress = Objects.requireNonNull(progress, "progress");
@@ -214,6 +257,17 @@ public final class LocalPipelineBuilder {
         }
         if (runDirectory == null) {
             throw new IllegalArgumentException("runDirectory is required");
+        }
+        if (proxiedPort != 0 && kafkaSecurity) {
+            throw new IllegalArgumentException("the proxied listener is PLAINTEXT: not with kafkaSecurity");
+        }
+        for (String key : serviceBootstrap.keySet()) {
+            String module = key.substring(key.indexOf('/') + 1);
+            String tenant = key.contains("/") ? key.substring(0, key.indexOf('/')) : null;
+            if (services.stream().noneMatch(s -> s.module().equals(module))
+                    || (tenant != null && tenants.stream().noneMatch(t -> t.value().equals(tenant)))) {
+                throw new IllegalArgumentException("serviceBootstrap for " + key + ", which this run does not start");
+            }
         }
         if (brokers > 0 && kafkaSecurity) {
             throw new IllegalArgumentException("Kafka security (SCRAM and ACLs) runs on the in-JVM broker only; broker processes"

@@ -168,6 +168,27 @@ class LocalPipelineTest {
     }
 
     @Test
+    void aServiceBootstrapNamesOneServiceOfTheRunAndTheProxiedListenerIsPlaintext(@TempDir Path root) throws Exception {
+        for (Service s : Service.values()) {
+            Files.createDirectories(root.resolve(s.jarPath()).getParent());
+            Files.writeString(root.resolve(s.jarPath()), "not a real jar: the checks come first");
+        }
+        TenantId acme = TenantId.of("acme");
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeline.builder().serviceBootstrap(null, Service.ENCRYPT, "127.0.0.1:1"),
+                "a per-tenant service needs its tenant");
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeline.builder().serviceBootstrap(acme, Service.HE_SCORING, "127.0.0.1:1"),
+                "the pool is shared: no tenant");
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeline.builder().serviceBootstrap(acme, Service.ENCRYPT, "127.0.0.1"));
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeline.builder().proxiedListener(20_000, 20_001), "ranges overlap");
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> LocalPipeline.builder().repositoryRoot(root)
+                .tenants("acme").runDirectory(run).serviceBootstrap(TenantId.of("globex"), Service.ENCRYPT, "127.0.0.1:1").start());
+        assertTrue(other.getMessage().contains("globex/encrypt-service"), other.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeline.builder().repositoryRoot(root).tenants("acme").runDirectory(run)
+                .proxiedListener(20_000, 20_010).kafkaSecurity(true).start());
+        assertFalse(Files.exists(run.resolve("kafka")), "no broker was started");
+    }
+
+    @Test
     void portsFollowThePipelineContract() {
         assertEquals(List.of(8081, 8082, 8083, 8084, 8085),
                 List.of(Service.values()).stream().map(s -> LocalPipeline.httpPort(8080, 0, s)).sorted().toList());

@@ -41,6 +41,8 @@ final class BrokerSetup {
     /** SCRAM's iteration count; Kafka's minimum, so that authentication stays fast on a small box. */
     private static final int SCRAM_ITERATIONS = 4096;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The optional second client listener, reached through a {@link FaultProxy} whose address it advertises. */
+    static final String PROXIED_LISTENER = "PROXIED";
     private static final int NODE_ID = 1;
 
     private BrokerSetup() {
@@ -59,6 +61,23 @@ final class BrokerSetup {
 
         String adminPassword() {
             return passwords.get(adminUser);
+        }
+    }
+
+    /**
+     * An extra PLAINTEXT client listener {@value #PROXIED_LISTENER} bound on {@code port} that advertises
+     * {@code host:advertisedPort} instead: a proxy listens there and forwards to {@code port}, and a client that
+     * bootstraps through the proxy gets the proxy's address for every later connection (metadata answers with
+     * the addresses of the listener a request came in on).
+     */
+    record Proxied(int port, int advertisedPort) {
+        Proxied {
+            if (port < 1 || port > 65_535 || advertisedPort < 1 || advertisedPort > 65_535) {
+                throw new IllegalArgumentException("the proxied listener needs ports 1..65535, got " + port + " and " + advertisedPort);
+            }
+            if (port == advertisedPort) {
+                throw new IllegalArgumentException("the proxied listener's port and its advertised (proxy) port must differ, both " + port);
+            }
         }
     }
 
@@ -102,6 +121,15 @@ final class BrokerSetup {
 
     static Properties brokerProperties(String host, Path logDir, int p, int cp, Scram scram, int maxMessageBytes,
                                        boolean autoCreateTopics, Quorum quorum, Map<String, String> overrides) {
+        return brokerProperties(host, logDir, p, cp, scram, maxMessageBytes, autoCreateTopics, quorum, null, overrides);
+    }
+
+    /** As above, with the extra {@link Proxied} listener when {@code proxied} is not null (PLAINTEXT brokers only). */
+    static Properties brokerProperties(String host, Path logDir, int p, int cp, Scram scram, int maxMessageBytes,
+                                       boolean autoCreateTopics, Quorum quorum, Proxied proxied, Map<String, String> overrides) {
+        if (proxied != null && scram != null) {
+            throw new IllegalArgumentException("a proxied listener is PLAINTEXT: not with SCRAM users");
+        }
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(quorum.nodeId()));
@@ -112,6 +140,13 @@ final class BrokerSetup {
             props.put("advertised.listeners", LISTENER + "://" + host + ":" + p);
             props.put("listener.security.protocol.map", LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
             props.put("inter.broker.listener.name", LISTENER);
+            if (proxied != null) {
+                props.put("listeners", props.getProperty("listeners") + "," + PROXIED_LISTENER + "://" + host + ":" + proxied.port());
+                props.put("advertised.listeners", props.getProperty("advertised.listeners") + "," + PROXIED_LISTENER + "://" + host
+                        + ":" + proxied.advertisedPort());
+                props.put("listener.security.protocol.map", props.getProperty("listener.security.protocol.map") + ","
+                        + PROXIED_LISTENER + ":PLAINTEXT");
+            }
         } else {
             scramProperties(props, host, p, cp, scram);
         }

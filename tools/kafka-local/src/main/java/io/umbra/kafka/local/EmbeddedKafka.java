@@ -197,6 +197,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private String quorumVoters;
         private String clusterId;
         private int replicationFactor = 1;
+        private BrokerSetup.Proxied proxied;
 
         private Builder() {
         }
@@ -292,6 +293,18 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A second PLAINTEXT client listener, {@code PROXIED}, bound on {@code host:port} and advertising
+         * {@code host:advertisedPort}, where a {@link FaultProxy} (or any TCP proxy) forwards to {@code port}.
+         * A client that bootstraps through the proxy is told the proxy's address for this broker, so all its
+         * connections go through the proxy (the ordinary listener's clients are not affected): a fault test can
+         * cut one client off the broker. Both ports explicit; not with {@link #scramUsers}.
+         */
+        public Builder proxiedListener(int port, int advertisedPort) {
+            this.proxied = new BrokerSetup.Proxied(port, advertisedPort);
+            return this;
+        }
+
         /** Any broker property, applied last (it wins over what this builder sets). */
         public Builder brokerProperty(String key, String value) {
             overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -300,6 +313,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /** Formats the data directory if needed, starts the broker and returns once it accepts clients. */
         public EmbeddedKafka start() {
+            if (proxied != null && scramUsers != null) {
+                throw new IllegalArgumentException("a proxied listener is PLAINTEXT: not with scramUsers");
+            }
             BrokerLogging.quietBroker();
             boolean ownsDataDir = dataDir == null;
             Path dir;
@@ -344,7 +360,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             BrokerSetup.Quorum quorum = quorumVoters == null ? BrokerSetup.Quorum.single()
                     : new BrokerSetup.Quorum(nodeId, quorumVoters, replicationFactor);
             Properties props = BrokerSetup.brokerProperties(host, dir.resolve("logs"), p, cp, scram, maxMessageBytes, autoCreateTopics,
-                    quorum, overrides);
+                    quorum, proxied, overrides);
             Path propsFile = dir.resolve("server.properties");
             BrokerSetup.writeProperties(props, propsFile);
             // A kept data directory is reused as it is, with its cluster id; a new one is formatted.

@@ -60,6 +60,9 @@ public final class KafkaCluster implements AutoCloseable {
     private final int[] controllerPorts;
     private final List<String> command;
     private final int maxMessageBytes;
+    /** Node i's proxied listener: bound on {@code proxiedPort + i - 1}, advertising {@code proxiedAdvertisedPort + i - 1}; 0: none. */
+    private final int proxiedPort;
+    private final int proxiedAdvertisedPort;
     private final Process[] nodes;
     /** Per node: 1 once its current process serves clients (0 from its spawn until then). */
     private final AtomicIntegerArray ready;
@@ -79,6 +82,8 @@ public final class KafkaCluster implements AutoCloseable {
         this.controllerPorts = controllerPorts;
         this.command = javaCommand(b.classpath);
         this.maxMessageBytes = b.maxMessageBytes;
+        this.proxiedPort = b.proxiedPort;
+        this.proxiedAdvertisedPort = b.proxiedAdvertisedPort;
         this.nodes = new Process[ports.length];
         this.ready = new AtomicIntegerArray(ports.length);
         this.exitAsked = new boolean[ports.length];
@@ -115,6 +120,40 @@ public final class KafkaCluster implements AutoCloseable {
             j.add(host + ":" + p);
         }
         return j.toString();
+    }
+
+    /**
+     * Every node's proxied address ({@link Builder#proxiedListener}): {@code 127.0.0.1:a1,...}, the ports where the
+     * proxies in front of the nodes' {@code PROXIED} listeners listen; a client bootstrapping here connects only
+     * through them. An IllegalStateException when the cluster has no proxied listener.
+     */
+    public String proxiedBootstrapServers() {
+        requireProxied();
+        StringJoiner j = new StringJoiner(",");
+        for (int id = 1; id <= ports.length; id++) {
+            j.add(host + ":" + proxiedAdvertisedPort(id));
+        }
+        return j.toString();
+    }
+
+    /** The port node {@code id}'s {@code PROXIED} listener binds (where its proxy forwards to). */
+    public int proxiedPort(int id) {
+        checkId(id);
+        requireProxied();
+        return proxiedPort + id - 1;
+    }
+
+    /** The port node {@code id}'s {@code PROXIED} listener advertises (where its proxy listens). */
+    public int proxiedAdvertisedPort(int id) {
+        checkId(id);
+        requireProxied();
+        return proxiedAdvertisedPort + id - 1;
+    }
+
+    private void requireProxied() {
+        if (proxiedPort == 0) {
+            throw new IllegalStateException("this cluster has no proxied listener: start it with builder().proxiedListener(...)");
+        }
     }
 
     /** How many nodes (1 or 3). */
@@ -283,6 +322,9 @@ public final class KafkaCluster implements AutoCloseable {
                 "--max-message-bytes", Integer.toString(maxMessageBytes),
                 "--node-id", Integer.toString(id), "--quorum-voters", voters(), "--cluster-id", clusterId,
                 "--replication-factor", Integer.toString(ports.length)));
+        if (proxiedPort != 0) {
+            cmd.addAll(List.of("--proxied-listener", (proxiedPort + id - 1) + ":" + (proxiedAdvertisedPort + id - 1)));
+        }
         try {
             return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start();
         } catch (IOException e) {
@@ -405,8 +447,32 @@ public final class KafkaCluster implements AutoCloseable {
         private Path dataDir;
         private int maxMessageBytes = EmbeddedKafka.KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
         private String classpath = System.getProperty("java.class.path");
+        private int proxiedPort;
+        private int proxiedAdvertisedPort;
 
         private Builder() {
+        }
+
+        /**
+         * Gives every node a second PLAINTEXT client listener, {@code PROXIED}: node {@code i} (from 1) binds it on
+         * {@code firstPort + i - 1} and advertises {@code firstAdvertisedPort + i - 1}, where a proxy (a
+         * {@link FaultProxy}) listens and forwards to the node's listener. A client bootstrapping with
+         * {@link #proxiedBootstrapServers()} reaches the cluster only through the proxies, so a test can cut that
+         * one client off; every other client and the brokers' own traffic use the ordinary listeners. Fixed ports,
+         * chosen by the caller (a proxy must know its target before the cluster starts, and a restarted node keeps
+         * them); the two ranges must not overlap.
+         */
+        public Builder proxiedListener(int firstPort, int firstAdvertisedPort) {
+            if (firstPort < 1024 || firstPort > 65_000 || firstAdvertisedPort < 1024 || firstAdvertisedPort > 65_000) {
+                throw new IllegalArgumentException("proxied listener ports must be 1024..65000, got " + firstPort + " and " + firstAdvertisedPort);
+            }
+            if (Math.abs(firstPort - firstAdvertisedPort) < 3) {
+                throw new IllegalArgumentException("the proxied listeners' ports (" + firstPort + "…) and the proxies' ("
+                        + firstAdvertisedPort + "…) overlap");
+            }
+            this.proxiedPort = firstPort;
+            this.proxiedAdvertisedPort = firstAdvertisedPort;
+            return this;
         }
 
         /** 1 or 3 nodes (default 3): one node has nothing to fail over to, two cannot lose one and keep a quorum. */

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
  *      [--data-dir DIR] [--max-message-bytes N] [--auto-create-topics] [--topic SPEC]... [--property KEY=VALUE]...
  *      [--scram-user NAME=PASSWORD]... [--scram-admin NAME=PASSWORD]
  *      [--node-id N --quorum-voters ID@HOST:PORT,... --cluster-id ID [--replication-factor N]]
+ *      [--proxied-listener PORT:ADVERTISED_PORT]
  * </pre>
  *
  * With {@code --quorum-voters} the process is one node of a KRaft cluster ({@link KafkaCluster} starts
@@ -48,6 +49,9 @@ public final class KafkaLocalMain {
               --cluster-id ID        the cluster id every node is formatted with (22 characters, base64url)
               --replication-factor N replication of every topic and internal topic (default 3 in a cluster,
                                      min.insync.replicas one less)
+              --proxied-listener PORT:ADVERTISED_PORT
+                                     a second PLAINTEXT listener (PROXIED) on PORT that advertises ADVERTISED_PORT,
+                                     where a proxy forwards to PORT (fault tests; not with --scram-user)
             Prints bootstrap=host:port on stdout when ready; stops on SIGTERM / Ctrl-C.
             Logs go to stderr at WARN; UMBRA_KAFKA_LOG=debug|info|... for more.""";
 
@@ -97,6 +101,14 @@ public final class KafkaLocalMain {
                     case "--quorum-voters" -> voters = value(args, ++i, arg);
                     case "--cluster-id" -> clusterId = value(args, ++i, arg);
                     case "--replication-factor" -> replicationFactor = Integer.parseInt(value(args, ++i, arg));
+                    case "--proxied-listener" -> {
+                        String ports = value(args, ++i, arg);
+                        if (!ports.matches("\\d{1,5}:\\d{1,5}")) {
+                            throw new IllegalArgumentException("--proxied-listener needs PORT:ADVERTISED_PORT, got '" + ports + "'");
+                        }
+                        int colon = ports.indexOf(':');
+                        builder.proxiedListener(Integer.parseInt(ports.substring(0, colon)), Integer.parseInt(ports.substring(colon + 1)));
+                    }
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         return;
