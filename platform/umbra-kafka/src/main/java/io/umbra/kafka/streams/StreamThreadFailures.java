@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +42,11 @@ public class StreamThreadFailures {
     /** A failure this long after the previous one starts a new run (back-off {@link #FIRST_BACKOFF}). */
     public static final Duration QUIET = Duration.ofMinutes(1);
     /**
-     * The shortest time a refusal keeps readiness DOWN: longer than a replacement thread needs to rejoin the
-     * group and meet the refusal again, so readiness does not flicker UP between two refusals.
+     * How long Kafka Streams must have been RUNNING since the latest refusal before readiness forgets it: a
+     * replacement thread that is still refused meets the refusal again within a second or two of running (it
+     * replays the uncommitted input first).
      */
-    public static final Duration MIN_REFUSAL_WINDOW = Duration.ofSeconds(20);
+    public static final Duration SETTLED = Duration.ofSeconds(10);
 
     private final LongSupplier nanoTime;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -53,6 +55,8 @@ public class StreamThreadFailures {
     private long backoff;
     private String refusal;
     private int inARow;
+    private boolean running;
+    private long runningSince;
 
     public StreamThreadFailures() {
         this(System::nanoTime);
@@ -109,16 +113,30 @@ public class StreamThreadFailures {
 
     /**
      * The broker's refusal ({@link KafkaErrors#refusal}, one line naming the resource, never a credential) while it
-     * keeps coming: the latest thread failure was a refusal, less than twice the current back-off ago (at least
-     * {@link #MIN_REFUSAL_WINDOW}). Once the ACL is granted back the replacement thread stops failing, and this
-     * is empty again at most that long after the last refusal. Empty after a failure of another kind.
+     * keeps coming: the latest thread failure was a refusal, and Kafka Streams has not been RUNNING for
+     * {@link #SETTLED} since (a replaced thread first waits to rejoin the group, up to the session timeout, then
+     * replays the uncommitted input and meets the refusal again, so a time window alone would let readiness
+     * flicker UP in between). Once the ACL is granted back, the replacement runs without failing and this is empty
+     * {@link #SETTLED} after it reached RUNNING. Empty after a failure of another kind.
      */
     public synchronized Optional<String> notAuthorized() {
-        if (refusal == null) {
-            return Optional.empty();
+        if (refusal != null && running && runningSince - lastFailure > 0
+                && nanoTime.getAsLong() - runningSince >= SETTLED.toNanos()) {
+            refusal = null;
         }
-        long window = Math.max(2 * backoff, MIN_REFUSAL_WINDOW.toNanos());
-        return nanoTime.getAsLong() - lastFailure < window ? Optional.of(refusal) : Optional.empty();
+        return Optional.ofNullable(refusal);
+    }
+
+    /** Kafka Streams' state changed to {@code next} (from {@link StreamsHealth}'s state listener). */
+    public synchronized void state(KafkaStreams.State next) {
+        boolean nowRunning = next == KafkaStreams.State.RUNNING;
+        if (nowRunning && !running) {
+            runningSince = nanoTime.getAsLong();
+        }
+        running = nowRunning;
+        if (next == KafkaStreams.State.PENDING_SHUTDOWN || next == KafkaStreams.State.PENDING_ERROR) {
+            stopWaiting();
+        }
     }
 
     /** Kafka Streams is shutting down: a dying thread waiting to be replaced stops waiting. */

@@ -27,7 +27,7 @@ import io.umbra.kafka.LoopHealth;
  *       a {@code notAuthorized} detail in {@link LoopHealth}'s words (the broker's refusal, naming the topic,
  *       group or transactional id, never a credential), while the broker keeps refusing the stream an ACL it
  *       needs ({@link StreamThreadFailures#notAuthorized()}: its threads fail and are replaced with back-off);
- *       UP again by itself once the ACL is granted back and the replacement thread stops failing.</li>
+ *       UP again by itself once the ACL is granted back and the replacement thread has run 10 s without failing.</li>
  *   <li>Liveness: DOWN only when Kafka Streams has stopped for good (ERROR), so the orchestrator restarts
  *       the process. Not for a missing ACL: a restart would not grant it.</li>
  * </ul>
@@ -54,9 +54,7 @@ public class StreamsHealth {
             if (next == KafkaStreams.State.RUNNING) {
                 hasRun = true;
             }
-            if (next == KafkaStreams.State.PENDING_SHUTDOWN || next == KafkaStreams.State.PENDING_ERROR) {
-                failures.stopWaiting();
-            }
+            failures.state(next);
             if (next == KafkaStreams.State.ERROR) {
                 LOG.error("Kafka Streams stopped in ERROR: no more records are processed until the service restarts");
             }

@@ -43,30 +43,43 @@ class StreamThreadFailuresTest {
     }
 
     @Test
-    void aRefusalIsNamedWhileItKeepsComingAndForgottenOnceItStops() {
+    void aRefusalIsNamedWhileItKeepsComingAndForgottenOnceAReplacementRunsWithoutIt() {
+        failures.state(KafkaStreams.State.REBALANCING);
+        failures.state(KafkaStreams.State.RUNNING);
+        after(Duration.ofMinutes(5));
         assertEquals(Optional.empty(), failures.notAuthorized(), "nothing failed yet");
-        failures.failed(refused("acme.tx.features"));
-        Optional<String> why = failures.notAuthorized();
-        assertTrue(why.isPresent());
-        assertTrue(why.get().contains("TopicAuthorizationException") && why.get().contains("acme.tx.features"), why.get());
-        // refusals every replacement: still named between two of them, however long the back-off grew
+        // refused again and again: each replacement waits out its back-off and the session timeout, runs, is refused
         for (int i = 0; i < 8; i++) {
             Duration wait = failures.failed(refused("acme.tx.features"));
-            after(wait.plusSeconds(5));
-            assertTrue(failures.notAuthorized().isPresent(), "refused " + (i + 2) + " times, " + wait + " back-off");
+            Optional<String> why = failures.notAuthorized();
+            assertTrue(why.isPresent(), "refused " + (i + 1) + " times");
+            assertTrue(why.get().contains("TopicAuthorizationException") && why.get().contains("acme.tx.features"), why.get());
+            after(wait.plusSeconds(45));   // the dead thread's client stays RUNNING while the replacement rejoins
+            assertTrue(failures.notAuthorized().isPresent(), "still refused while the replacement rejoins");
+            failures.state(KafkaStreams.State.REBALANCING);
+            after(Duration.ofSeconds(1));
+            failures.state(KafkaStreams.State.RUNNING);
+            after(Duration.ofSeconds(1));
+            assertTrue(failures.notAuthorized().isPresent(), "still refused as the replacement starts running");
         }
-        // the ACL is back: the replacement no longer fails, and the refusal is forgotten after 2 x 30 s
-        after(Duration.ofSeconds(56));
-        assertFalse(failures.notAuthorized().isPresent());
+        // the ACL is back: the replacement runs without failing
+        after(StreamThreadFailures.SETTLED.minusSeconds(2));
+        assertTrue(failures.notAuthorized().isPresent(), "not yet settled");
+        after(Duration.ofSeconds(2));
+        assertEquals(Optional.empty(), failures.notAuthorized(), "settled");
+        failures.state(KafkaStreams.State.REBALANCING);
+        assertEquals(Optional.empty(), failures.notAuthorized(), "forgotten, not brought back by a rebalance");
     }
 
     @Test
-    void aShortRunOfRefusalsIsForgottenAfterTheMinimumWindow() {
+    void aRefusalStaysNamedWhileStreamsDoesNotRunAgain() {
+        failures.state(KafkaStreams.State.RUNNING);
         failures.failed(refused("acme.alerts"));
-        after(StreamThreadFailures.MIN_REFUSAL_WINDOW.minusSeconds(1));
-        assertTrue(failures.notAuthorized().isPresent());
-        after(Duration.ofSeconds(2));
-        assertFalse(failures.notAuthorized().isPresent());
+        after(Duration.ofMinutes(10));
+        assertTrue(failures.notAuthorized().isPresent(), "the client still says RUNNING from before the failure");
+        failures.state(KafkaStreams.State.REBALANCING);
+        after(Duration.ofMinutes(10));
+        assertTrue(failures.notAuthorized().isPresent(), "the replacement never got its tasks");
     }
 
     @Test
